@@ -1,0 +1,20 @@
+/** The one seam through which tikprobe talks to a router. Implemented by `client.ts`. */
+export interface RestOptions {
+  /** `.proplist`: only these properties are returned. */
+  proplist?: readonly string[];
+  /** Query-string filters for GET (exact match, AND-combined). */
+  filter?: Readonly<Record<string, string>>;
+  signal?: AbortSignal;
+  /** Overrides the router's configured request timeout (e.g. for /ping). */
+  timeoutMs?: number;
+}
+
+export interface RouterRest {
+  /** `GET /rest/<path>`; resolves to the parsed JSON reply, rejects with a RouterError. */
+  get(path: string, options?: RestOptions): Promise<unknown>;
+  /** `POST /rest/<path>` with a JSON body; resolves to the parsed JSON reply. */
+  post(path: string, body: Record<string, unknown>, options?: RestOptions): Promise<unknown>;
+  /** Requests sent and response body bytes received so far (for status and benchmarks). */
+  stats(): { requests: number; bytes: number };
+  close(): Promise<void>;
+}
