@@ -188,8 +188,15 @@ export type RouterConfigParsed = z.output<typeof routerSchema>;
 export type FileConfig = z.output<typeof fileSchema>;
 
 /** A router after defaults, `${VAR}` and secret files are resolved: what the daemon runs. */
-export interface RouterConfig extends Omit<RouterConfigParsed, 'password' | 'passwordFile' | 'komari'> {
+export interface RouterConfig extends Omit<RouterConfigParsed, 'password' | 'passwordFile' | 'komari' | 'tls'> {
   password: string;
+  tls: {
+    verify: boolean;
+    /** SHA-256 of the leaf certificate, upper-case hex with colons. */
+    fingerprint: string | undefined;
+    /** Contents of the `tls.ca` file (PEM), read by the loader. */
+    caPem: string | undefined;
+  };
   komari: { token: string | undefined };
 }
 
