@@ -1,0 +1,131 @@
+/**
+ * The running fleet: one RouterUnit per configured router. Owns start, reload (SIGHUP) and
+ * stop order. A reload replaces only the routers whose settings changed; untouched routers
+ * keep their loop, cadence and in-memory state.
+ */
+import type { Config, RouterConfig } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { RouterView } from '../scheduler/router-runner.js';
+import { type RouterUnit, type SharedDeps, startRouterUnit } from './router-unit.js';
+
+/** The parts of SharedDeps that depend on fleet-wide settings, rebuilt when those change. */
+export interface SharedFactory {
+  build(config: Config): SharedDeps & { close(): Promise<void> };
+}
+
+export interface ReloadSummary {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  unchanged: string[];
+}
+
+export class Bridge {
+  private readonly units = new Map<string, RouterUnit>();
+  private shared: SharedDeps & { close(): Promise<void> };
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private config: Config,
+    private readonly factory: SharedFactory,
+    private readonly logger: Logger,
+    private readonly flushState: () => Promise<void>,
+  ) {
+    this.shared = factory.build(config);
+  }
+
+  async start(): Promise<void> {
+    await this.startRouters(this.config.routers);
+    this.logger.info({ routers: this.units.size }, 'bridge started');
+  }
+
+  view(): RouterView[] {
+    return [...this.units.values()].map((u) => u.runner.view());
+  }
+
+  routerConfigs(): RouterConfig[] {
+    return [...this.units.values()].map((u) => u.config);
+  }
+
+  /**
+   * True while every router loop has ticked within `factor` report intervals (whatever the
+   * routers' own state): the scheduler is making progress.
+   */
+  healthy(now: number, startedAt: number, factor = 3): boolean {
+    for (const unit of this.units.values()) {
+      const allowed = factor * unit.config.intervals.report;
+      const last = unit.runner.lastTickAt() ?? startedAt + unit.config.intervals.report;
+      if (now - last > allowed) return false;
+    }
+    return true;
+  }
+
+  async reload(next: Config): Promise<ReloadSummary> {
+    if (next.stateDir !== this.config.stateDir) {
+      this.logger.warn({ stateDir: this.config.stateDir }, 'state.dir changed: takes effect at the next restart; keeping the current one');
+      next = { ...next, stateDir: this.config.stateDir };
+    }
+    if (next.logLevel !== this.config.logLevel) this.logger.level = next.logLevel;
+    const fleetChanged =
+      JSON.stringify(next.komari) !== JSON.stringify(this.config.komari) || next.concurrency !== this.config.concurrency;
+    const nextByName = new Map(next.routers.map((r) => [r.name, r]));
+    const summary: ReloadSummary = { added: [], removed: [], changed: [], unchanged: [] };
+    for (const name of this.units.keys()) if (!nextByName.has(name)) summary.removed.push(name);
+    for (const r of next.routers) {
+      const current = this.units.get(r.name);
+      if (!current) summary.added.push(r.name);
+      else if (fleetChanged || JSON.stringify(current.config) !== JSON.stringify(r)) summary.changed.push(r.name);
+      else summary.unchanged.push(r.name);
+    }
+    const toStop = [...summary.removed, ...summary.changed];
+    await Promise.all(toStop.map((name) => this.stopRouter(name)));
+    for (const name of summary.removed) this.shared.states.forget(name);
+    if (fleetChanged) {
+      const old = this.shared;
+      this.shared = this.factory.build(next);
+      // Unchanged routers keep running on the old shared parts only if nothing fleet-wide changed.
+      await old.close();
+    }
+    this.config = next;
+    await this.startRouters([...summary.added, ...summary.changed].map((n) => nextByName.get(n)!));
+    this.logger.info(
+      { added: summary.added, removed: summary.removed, changed: summary.changed, unchanged: summary.unchanged.length },
+      'configuration reloaded',
+    );
+    return summary;
+  }
+
+  /** Stops every router, flushes state and closes shared clients. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all([...this.units.keys()].map((name) => this.stopRouter(name)));
+      await this.flushState();
+      await this.shared.close();
+    })();
+    return this.stopping;
+  }
+
+  private async startRouters(routers: RouterConfig[]): Promise<void> {
+    await Promise.all(
+      routers.map(async (r) => {
+        try {
+          this.units.set(r.name, await startRouterUnit(r, this.shared));
+        } catch (err) {
+          this.logger.error({ router: r.name, err: errorMessage(err) }, 'router could not start; skipped until the next reload');
+        }
+      }),
+    );
+  }
+
+  private async stopRouter(name: string): Promise<void> {
+    const unit = this.units.get(name);
+    if (!unit) return;
+    this.units.delete(name);
+    try {
+      await unit.stop();
+    } catch (err) {
+      this.logger.warn({ router: name, err: errorMessage(err) }, 'router did not stop cleanly');
+    }
+  }
+}

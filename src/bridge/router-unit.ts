@@ -1,0 +1,113 @@
+/**
+ * Everything that runs for one router: its REST client (one dispatcher), its poller, its
+ * sinks, its ping scheduler and the loop that drives them. Built and torn down as one unit,
+ * so a reload can replace one router without touching the others.
+ */
+import type { LimitFunction } from 'p-limit';
+import { ConnectionCounter } from '../collect/connections.js';
+import { restClientFor } from './router-client.js';
+import type { Config, RouterConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { RouterRest } from '../routeros/rest.js';
+import { RouterPoller } from '../scheduler/router-poller.js';
+import { RouterRunner } from '../scheduler/router-runner.js';
+import type { Clock } from '../scheduler/timers.js';
+import type { KomariClient } from '../sinks/komari/client.js';
+import { KomariSink } from '../sinks/komari/sink.js';
+import type { RouterSink } from '../sinks/sink.js';
+import type { RouterStateCache } from './state-cache.js';
+
+export interface SharedDeps {
+  logger: Logger;
+  clock: Clock;
+  random: () => number;
+  version: string;
+  /** The fleet-wide limit on router requests in flight (`concurrency`). */
+  limit: LimitFunction;
+  komari: { client: KomariClient; config: NonNullable<Config['komari']> } | undefined;
+  states: RouterStateCache;
+  /** Extra per-router parts (ping tasks), started after the runner and stopped before it. */
+  extras: RouterExtra[];
+}
+
+/** A feature attached to a router unit, e.g. Komari ping tasks. */
+export interface RouterExtra {
+  attach(unit: RouterUnitParts): { stop(): Promise<void> } | undefined;
+  /** Releases what the feature shares between routers (called when the fleet's shared parts are rebuilt or closed). */
+  close(): Promise<void>;
+}
+
+export interface RouterUnitParts {
+  router: RouterConfig;
+  rest: RouterRest;
+  runner: RouterRunner;
+  komariSink: KomariSink | undefined;
+  komariClient: KomariClient | undefined;
+  logger: Logger;
+}
+
+export interface RouterUnit {
+  readonly config: RouterConfig;
+  readonly runner: RouterRunner;
+  readonly rest: RouterRest;
+  stop(): Promise<void>;
+}
+
+export async function startRouterUnit(router: RouterConfig, shared: SharedDeps): Promise<RouterUnit> {
+  const logger = shared.logger.child({ router: router.name });
+  const rest = restClientFor(router, shared.limit);
+  const saved = await shared.states.load(router.name);
+  const komariSink = buildKomariSink(router, shared, logger);
+  const sinks: RouterSink[] = komariSink ? [komariSink] : [];
+  const poller = new RouterPoller({
+    router,
+    rest,
+    logger,
+    now: () => shared.clock.now(),
+    connections: new ConnectionCounter({ reprobeMs: router.intervals.basicInfo }),
+    initialTraffic: saved.traffic,
+    onTraffic: (state) => shared.states.setTraffic(router.name, state),
+  });
+  const runner = new RouterRunner({
+    name: router.name,
+    intervalMs: router.intervals.report,
+    poller,
+    sinks,
+    logger,
+    clock: shared.clock,
+    random: shared.random,
+  });
+  await runner.start();
+  const parts: RouterUnitParts = { router, rest, runner, komariSink, komariClient: shared.komari?.client, logger };
+  const attached = shared.extras.map((e) => e.attach(parts)).filter((a) => a !== undefined);
+  return {
+    config: router,
+    runner,
+    rest,
+    async stop() {
+      await Promise.all(attached.map((a) => a.stop()));
+      await runner.stop();
+      await rest.close();
+    },
+  };
+}
+
+function buildKomariSink(router: RouterConfig, shared: SharedDeps, logger: Logger): KomariSink | undefined {
+  const komari = shared.komari;
+  if (!komari) return undefined;
+  if (router.komari.token === undefined && komari.config.autoDiscoveryKey === undefined) return undefined;
+  return new KomariSink({
+    router: router.name,
+    client: komari.client,
+    token: router.komari.token,
+    discoveryKey: komari.config.autoDiscoveryKey,
+    tokens: {
+      load: async (name) => (await shared.states.load(name)).komari,
+      save: (name, creds) => shared.states.saveKomari(name, creds),
+    },
+    basicInfoIntervalMs: router.intervals.basicInfo,
+    version: shared.version,
+    logger: logger.child({ sink: 'komari' }),
+    now: () => shared.clock.now(),
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * `tikprobe check`: the config is valid (the loader already said so), then for every router:
+ * reachable with TLS and credentials, `/system/resource` readable, traffic interfaces found,
+ * connection counting mode, the `test` policy when router-side ping is configured; and the
+ * Komari token accepted. Prints a table; false when anything failed.
+ */
+import pLimit from 'p-limit';
+import { restClientFor } from '../bridge/router-client.js';
+import { ConnectionCounter } from '../collect/connections.js';
+import { collectInterfaceCounters } from '../collect/interfaces.js';
+import { collectResource } from '../collect/resource.js';
+import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
+import type { Config, RouterConfig } from '../config/schema.js';
+import { errorCode, errorMessage } from '../errors.js';
+import type { RouterRest } from '../routeros/rest.js';
+import { createKomariClient, type KomariClient } from '../sinks/komari/client.js';
+import { createStateStore } from '../state/store.js';
+import { renderCheckTable } from './check-table.js';
+
+export interface CheckDeps {
+  config: Config;
+  version: string;
+  out: (text: string) => void;
+}
+
+export interface CheckRow {
+  router: string;
+  cells: Record<string, { ok: boolean; text: string }>;
+}
+
+export async function runCheck(deps: CheckDeps): Promise<boolean> {
+  const { config } = deps;
+  const limit = pLimit(config.concurrency);
+  const komari = config.komari ? createKomariClient({ baseUrl: config.komari.url, timeoutMs: config.komari.timeout }) : undefined;
+  const store = createStateStore(config.stateDir);
+  try {
+    const rows = await Promise.all(
+      config.routers.map(async (r) => {
+        const rest = restClientFor(r, limit);
+        try {
+          return await checkRouter(r, rest, komari, store, config);
+        } finally {
+          await rest.close();
+        }
+      }),
+    );
+    deps.out(renderCheckTable(rows));
+    const failed = rows.filter((row) => Object.values(row.cells).some((c) => !c.ok)).length;
+    deps.out(failed === 0 ? `\nall ${rows.length} router(s) OK` : `\n${failed} of ${rows.length} router(s) have problems`);
+    return failed === 0;
+  } finally {
+    await komari?.close();
+  }
+}
+
+type Cell = { ok: boolean; text: string };
+const ok = (text: string): Cell => ({ ok: true, text });
+const fail = (err: unknown): Cell => ({ ok: false, text: `${errorCode(err) ?? 'ERROR'}: ${errorMessage(err)}` });
+
+async function checkRouter(
+  router: RouterConfig,
+  rest: RouterRest,
+  komari: KomariClient | undefined,
+  store: ReturnType<typeof createStateStore>,
+  config: Config,
+): Promise<CheckRow> {
+  const signal = AbortSignal.timeout(router.timeout * 8 + 5000);
+  const cells: Record<string, Cell> = {};
+  try {
+    const res = await collectResource(rest, signal);
+    cells.router = ok(`RouterOS ${res.version}, ${res.boardName}, cpu ${res.cpuLoadPercent}%`);
+  } catch (err) {
+    cells.router = fail(err);
+    return { router: router.name, cells };
+  }
+  try {
+    const names = router.traffic.interfaces === 'auto' ? await resolveDefaultRouteInterfaces(rest, signal) : router.traffic.interfaces;
+    if (names.length === 0) cells.interfaces = { ok: false, text: 'no active default route: set traffic.interfaces' };
+    else {
+      const { missing } = await collectInterfaceCounters(rest, signal, names);
+      cells.interfaces = missing.length ? { ok: false, text: `not found: ${missing.join(', ')}` } : ok(names.join(', '));
+    }
+  } catch (err) {
+    cells.interfaces = fail(err);
+  }
+  try {
+    const counts = await new ConnectionCounter({ reprobeMs: router.intervals.basicInfo }).count(rest, signal, Date.now());
+    cells.connections = ok(counts.source === 'count-only' ? `tcp ${counts.tcp}, udp ${counts.udp}` : `total ${counts.tcp} (no per-protocol count)`);
+  } catch (err) {
+    cells.connections = fail(err);
+  }
+  if (router.ping.via === 'router') {
+    try {
+      await rest.post('ping', { address: '127.0.0.1', count: '1' }, { signal });
+      cells.ping = ok('test policy present');
+    } catch (err) {
+      cells.ping = errorCode(err) === 'ROUTER_POLICY' ? { ok: false, text: 'the user group lacks the "test" policy (router-side ping)' } : fail(err);
+    }
+  }
+  cells.komari = await checkKomari(router, komari, store, config, signal);
+  return { router: router.name, cells };
+}
+
+async function checkKomari(
+  router: RouterConfig,
+  komari: KomariClient | undefined,
+  store: ReturnType<typeof createStateStore>,
+  config: Config,
+  signal: AbortSignal,
+): Promise<Cell> {
+  if (!komari) return ok('not configured');
+  const token = router.komari.token ?? (await store.load(router.name).catch(() => undefined))?.komari?.token;
+  if (token === undefined) {
+    return config.komari?.autoDiscoveryKey ? ok('will register with the discovery key on first run') : { ok: false, text: 'no token' };
+  }
+  try {
+    await komari.getPingTasks(token, signal);
+    return ok('token accepted');
+  } catch (err) {
+    return fail(err);
+  }
+}

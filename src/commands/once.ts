@@ -1,0 +1,75 @@
+/**
+ * `tikprobe once`: one cycle per router — two samples 1 s apart so rates are real — printed
+ * as one JSON line per router: {"router","basicInfo","report"}. Sends nothing and writes no
+ * state (saved totals are read, so the printed totals are the ones `run` would send).
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import { ConnectionCounter } from '../collect/connections.js';
+import { restClientFor } from '../bridge/router-client.js';
+import type { Config, RouterConfig } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { RouterPoller } from '../scheduler/router-poller.js';
+import { toKomariBasicInfo, toKomariReport } from '../sinks/komari/payload.js';
+import { createStateStore } from '../state/store.js';
+
+export interface OnceDeps {
+  config: Config;
+  router: string | undefined;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  logger: Logger;
+  version: string;
+  /** Gap between the two samples (1 s; tests shorten it). */
+  gapMs?: number;
+}
+
+export async function runOnce(deps: OnceDeps): Promise<boolean> {
+  const routers = deps.router === undefined ? deps.config.routers : deps.config.routers.filter((r) => r.name === deps.router);
+  if (routers.length === 0) {
+    deps.err(`no router named "${deps.router}" in the configuration`);
+    return false;
+  }
+  const limit = pLimit(deps.config.concurrency);
+  const store = createStateStore(deps.config.stateDir);
+  const results = await Promise.all(routers.map((r) => onceForRouter(r, deps, limit, store)));
+  return results.every(Boolean);
+}
+
+async function onceForRouter(
+  router: RouterConfig,
+  deps: OnceDeps,
+  limit: LimitFunction,
+  store: ReturnType<typeof createStateStore>,
+): Promise<boolean> {
+  const rest = restClientFor(router, limit);
+  try {
+    const saved = await store.load(router.name).catch(() => undefined);
+    const poller = new RouterPoller({
+      router,
+      rest,
+      logger: deps.logger.child({ router: router.name }),
+      now: () => Date.now(),
+      connections: new ConnectionCounter({ reprobeMs: router.intervals.basicInfo }),
+      initialTraffic: saved?.traffic,
+      onTraffic: () => undefined,
+    });
+    const signal = AbortSignal.timeout(router.timeout * 4 + (deps.gapMs ?? 1000) + 5000);
+    await poller.poll(signal);
+    await new Promise((resolve) => setTimeout(resolve, deps.gapMs ?? 1000));
+    const sample = await poller.poll(signal);
+    deps.out(
+      JSON.stringify({
+        router: router.name,
+        basicInfo: toKomariBasicInfo(sample.info, deps.version),
+        report: toKomariReport(sample),
+      }),
+    );
+    return true;
+  } catch (err) {
+    deps.err(`${router.name}: ${errorMessage(err)}`);
+    return false;
+  } finally {
+    await rest.close();
+  }
+}

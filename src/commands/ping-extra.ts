@@ -1,0 +1,72 @@
+/**
+ * Komari ping tasks as a per-router feature: for every router that reports to Komari, a
+ * PingScheduler fed by that node's task list. Bridge-side ICMP (one raw-socket holder for
+ * the whole fleet) and the HTTP prober are shared by all routers and created only when used.
+ */
+import type { RouterExtra } from '../bridge/router-unit.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { type BridgeIcmp, createBridgeIcmp } from '../probes/bridge-icmp.js';
+import { createHttpProber, type HttpProber } from '../probes/http-probe.js';
+import { PingScheduler } from '../probes/scheduler.js';
+import type { PingTaskSource } from '../probes/task-source.js';
+import type { KomariClient } from '../sinks/komari/client.js';
+import { TikprobeError } from '../errors.js';
+
+export function pingTaskExtra(config: Config, logger: Logger): RouterExtra[] {
+  if (!config.komari) return [];
+  let icmp: BridgeIcmp | undefined;
+  let http: HttpProber | undefined;
+  const log = logger.child({ component: 'ping' });
+  return [
+    {
+      attach({ router, rest, runner, komariSink, komariClient, logger: routerLogger }) {
+        if (!komariSink || !komariClient) return undefined;
+        icmp ??= createBridgeIcmp(log);
+        http ??= createHttpProber();
+        const scheduler = new PingScheduler({
+          router: router.name,
+          source: komariTaskSource(komariClient, () => komariSink.token()),
+          rest,
+          via: router.ping.via,
+          count: router.ping.count,
+          pingTasksIntervalMs: router.intervals.pingTasks,
+          isRouterUp: () => runner.isUp(),
+          logger: routerLogger.child({ component: 'ping' }),
+          bridgeIcmp: icmp,
+          http,
+        });
+        runner.pingStatus = () => latestPing(scheduler);
+        scheduler.start();
+        return { stop: () => scheduler.stop() };
+      },
+      async close() {
+        icmp?.close();
+        await http?.close();
+      },
+    },
+  ];
+}
+
+/** The most recent result of any task, for status views. */
+function latestPing(scheduler: PingScheduler): { value: number; at: number } | undefined {
+  let best: { value: number; at: number } | undefined;
+  for (const r of scheduler.lastResults()) {
+    const at = Date.parse(r.finishedAt);
+    if (!best || at > best.at) best = { value: r.value, at };
+  }
+  return best;
+}
+
+/** The node's task list and result endpoint, with the token the Komari sink resolved. */
+function komariTaskSource(client: KomariClient, token: () => string | undefined): PingTaskSource {
+  const need = () => {
+    const t = token();
+    if (t === undefined) throw new TikprobeError('KOMARI_AUTH', 'no Komari token yet (registration pending)');
+    return t;
+  };
+  return {
+    fetchTasks: (signal) => client.getPingTasks(need(), signal),
+    sendResult: (result, signal) => client.postPingResult(need(), result, signal),
+  };
+}

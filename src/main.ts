@@ -1,0 +1,77 @@
+/**
+ * The composition root: the only module that knows every concrete class. It builds the
+ * logger-bound shared parts (fleet-wide request limit, Komari client, state store and
+ * flusher, ping-task feature) and hands them to the Bridge. Nothing below it reaches for a
+ * global: every dependency arrives as an argument.
+ */
+import pLimit from 'p-limit';
+import { Bridge, type SharedFactory } from './bridge/bridge.js';
+import type { RouterExtra } from './bridge/router-unit.js';
+import { RouterStateCache } from './bridge/state-cache.js';
+import type { Config } from './config/schema.js';
+import type { Logger } from './log.js';
+import { type Clock, systemClock } from './scheduler/timers.js';
+import { createKomariClient } from './sinks/komari/client.js';
+import { createStateFlusher, createStateStore } from './state/store.js';
+
+export interface AppDeps {
+  logger: Logger;
+  version: string;
+  clock?: Clock;
+  random?: () => number;
+  /** How often dirty traffic state is written to disk (default 60 s; shutdown always flushes). */
+  stateFlushMs?: number;
+  /** Extra per-router features (ping tasks), built by the caller for this config. */
+  extras?: (config: Config, logger: Logger) => RouterExtra[];
+}
+
+export interface RunningBridge {
+  bridge: Bridge;
+  startedAt: number;
+  stop(): Promise<void>;
+}
+
+export async function startBridge(config: Config, deps: AppDeps): Promise<RunningBridge> {
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? Math.random;
+  const logger = deps.logger;
+  for (const r of config.routers) {
+    if (!r.tls.verify) logger.warn({ router: r.name }, 'tls.verify is false: the router certificate is not checked (man-in-the-middle possible)');
+    if (r.url.startsWith('http://')) logger.warn({ router: r.name }, 'plain http: the RouterOS password crosses the network unencrypted');
+  }
+  const store = createStateStore(config.stateDir, { logger });
+  const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now() });
+  const states = new RouterStateCache(store, flusher);
+
+  const factory: SharedFactory = {
+    build(cfg) {
+      const client = cfg.komari ? createKomariClient({ baseUrl: cfg.komari.url, timeoutMs: cfg.komari.timeout }) : undefined;
+      const extras = deps.extras?.(cfg, logger) ?? [];
+      return {
+        logger,
+        clock,
+        random,
+        version: deps.version,
+        limit: pLimit(cfg.concurrency),
+        komari: client && cfg.komari ? { client, config: cfg.komari } : undefined,
+        states,
+        extras,
+        close: async () => {
+          await Promise.all(extras.map((e) => e.close()));
+          await client?.close();
+        },
+      };
+    },
+  };
+  const bridge = new Bridge(config, factory, logger, () => flusher.flush());
+  const startedAt = clock.now();
+  await bridge.start();
+  return {
+    bridge,
+    startedAt,
+    async stop() {
+      await bridge.stop();
+      flusher.stop?.();
+    },
+  };
+}

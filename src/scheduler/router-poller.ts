@@ -1,0 +1,156 @@
+/**
+ * One poll of one router: the collectors in order, then accounting. Resource and interface
+ * counters are required (without them there is no honest report); basic info, public
+ * addresses and connection counts degrade alone: the last good value is kept, the failure is
+ * logged once and retried at its own cadence.
+ */
+import { advanceTraffic, type TrafficState } from '../accounting/traffic.js';
+import type { ConnectionCounter } from '../collect/connections.js';
+import { collectInfo } from '../collect/info.js';
+import { collectInterfaceCounters } from '../collect/interfaces.js';
+import { collectResource } from '../collect/resource.js';
+import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
+import type { RouterConfig } from '../config/schema.js';
+import { RouterError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ConnectionCounts, Resource, RouterInfo, RouterSample } from '../model.js';
+import type { RouterRest } from '../routeros/rest.js';
+import { Conditions } from './conditions.js';
+
+export interface PollerDeps {
+  router: RouterConfig;
+  rest: RouterRest;
+  logger: Logger;
+  now: () => number;
+  connections: ConnectionCounter;
+  /** Totals restored from the state directory, if any. */
+  initialTraffic: TrafficState | undefined;
+  /** Called with the new accounting state after every successful poll (to be persisted). */
+  onTraffic: (state: TrafficState) => void;
+}
+
+export class RouterPoller {
+  private traffic: TrafficState | undefined;
+  private info: RouterInfo | undefined;
+  private infoAt = Number.NEGATIVE_INFINITY;
+  private interfaces: string[] = [];
+  private connections: ConnectionCounts | undefined;
+  private connectionsAt = Number.NEGATIVE_INFINITY;
+  private lastUptimeS: number | undefined;
+  private readonly conditions: Conditions;
+
+  constructor(private readonly deps: PollerDeps) {
+    this.traffic = deps.initialTraffic;
+    this.conditions = new Conditions(deps.logger, deps.now);
+  }
+
+  /** Collector conditions currently degraded, for status output. */
+  degraded(): string[] {
+    return this.conditions.list();
+  }
+
+  /** The interfaces whose counters are summed (resolved under `auto`). */
+  trafficInterfaces(): readonly string[] {
+    return this.interfaces;
+  }
+
+  trafficState(): TrafficState | undefined {
+    return this.traffic;
+  }
+
+  async poll(signal: AbortSignal): Promise<RouterSample> {
+    const { rest, router, now } = this.deps;
+    const resource = await collectResource(rest, signal);
+    const rebooted = this.lastUptimeS !== undefined && resource.uptimeS < this.lastUptimeS;
+    this.lastUptimeS = resource.uptimeS;
+
+    // Until the first full read succeeds, retry it every minute rather than every basicInfo interval.
+    const infoEvery = this.info ? router.intervals.basicInfo : Math.min(router.intervals.basicInfo, 60_000);
+    if (rebooted || this.interfaces.length === 0 || now() - this.infoAt >= infoEvery) {
+      await this.refreshInfo(resource, signal);
+    }
+    if (this.interfaces.length === 0) {
+      throw new RouterError(
+        'ROUTER_MALFORMED',
+        `${router.name}: no interface to count traffic on (traffic.interfaces: auto found no active default route; list the WAN interface names)`,
+      );
+    }
+
+    const { counters, missing } = await collectInterfaceCounters(rest, signal, this.interfaces);
+    if (missing.length > 0) {
+      this.conditions.fail(
+        'interfaces',
+        new RouterError('ROUTER_MALFORMED', `missing: ${missing.join(', ')}`),
+        `interface(s) not on the router, not counted: ${missing.join(', ')}`,
+      );
+    } else {
+      this.conditions.ok('interfaces', 'all traffic interfaces present again');
+    }
+
+    if (now() - this.connectionsAt >= router.intervals.connections) await this.refreshConnections(signal);
+
+    const takenAt = now();
+    const { state, reading, events } = advanceTraffic(
+      this.traffic,
+      { atMs: takenAt, uptimeS: resource.uptimeS, counters },
+      { resetDay: router.traffic.resetDay },
+    );
+    for (const event of events) this.deps.logger.info({ event }, 'traffic accounting event');
+    this.traffic = state;
+    this.deps.onTraffic(state);
+
+    const info = this.info ?? fallbackInfo(router.name, resource);
+    return { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info };
+  }
+
+  private async refreshInfo(resource: Resource, signal: AbortSignal): Promise<void> {
+    const { rest, router, now } = this.deps;
+    this.infoAt = now();
+    try {
+      if (router.traffic.interfaces === 'auto') {
+        const found = await resolveDefaultRouteInterfaces(rest, signal);
+        if (found.join(',') !== this.interfaces.join(',') && found.length > 0) {
+          this.deps.logger.info({ interfaces: found }, 'traffic interfaces resolved from the default route');
+        }
+        if (found.length > 0) this.interfaces = found;
+      } else {
+        this.interfaces = router.traffic.interfaces;
+      }
+      this.info = await collectInfo(rest, signal, resource, router.publicIp, this.interfaces);
+      this.conditions.ok('info', 'basic info readable again');
+    } catch (err) {
+      if (signal.aborted) throw err;
+      if (router.traffic.interfaces !== 'auto') this.interfaces = router.traffic.interfaces;
+      this.conditions.fail('info', err, 'basic info (identity, routes, addresses) not readable; keeping the last values');
+    }
+  }
+
+  private async refreshConnections(signal: AbortSignal): Promise<void> {
+    this.connectionsAt = this.deps.now();
+    try {
+      this.connections = await this.deps.connections.count(this.deps.rest, signal, this.deps.now());
+      this.conditions.ok('connections', 'connection counts readable again');
+    } catch (err) {
+      if (signal.aborted) throw err;
+      this.conditions.fail('connections', err, 'connection counts not readable; keeping the last values');
+    }
+  }
+}
+
+/** Basic info built from `/system/resource` alone, until the full read succeeds. */
+function fallbackInfo(name: string, r: Resource): RouterInfo {
+  return {
+    identity: name,
+    boardName: r.boardName,
+    model: undefined,
+    version: r.version,
+    architecture: r.architecture,
+    cpu: r.cpu,
+    cpuCount: r.cpuCount,
+    totalMemoryBytes: r.totalMemoryBytes,
+    totalHddBytes: r.totalHddBytes,
+    virtualization: r.boardName === 'CHR' ? 'CHR' : 'None',
+    publicIpv4: undefined,
+    publicIpv6: undefined,
+  };
+}

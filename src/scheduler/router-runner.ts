@@ -1,0 +1,144 @@
+/**
+ * Runs one router: a Loop at `intervals.report` whose tick polls the router and hands the
+ * sample to every sink. A failed poll sends nothing (Komari then shows the node offline
+ * after its TTL; a zero or stale report would corrupt its traffic history).
+ */
+import { errorCode, errorMessage, TikprobeError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { RouterSample } from '../model.js';
+import type { RouterSink } from '../sinks/sink.js';
+import { Loop, type TickResult } from './loop.js';
+import type { RouterPoller } from './router-poller.js';
+import type { Clock } from './timers.js';
+
+export type RouterState = 'starting' | 'up' | 'down' | 'backoff';
+
+export interface RouterView {
+  name: string;
+  state: RouterState;
+  lastSample: RouterSample | undefined;
+  lastSuccessAt: number | undefined;
+  lastError: string | undefined;
+  lastErrorCode: string | undefined;
+  lastPollMs: number | undefined;
+  degraded: string[];
+  lastPing: { value: number; at: number } | undefined;
+}
+
+export interface RunnerDeps {
+  name: string;
+  intervalMs: number;
+  poller: RouterPoller;
+  sinks: RouterSink[];
+  logger: Logger;
+  clock: Clock;
+  random: () => number;
+}
+
+/** After a timeout RouterOS keeps serving the abandoned request; give it room before the next one. */
+const AFTER_TIMEOUT_MS = 3000;
+
+export class RouterRunner {
+  private readonly loop: Loop;
+  private state: RouterState = 'starting';
+  private lastSample: RouterSample | undefined;
+  private lastSuccessAt: number | undefined;
+  private lastError: string | undefined;
+  private lastErrorCode: string | undefined;
+  private lastPollMs: number | undefined;
+  private readonly sinkAbort = new AbortController();
+  /** Set by the ping-task feature: the latest ping result, for status views. */
+  pingStatus: () => { value: number; at: number } | undefined = () => undefined;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.loop = new Loop({
+      intervalMs: deps.intervalMs,
+      startDelayMs: Math.floor(deps.random() * deps.intervalMs),
+      backoff: { baseMs: deps.intervalMs, capMs: 60_000, jitter: 0.2 },
+      clock: deps.clock,
+      random: deps.random,
+      tick: (signal) => this.tick(signal),
+      onCrash: (err) => deps.logger.error({ err }, 'unexpected error in the poll loop; continuing'),
+    });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.deps.sinks.map((s) => s.start(this.sinkAbort.signal)));
+    this.loop.start();
+  }
+
+  /** Stops polling, waits for the poll in flight, then stops (flushes) every sink. */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    this.sinkAbort.abort();
+    await Promise.all(this.deps.sinks.map((s) => s.stop()));
+  }
+
+  /** Whether the router answered its last poll (router-side probes skip otherwise). */
+  isUp(): boolean {
+    return this.state === 'up';
+  }
+
+  /** Epoch ms of the last finished tick, or undefined before the first: the progress signal. */
+  lastTickAt(): number | undefined {
+    return this.loop.lastTickAt;
+  }
+
+  view(): RouterView {
+    return {
+      name: this.deps.name,
+      state: this.state,
+      lastSample: this.lastSample,
+      lastSuccessAt: this.lastSuccessAt,
+      lastError: this.lastError,
+      lastErrorCode: this.lastErrorCode,
+      lastPollMs: this.lastPollMs,
+      degraded: this.deps.poller.degraded(),
+      lastPing: this.pingStatus(),
+    };
+  }
+
+  private async tick(signal: AbortSignal): Promise<TickResult> {
+    const { clock, logger, poller } = this.deps;
+    const started = clock.now();
+    let sample: RouterSample;
+    try {
+      sample = await poller.poll(signal);
+    } catch (err) {
+      this.lastPollMs = clock.now() - started;
+      if (signal.aborted) return { ok: false };
+      return this.onFailure(err);
+    }
+    this.lastPollMs = clock.now() - started;
+    if (this.state !== 'up') {
+      logger.info({ pollMs: this.lastPollMs, version: sample.resource.version }, 'router up');
+    }
+    this.state = 'up';
+    this.lastSample = sample;
+    this.lastSuccessAt = sample.takenAt;
+    this.lastError = undefined;
+    this.lastErrorCode = undefined;
+    await Promise.all(this.deps.sinks.map((s) => s.push(sample, this.sinkAbort.signal)));
+    logger.debug({ pollMs: this.lastPollMs, upBps: sample.traffic.upBps, downBps: sample.traffic.downBps }, 'cycle');
+    return { ok: true };
+  }
+
+  private onFailure(err: unknown): TickResult {
+    const code = errorCode(err);
+    const message = errorMessage(err);
+    const changed = this.lastErrorCode !== code || this.state === 'up' || this.state === 'starting';
+    const wasUp = this.state === 'up';
+    this.lastError = message;
+    this.lastErrorCode = code ?? 'UNEXPECTED';
+    const retryable = err instanceof TikprobeError ? err.retryable : true;
+    this.state = retryable ? 'backoff' : 'down';
+    if (changed) {
+      const level = retryable ? 'warn' : 'error';
+      const hint = retryable ? 'retrying with backoff' : 'a configuration problem on the router or in tikprobe; retrying slowly';
+      this.deps.logger[level]({ code: this.lastErrorCode, err: message }, `router ${wasUp ? 'down' : 'unreachable'}: ${hint}`);
+    } else {
+      this.deps.logger.debug({ code: this.lastErrorCode, err: message }, 'router still failing');
+    }
+    return { ok: false, slow: !retryable, minDelayMs: code === 'ROUTER_TIMEOUT' ? AFTER_TIMEOUT_MS : undefined };
+  }
+}
