@@ -6,6 +6,7 @@
  */
 import pLimit from 'p-limit';
 import { Bridge, type SharedFactory } from './bridge/bridge.js';
+import { type BridgeObserver, nullObserver } from './bridge/observer.js';
 import type { RouterExtra } from './bridge/router-unit.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import type { Config } from './config/schema.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   random?: () => number;
   /** How often dirty traffic state is written to disk (default 60 s; shutdown always flushes). */
   stateFlushMs?: number;
+  /** Receives poll, sink and ping events (the status server's metrics); default: none. */
+  observer?: BridgeObserver;
   /** Extra per-router features (ping tasks), built by the caller for this config. */
   extras?: (config: Config, logger: Logger) => RouterExtra[];
 }
@@ -55,6 +58,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
         limit: pLimit(cfg.concurrency),
         komari: client && cfg.komari ? { client, config: cfg.komari } : undefined,
         states,
+        observer: deps.observer ?? nullObserver,
         extras,
         close: async () => {
           await Promise.all(extras.map((e) => e.close()));

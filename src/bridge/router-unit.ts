@@ -8,6 +8,7 @@ import { ConnectionCounter } from '../collect/connections.js';
 import { restClientFor } from './router-client.js';
 import type { Config, RouterConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { BridgeObserver } from './observer.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { RouterPoller } from '../scheduler/router-poller.js';
 import { RouterRunner } from '../scheduler/router-runner.js';
@@ -26,6 +27,7 @@ export interface SharedDeps {
   limit: LimitFunction;
   komari: { client: KomariClient; config: NonNullable<Config['komari']> } | undefined;
   states: RouterStateCache;
+  observer: BridgeObserver;
   /** Extra per-router parts (ping tasks), started after the runner and stopped before it. */
   extras: RouterExtra[];
 }
@@ -76,6 +78,7 @@ export async function startRouterUnit(router: RouterConfig, shared: SharedDeps):
     logger,
     clock: shared.clock,
     random: shared.random,
+    observer: shared.observer,
   });
   await runner.start();
   const parts: RouterUnitParts = { router, rest, runner, komariSink, komariClient: shared.komari?.client, logger };

@@ -4,6 +4,7 @@
  * after its TTL; a zero or stale report would corrupt its traffic history).
  */
 import { errorCode, errorMessage, TikprobeError } from '../errors.js';
+import type { BridgeObserver } from '../bridge/observer.js';
 import type { Logger } from '../log.js';
 import type { RouterSample } from '../model.js';
 import type { RouterSink } from '../sinks/sink.js';
@@ -33,6 +34,7 @@ export interface RunnerDeps {
   logger: Logger;
   clock: Clock;
   random: () => number;
+  observer: BridgeObserver;
 }
 
 /** After a timeout RouterOS keeps serving the abandoned request; give it room before the next one. */
@@ -107,9 +109,11 @@ export class RouterRunner {
     } catch (err) {
       this.lastPollMs = clock.now() - started;
       if (signal.aborted) return { ok: false };
+      this.deps.observer.pollFinished(this.deps.name, this.lastPollMs, errorCode(err) ?? 'UNEXPECTED');
       return this.onFailure(err);
     }
     this.lastPollMs = clock.now() - started;
+    this.deps.observer.pollFinished(this.deps.name, this.lastPollMs, undefined);
     if (this.state !== 'up') {
       logger.info({ pollMs: this.lastPollMs, version: sample.resource.version }, 'router up');
     }

@@ -1,0 +1,76 @@
+/**
+ * A signal that aborts when the caller's signal does or when `ms` have passed, telling the
+ * two apart: a timeout is a measured loss, a caller abort (shutdown, task removed) is no
+ * measurement at all. Built on `setTimeout` so fake timers drive it in tests.
+ */
+export interface Deadline {
+  signal: AbortSignal;
+  /** True when the deadline, not the caller, aborted the signal. */
+  timedOut(): boolean;
+  /** Releases the timer and the listener on the caller's signal. */
+  clear(): void;
+}
+
+export class DeadlineExceeded extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+export function deadline(parent: AbortSignal, ms: number): Deadline {
+  const controller = new AbortController();
+  let expired = false;
+  const onParentAbort = () => controller.abort(parent.reason);
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(new DeadlineExceeded(ms));
+  }, ms);
+  if (parent.aborted) onParentAbort();
+  else parent.addEventListener('abort', onParentAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => expired && !parent.aborted,
+    clear: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onParentAbort);
+    },
+  };
+}
+
+/** The reason a caller abort carries, as an Error to reject with. */
+export function abortReason(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  if (r instanceof Error) return r;
+  const e = new Error('aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * Settles with `work`, or rejects as soon as `signal` aborts, whichever is first: shutdown
+ * never waits on a probe that ignores its signal. A late outcome of `work` is dropped.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => {});
+      reject(abortReason(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

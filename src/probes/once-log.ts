@@ -1,0 +1,39 @@
+/**
+ * Logs a condition once when it starts (or its kind changes), at debug while it repeats,
+ * and once at info when it clears: a task that fails every 5 s for a week must not flood
+ * the journal.
+ */
+import type { Logger } from '../log.js';
+
+type Level = 'error' | 'warn' | 'info';
+
+export class OnceLog {
+  private readonly active = new Map<string, { signature: string; repeats: number }>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Logs at `level` when `key` is new or its `signature` changed; at debug otherwise. Returns true when logged loudly. */
+  report(key: string, signature: string, level: Level, fields: Record<string, unknown>, message: string): boolean {
+    const prev = this.active.get(key);
+    if (prev && prev.signature === signature) {
+      prev.repeats += 1;
+      this.logger.debug({ ...fields, repeats: prev.repeats }, `${message} (still)`);
+      return false;
+    }
+    this.active.set(key, { signature, repeats: 0 });
+    this.logger[level](fields, message);
+    return true;
+  }
+
+  /** Forgets `key`; logs `message` at info when it was active (pass undefined to forget silently). */
+  clear(key: string, fields?: Record<string, unknown>, message?: string): void {
+    const prev = this.active.get(key);
+    if (!prev) return;
+    this.active.delete(key);
+    if (message) this.logger.info({ ...fields, repeats: prev.repeats }, message);
+  }
+
+  has(key: string): boolean {
+    return this.active.has(key);
+  }
+}

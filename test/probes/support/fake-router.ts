@@ -1,0 +1,163 @@
+/**
+ * A strict RouterOS REST fake for `/ping` (and `/system/resource`, for poll-latency
+ * measurements), served on loopback through serveMsw. It behaves like RouterOS where the
+ * probes depend on it:
+ * - Basic auth on every request (401 otherwise), `Content-Type: application/json` on POST (415);
+ * - `/ping` without `count` never ends: the 60 s limit answers `400 Session closed`;
+ * - unknown arguments are refused (`400 unknown parameter`), values must be JSON strings;
+ * - a user without the `test` policy gets `500 not enough permissions (9)`;
+ * - the reply is one record per echo with cumulative statistics, the last one the summary;
+ *   lost echoes are `status: "timeout"` records without `time`, `ttl` or `*-rtt`;
+ * - requests of one user run one at a time, in arrival order (per-user serialisation).
+ */
+import { HttpResponse, http, type JsonBodyType } from 'msw';
+import { type MswServer, serveMsw } from '../../fakes/serve-msw.js';
+
+/** RTTs in microseconds per echo; null = lost. */
+export type Echoes = (number | null)[];
+
+export interface FakeRouterOptions {
+  user?: string;
+  password?: string;
+  /** Policy `test` present (default true). */
+  testPolicy?: boolean;
+  /** Replies per target address; a target not listed answers every echo in 453 µs. */
+  hosts?: Record<string, Echoes | { verbatim: JsonBodyType }>;
+  /** Make `/ping` take count × interval of real time, as on a router (default false: instant). */
+  realDuration?: boolean;
+  /** Work time of a `GET /system/resource`, ms (default 0). */
+  resourceMs?: number;
+}
+
+export interface FakeRouter {
+  server: MswServer;
+  url: string;
+  user: string;
+  password: string;
+  /** Every `/ping` body received, parsed. */
+  pings: Record<string, unknown>[];
+  /** Highest number of `/ping` requests the router worked on at the same time. */
+  maxConcurrentPings(): number;
+  close(): Promise<void>;
+}
+
+const PING_ARGS = new Set(['address', 'count', 'interval', 'size', 'src-address', 'interface', 'routing-table', 'ttl']);
+
+/** RouterOS duration text of a microsecond count: `453us`, `1ms234us`, `12ms`, `1s12ms`. */
+export function routerOsUs(us: number): string {
+  const s = Math.floor(us / 1_000_000);
+  const ms = Math.floor((us % 1_000_000) / 1000);
+  const rest = us % 1000;
+  const out = `${s ? `${s}s` : ''}${ms ? `${ms}ms` : ''}${rest ? `${rest}us` : ''}`;
+  return out === '' ? '0s' : out;
+}
+
+/** The records RouterOS returns for these echoes, cumulative fields included. */
+export function pingRecords(host: string, echoes: Echoes): Record<string, string>[] {
+  const got: number[] = [];
+  return echoes.map((rtt, i) => {
+    if (rtt !== null) got.push(rtt);
+    const sent = i + 1;
+    const received = got.length;
+    const record: Record<string, string> = {
+      host,
+      'packet-loss': String(Math.round(((sent - received) * 100) / sent)),
+      received: String(received),
+      sent: String(sent),
+      seq: String(i),
+    };
+    if (received > 0) {
+      record['avg-rtt'] = routerOsUs(Math.round(got.reduce((a, b) => a + b, 0) / received));
+      record['min-rtt'] = routerOsUs(Math.min(...got));
+      record['max-rtt'] = routerOsUs(Math.max(...got));
+    }
+    if (rtt === null) record.status = 'timeout';
+    else Object.assign(record, { size: '56', time: routerOsUs(rtt), ttl: '64' });
+    return record;
+  });
+}
+
+function routerError(status: number, message: string, detail?: string) {
+  return HttpResponse.json(detail === undefined ? { error: status, message } : { detail, error: status, message }, { status });
+}
+
+function durationMs(text: string): number {
+  const m = /^(\d+)(ms|s)?$/.exec(text);
+  if (!m) return Number.NaN;
+  return Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
+}
+
+export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<FakeRouter> {
+  const user = options.user ?? 'tikprobe';
+  const password = options.password ?? 's3cret-router-pw';
+  const expectedAuth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const pings: Record<string, unknown>[] = [];
+  let concurrentPings = 0;
+  let maxConcurrent = 0;
+  // One queue per user: RouterOS runs one user's REST requests one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  const server = await serveMsw([
+    http.all('*', ({ request }) => {
+      if (request.headers.get('authorization') !== expectedAuth) return new HttpResponse(null, { status: 401, headers: { 'www-authenticate': 'Basic realm="rest"' } });
+      return undefined;
+    }),
+    http.post('*/rest/ping', ({ request }) =>
+      serialised(async () => {
+        if (!request.headers.get('content-type')?.startsWith('application/json')) return new HttpResponse(null, { status: 415 });
+        let body: unknown;
+        try {
+          body = await request.json();
+        } catch {
+          return routerError(400, 'Bad Request', 'Failed to parse json');
+        }
+        if (body === null || typeof body !== 'object' || Array.isArray(body)) return routerError(400, 'Bad Request', 'Failed to parse json');
+        const args = body as Record<string, unknown>;
+        pings.push(args);
+        for (const [k, v] of Object.entries(args)) {
+          if (!PING_ARGS.has(k)) return routerError(400, 'Bad Request', `unknown parameter ${k}`);
+          if (typeof v !== 'string') return routerError(400, 'Bad Request', `invalid value for argument ${k}`);
+        }
+        if (options.testPolicy === false) return routerError(500, 'Internal Server Error', 'not enough permissions (9)');
+        const address = args.address as string | undefined;
+        if (!address) return routerError(400, 'Bad Request', 'missing value(s) of argument(s) address');
+        if (args.count === undefined) return routerError(400, 'Bad Request', 'Session closed');
+        const count = Number(args.count);
+        const intervalMs = args.interval === undefined ? 1000 : durationMs(args.interval as string);
+        if (!Number.isInteger(count) || count < 1 || !(intervalMs >= 10)) return routerError(400, 'Bad Request', 'invalid value for argument count');
+        concurrentPings += 1;
+        maxConcurrent = Math.max(maxConcurrent, concurrentPings);
+        try {
+          if (options.realDuration) await wait(count * intervalMs);
+          const configured = options.hosts?.[address];
+          if (configured && !Array.isArray(configured)) return HttpResponse.json(configured.verbatim);
+          const echoes = configured ?? Array.from({ length: count }, () => 453);
+          return HttpResponse.json(pingRecords(address, echoes.slice(0, count)));
+        } finally {
+          concurrentPings -= 1;
+        }
+      }),
+    ),
+    http.get('*/rest/system/resource', () =>
+      serialised(async () => {
+        if (options.resourceMs) await wait(options.resourceMs);
+        return HttpResponse.json({ 'cpu-load': '3', 'free-memory': '123456789', 'total-memory': '268435456', uptime: '1d2h3m4s', version: '7.20.5 (stable)' });
+      }),
+    ),
+  ]);
+  return {
+    server,
+    url: server.url,
+    user,
+    password,
+    pings,
+    maxConcurrentPings: () => maxConcurrent,
+    close: () => server.close(),
+  };
+}
