@@ -43,7 +43,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     if (r.url.startsWith('http://')) logger.warn({ router: r.name }, 'plain http: the RouterOS password crosses the network unencrypted');
   }
   const store = createStateStore(config.stateDir, { logger });
-  const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now() });
+  const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
   const states = new RouterStateCache(store, flusher);
 
   const factory: SharedFactory = {

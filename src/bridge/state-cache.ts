@@ -8,13 +8,15 @@ import type { RouterState, StateStore } from '../state/store.js';
 
 export interface DirtyMarker {
   mark(router: string, state: RouterState): void;
+  /** Writes now, replacing anything marked but not yet flushed for this router. */
+  saveNow(router: string, state: RouterState): Promise<void>;
 }
 
 export class RouterStateCache {
   private readonly states = new Map<string, RouterState>();
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: Pick<StateStore, 'load'>,
     private readonly flusher: DirtyMarker,
   ) {}
 
@@ -40,8 +42,9 @@ export class RouterStateCache {
   /** Persists a Komari registration immediately; resolves only once it is on disk. */
   async saveKomari(router: string, komari: { uuid: string; token: string }): Promise<void> {
     const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), komari };
-    await this.store.save(router, next);
+    // Through the flusher, so an older pending write (without the registration) cannot land after it.
     this.states.set(router, next);
+    await this.flusher.saveNow(router, next);
   }
 
   forget(router: string): void {
