@@ -48,7 +48,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
 
   const factory: SharedFactory = {
     build(cfg) {
-      const client = cfg.komari ? createKomariClient({ baseUrl: cfg.komari.url, timeoutMs: cfg.komari.timeout }) : undefined;
+      const client = cfg.komari ? createKomariClient({ baseUrl: cfg.komari.url, timeoutMs: cfg.komari.timeout, logger: logger.child({ component: 'komari' }) }) : undefined;
       const extras = deps.extras?.(cfg, logger) ?? [];
       return {
         logger,

@@ -13,7 +13,7 @@ export function renderCheckTable(rows: CheckRow[]): string {
     }),
   ]);
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...body.map((b) => (b[i] ?? '').length))));
-  const line = (cells: string[]) => cells.map((c, i) => fit(c, widths[i] ?? 10)).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => padCell(c, widths[i] ?? 10)).join('  ').trimEnd();
   const details = rows.flatMap((r) =>
     Object.entries(r.cells)
       .filter(([, cell]) => !cell.ok)
@@ -23,6 +23,6 @@ export function renderCheckTable(rows: CheckRow[]): string {
   return (details.length ? [...table, '', 'Problems:', ...details] : table).join('\n');
 }
 
-function fit(text: string, width: number): string {
+function padCell(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }

@@ -1,0 +1,113 @@
+/**
+ * A fleet under test: RouterOS fakes and a strict Komari fake on real loopback ports, a config
+ * written as YAML and loaded by the real loader, and the bridge started by the real
+ * composition root on a manual clock.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfigText } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { type RunningBridge, startBridge } from '../../src/main.js';
+import { createKomariFake, type KomariFake } from '../fakes/komari.js';
+import { createRouterFake, type RouterFake, type RouterFakeState } from '../fakes/routeros.js';
+import { type MswServer, serveMsw } from '../fakes/serve-msw.js';
+import { bufferLogger } from '../support/log-buffer.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+export const PASSWORD = 's3cret-pass';
+export const TOKENS = ['TokA1b2C3d4E5f6G7h8I9j0', 'TokB1b2C3d4E5f6G7h8I9j0', 'TokC1b2C3d4E5f6G7h8I9j0'];
+
+export interface FleetRouter {
+  name: string;
+  fake: RouterFake;
+  server: MswServer;
+  token: string;
+}
+
+export interface Fleet {
+  routers: FleetRouter[];
+  komari: KomariFake;
+  komariServer: MswServer;
+  stateDir: string;
+  clock: ManualClock;
+  log: ReturnType<typeof bufferLogger>;
+  config: Config;
+  yaml: string;
+  running: RunningBridge | undefined;
+  start(): Promise<RunningBridge>;
+  /** Reports Komari accepted for one router, in order. */
+  reports(name: string): Record<string, any>[];
+  close(): Promise<void>;
+}
+
+export async function createFleet(options: {
+  routers: number;
+  state?: (i: number) => Partial<RouterFakeState>;
+  extraYaml?: string;
+  timeout?: string;
+}): Promise<Fleet> {
+  const routers: FleetRouter[] = [];
+  for (let i = 0; i < options.routers; i++) {
+    const fake = createRouterFake({ state: { identity: `r${i}`, ...options.state?.(i) } });
+    routers.push({ name: `r${i}`, fake, server: await serveMsw(fake.handlers), token: TOKENS[i]! });
+  }
+  const komari = createKomariFake({ tokens: Object.fromEntries(routers.map((r) => [r.token, r.name])) });
+  const komariServer = await serveMsw(komari.handlers);
+  const stateDir = mkdtempSync(join(tmpdir(), 'tikprobe-fleet-'));
+  const yaml = fleetYaml(routers, komariServer.url, stateDir, options.timeout ?? '1s', options.extraYaml ?? '');
+  const config = await loadConfigText(yaml, 'fleet.yaml', { ROUTER_PASSWORD: PASSWORD });
+  const clock = new ManualClock();
+  const log = bufferLogger();
+  const fleet: Fleet = {
+    routers,
+    komari,
+    komariServer,
+    stateDir,
+    clock,
+    log,
+    config,
+    yaml,
+    running: undefined,
+    async start() {
+      fleet.running = await startBridge(fleet.config, {
+        logger: log.logger,
+        version: '0.0.0-test',
+        clock,
+        random: () => 0,
+        stateFlushMs: 3_600_000,
+      });
+      return fleet.running;
+    },
+    reports(name) {
+      const token = routers.find((r) => r.name === name)!.token;
+      return komari.received.reports.filter((r) => r.token === token).map((r) => r.body as Record<string, any>);
+    },
+    async close() {
+      await fleet.running?.stop();
+      for (const r of routers) r.fake.releaseHangs();
+      komari.releaseHung();
+      await Promise.all([...routers.map((r) => r.server.close()), komariServer.close()]);
+    },
+  };
+  return fleet;
+}
+
+export function fleetYaml(routers: FleetRouter[], komariUrl: string, stateDir: string, timeout: string, extra: string): string {
+  return `version: 1
+komari:
+  url: ${komariUrl}
+  timeout: 2s
+state:
+  dir: ${stateDir}
+concurrency: 8
+defaults:
+  username: tikprobe
+  password: \${ROUTER_PASSWORD}
+  timeout: ${timeout}
+  intervals: { report: 5s, basicInfo: 10m, connections: 30s }
+${extra}
+routers:
+${routers.map((r) => `  - name: ${r.name}\n    url: ${r.server.url}\n    komari: { token: ${r.token} }`).join('\n')}
+`;
+}
