@@ -71,7 +71,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
     ['reset', 'ROUTER_TRANSIENT'],
   ] as const)('a router answering %s sends nothing, the other keeps reporting, and no traffic is lost', async (kind, code) => {
     fleet = await createFleet({ routers: 2 });
-    const [bad, good] = fleet.routers;
+    const [bad] = fleet.routers;
     await fleet.start();
     await step(0, TIMERS(2));
     bad!.fake.fault('system/resource', kind);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { KomariReport } from '../../src/sinks/komari/payload.js';
 import { type RunningBridge, startBridge } from '../../src/main.js';
 import { createKomariFake, type KomariFake } from '../fakes/komari.js';
 import { createRouterFake, type RouterFake, type RouterFakeState } from '../fakes/routeros.js';
@@ -37,7 +38,7 @@ export interface Fleet {
   running: RunningBridge | undefined;
   start(): Promise<RunningBridge>;
   /** Reports Komari accepted for one router, in order. */
-  reports(name: string): Record<string, any>[];
+  reports(name: string): KomariReport[];
   close(): Promise<void>;
 }
 
@@ -81,7 +82,7 @@ export async function createFleet(options: {
     },
     reports(name) {
       const token = routers.find((r) => r.name === name)!.token;
-      return komari.received.reports.filter((r) => r.token === token).map((r) => r.body as Record<string, any>);
+      return komari.received.reports.filter((r) => r.token === token).map((r) => r.body as KomariReport);
     },
     async close() {
       await fleet.running?.stop();
