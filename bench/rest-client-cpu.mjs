@@ -1,0 +1,174 @@
+/**
+ * CPU cost of one REST request through the router client (undici request() on its keep-alive
+ * Pool, Basic auth, JSON parse), in µs of client-process CPU per request.
+ *   npm run build && node bench/rest-client-cpu.mjs [--requests 5000]
+ * The responder runs in a child process (this file with --serve) so the figure is the
+ * client's alone. It is strict where it matters for the cost: Basic auth is checked on every
+ * request, replies are real RouterOS bodies from test/fixtures/routeros, keep-alive as a
+ * router does. HTTPS uses a throw-away self-signed certificate (openssl) pinned by
+ * fingerprint, the production setup; without openssl only plain HTTP is measured.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from './lib/processes.mjs';
+
+const USER = 'bench';
+const PASSWORD = 'bench-password';
+
+const { values } = parseArgs({
+  options: { serve: { type: 'string' }, requests: { type: 'string', default: '5000' } },
+});
+
+if (values.serve !== undefined) await serve(JSON.parse(values.serve));
+else await main(Number(values.requests));
+
+/** Child: answers like a router until stdin closes. */
+async function serve({ tls }) {
+  const fixture = (name) => readFileSync(join(ROOT, 'test', 'fixtures', 'routeros', name));
+  const resource = fixture('system_resource__hAP-ax2_arm64_7.20.5__miklink.json');
+  // What `GET interface?.proplist=.id,name,rx-byte,tx-byte` returns on the hAP ac² sample.
+  const interfaces = Buffer.from(
+    JSON.stringify(
+      JSON.parse(fixture('interface__hAP-ac2_7.16__telegraf.json').toString())
+        .filter((i) => i.name)
+        .map((i) => ({ '.id': i['.id'], name: i.name, 'rx-byte': i['rx-byte'], 'tx-byte': i['tx-byte'] })),
+    ),
+  );
+  const expected = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+  const listener = (req, res) => {
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="rest"', 'content-type': 'application/json' });
+      res.end('{"error":401,"message":"Unauthorized"}');
+      return;
+    }
+    const path = (req.url ?? '').split('?')[0];
+    const body = path === '/rest/system/resource' ? resource : path === '/rest/interface' ? interfaces : undefined;
+    if (!body) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"detail":"no such command or directory (x)","error":400,"message":"Bad Request"}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    res.end(body);
+  };
+  const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
+  server.keepAliveTimeout = 120_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`READY ${server.address().port}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+}
+
+async function startResponder(tls) {
+  const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--serve', JSON.stringify({ tls })], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const line = buffer.split('\n').find((l) => l.startsWith('READY '));
+      if (line) resolve(Number(line.slice(6)));
+    });
+    child.once('exit', (code) => reject(new Error(`responder exited with ${code}`)));
+  });
+  return { port, stop: () => child.stdin.end() };
+}
+
+function selfSigned() {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tikprobe-bench-'));
+  try {
+    const key = join(dir, 'k.pem');
+    const cert = join(dir, 'c.pem');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=bench', '-keyout', key, '-out', cert],
+      { stdio: 'ignore' },
+    );
+    const pem = readFileSync(cert, 'utf8');
+    return { key: readFileSync(key, 'utf8'), cert: pem, fingerprint: new X509Certificate(pem).fingerprint256 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(createRouterClient, { label, url, tls, path, proplist, requests }) {
+  const rest = createRouterClient({ name: 'bench', url, username: USER, password: PASSWORD, tls, timeoutMs: 10_000 });
+  const options = proplist ? { proplist } : {};
+  for (let i = 0; i < 500; i++) await rest.get(path, options); // warm-up: JIT, connection, TLS session
+  const before = rest.stats();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < requests; i++) await rest.get(path, options);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const after = rest.stats();
+  await rest.close();
+  const n = after.requests - before.requests;
+  return {
+    label,
+    requests: n,
+    cpuUsPerRequest: Math.round((cpu.user + cpu.system) / n),
+    userUs: Math.round(cpu.user / n),
+    systemUs: Math.round(cpu.system / n),
+    replyBytes: Math.round((after.bytes - before.bytes) / n),
+    wallUsPerRequest: Math.round((wallMs * 1000) / n),
+  };
+}
+
+async function main(requests) {
+  const built = join(ROOT, 'dist', 'routeros', 'client.js');
+  if (!existsSync(built)) {
+    console.error('dist/ is missing: run "npm run build" first.');
+    process.exit(1);
+  }
+  const { createRouterClient } = await import(built);
+  const rows = [];
+  const plain = await startResponder(undefined);
+  try {
+    const url = `http://127.0.0.1:${plain.port}`;
+    const tls = { verify: true };
+    rows.push(await measure(createRouterClient, { label: 'http  system/resource', url, tls, path: 'system/resource', requests }));
+    rows.push(
+      await measure(createRouterClient, {
+        label: 'http  interface .proplist',
+        url,
+        tls,
+        path: 'interface',
+        proplist: ['.id', 'name', 'rx-byte', 'tx-byte'],
+        requests,
+      }),
+    );
+  } finally {
+    plain.stop();
+  }
+  const cert = selfSigned();
+  if (cert) {
+    const secure = await startResponder({ key: cert.key, cert: cert.cert });
+    try {
+      const url = `https://127.0.0.1:${secure.port}`;
+      const tls = { verify: true, fingerprint: cert.fingerprint };
+      rows.push(await measure(createRouterClient, { label: 'https system/resource (pinned)', url, tls, path: 'system/resource', requests }));
+    } finally {
+      secure.stop();
+    }
+  }
+  console.log(`Node ${process.version}, ${requests} sequential requests per row after 500 warm-up, on the keep-alive Pool (≤ 2 connections)`);
+  console.log('case                             CPU µs/req  (user/sys)  reply bytes  wall µs/req');
+  for (const r of rows) {
+    console.log(
+      `${r.label.padEnd(32)} ${String(r.cpuUsPerRequest).padStart(10)}  ${`${r.userUs}/${r.systemUs}`.padStart(10)}  ${String(r.replyBytes).padStart(11)}  ${String(r.wallUsPerRequest).padStart(11)}`,
+    );
+  }
+}

@@ -1,0 +1,8 @@
+/** `/system/resource`: uptime, load, memory, disk, version. Small enough to fetch whole. */
+import type { Resource } from '../model.js';
+import type { RouterRest } from '../routeros/rest.js';
+import { parseResource } from '../routeros/schemas.js';
+
+export async function collectResource(rest: RouterRest, signal: AbortSignal): Promise<Resource> {
+  return parseResource(await rest.get('system/resource', { signal }));
+}

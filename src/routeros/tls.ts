@@ -1,0 +1,81 @@
+/**
+ * How the connection to one router is secured. Three modes:
+ * - default / `caPem`: chain and host name verified (against the system CAs or that PEM);
+ * - `fingerprint`: the leaf certificate's SHA-256 must match; no chain or host-name check,
+ *   because router certificates are usually self-signed for an arbitrary CN;
+ * - `verify: false`: anything is accepted (the caller warns about it).
+ */
+import type { TLSSocket } from 'node:tls';
+import { buildConnector } from 'undici';
+
+export interface RouterTlsOptions {
+  verify: boolean;
+  /** SHA-256 of the leaf certificate, hex, colons optional, any case. */
+  fingerprint?: string | undefined;
+  /** PEM of a CA or of the self-signed router certificate to trust. */
+  caPem?: string | undefined;
+}
+
+/** `AB:cd:…` or `abcd…` → `abcd…`. */
+export function normaliseFingerprint(text: string): string {
+  return text.replace(/:/g, '').toLowerCase();
+}
+
+/** `abcd…` → `AB:CD:…`, the form `openssl x509 -fingerprint -sha256` and RouterOS print. */
+export function formatFingerprint(hex: string): string {
+  return (normaliseFingerprint(hex).match(/../g) ?? []).join(':').toUpperCase();
+}
+
+/** Raised by the connector when the pinned fingerprint does not match. */
+export class FingerprintMismatchError extends Error {
+  readonly code = 'FINGERPRINT_MISMATCH';
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      actual === ''
+        ? `the router presented no certificate to check against the pinned ${formatFingerprint(expected)}`
+        : `certificate fingerprint ${formatFingerprint(actual)} does not match the pinned ${formatFingerprint(expected)}`,
+    );
+    this.name = 'FingerprintMismatchError';
+  }
+}
+
+type Connect = buildConnector.connector;
+
+/** The `connect` option for the router's undici Pool. */
+export function buildTlsConnect(tls: RouterTlsOptions, timeoutMs: number): Connect {
+  const base = { timeout: timeoutMs, keepAlive: true };
+  if (tls.fingerprint !== undefined) return pinnedConnector(normaliseFingerprint(tls.fingerprint), base);
+  if (!tls.verify) return buildConnector({ ...base, rejectUnauthorized: false });
+  if (tls.caPem !== undefined) return buildConnector({ ...base, rejectUnauthorized: true, ca: tls.caPem });
+  return buildConnector({ ...base, rejectUnauthorized: true });
+}
+
+function pinnedConnector(expected: string, base: { timeout: number; keepAlive: boolean }): Connect {
+  // Chain checks are off on purpose: the pin replaces them, and it is checked on every
+  // connection before any request is written. No session cache: a resumed session presents
+  // no certificate, so there would be nothing to check. Keep-alive makes full handshakes rare.
+  const inner = buildConnector({ ...base, rejectUnauthorized: false, maxCachedSessions: 0 });
+  return (options, callback) => {
+    inner(options, (err, socket) => {
+      if (err !== null) {
+        callback(err, null);
+        return;
+      }
+      if (options.protocol !== 'https:') {
+        callback(null, socket);
+        return;
+      }
+      const cert = (socket as TLSSocket).getPeerCertificate();
+      const actual = normaliseFingerprint(cert?.fingerprint256 ?? '');
+      if (actual === '' || actual !== expected) {
+        socket.destroy();
+        callback(new FingerprintMismatchError(expected, actual), null);
+        return;
+      }
+      callback(null, socket);
+    });
+  };
+}

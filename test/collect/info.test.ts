@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { collectInfo } from '../../src/collect/info.js';
+import { collectResource } from '../../src/collect/resource.js';
+import { useRouterHarness } from './harness.js';
+
+const h = useRouterHarness();
+
+async function info(setting: string, ifaces: string[] = ['ether1']) {
+  const resource = await collectResource(h.rest, h.signal);
+  return collectInfo(h.rest, h.signal, resource, setting, ifaces);
+}
+
+describe('collectInfo', () => {
+  it('combines identity, routerboard model and resource', async () => {
+    h.fake.state.identity = 'edge-berlin';
+    expect(await info('none')).toEqual({
+      identity: 'edge-berlin',
+      boardName: 'hAP ax^2',
+      model: 'C52iG-5HaxD2HaxD',
+      version: '7.20.5 (stable)',
+      architecture: 'arm64',
+      cpu: 'ARM64',
+      cpuCount: 4,
+      totalMemoryBytes: 1_073_741_824,
+      totalHddBytes: 134_217_728,
+      virtualization: 'None',
+      publicIpv4: undefined,
+      publicIpv6: undefined,
+    });
+    expect(h.fake.count('GET', 'ip/cloud')).toBe(0);
+  });
+
+  it('degrades routerboard on CHR (no hardware data, or the menu failing)', async () => {
+    h.fake.state.resource.boardName = 'CHR';
+    h.fake.state.routerboard = undefined;
+    const chr = await info('none');
+    expect(chr.model).toBeUndefined();
+    expect(chr.virtualization).toBe('CHR');
+    h.fake.fault('system/routerboard', '500');
+    expect((await info('none')).identity).toBe('MikroTik');
+  });
+
+  it('fails when identity cannot be read', async () => {
+    h.fake.fault('system/identity', '401');
+    await expect(info('none')).rejects.toMatchObject({ code: 'ROUTER_AUTH' });
+  });
+
+  it('auto: takes the public addresses from /ip/cloud', async () => {
+    h.fake.state.cloud = { publicAddress: '31.173.86.120', publicAddress6: '2001:db8:1::5' };
+    const r = await info('auto');
+    expect(r.publicIpv4).toBe('31.173.86.120');
+    expect(r.publicIpv6).toBe('2001:db8:1::5');
+    expect(h.server.requests.some((q) => q.url === '/rest/ip/cloud?.proplist=public-address,public-address-ipv6')).toBe(true);
+    expect(h.fake.count('GET', 'ip/address')).toBe(0);
+  });
+
+  it('auto without cloud: the address on the default-route interface; IPv6 skips link-local and ULA', async () => {
+    h.fake.state.addresses6 = [
+      { address: 'fe80::1/64', interface: 'ether1' },
+      { address: 'fd00::1/64', interface: 'ether1' },
+      { address: '2001:db8::9/64', interface: 'ether1', disabled: true },
+      { address: '2001:db8::7/64', interface: 'ether1' },
+      { address: '2001:db8::8/64', interface: 'bridge' },
+    ];
+    const r = await info('auto', ['ether1']);
+    expect(r.publicIpv4).toBe('192.168.0.252');
+    expect(r.publicIpv6).toBe('2001:db8::7');
+    const urls = h.server.requests.map((q) => q.url);
+    expect(urls).toContain('/rest/ip/address?.proplist=address,interface,disabled,invalid,link-local&interface=ether1');
+    expect(urls).toContain('/rest/ipv6/address?.proplist=address,interface,disabled,invalid,link-local&interface=ether1');
+  });
+
+  it('auto: degrades to undefined when cloud, addresses and IPv6 are all unavailable', async () => {
+    h.fake.state.ipv6 = false;
+    h.fake.fault('ip/cloud', '500');
+    h.fake.state.addresses = [];
+    const r = await info('auto', ['ether1']);
+    expect(r.publicIpv4).toBeUndefined();
+    expect(r.publicIpv6).toBeUndefined();
+  });
+
+  it('a literal address is used as given, by family', async () => {
+    expect(await info('203.0.113.7')).toMatchObject({ publicIpv4: '203.0.113.7', publicIpv6: undefined });
+    expect(await info('2001:db8::1')).toMatchObject({ publicIpv4: undefined, publicIpv6: '2001:db8::1' });
+  });
+
+  it('rethrows when the caller aborted, even in an optional part', async () => {
+    const resource = await collectResource(h.rest, h.signal);
+    const controller = new AbortController();
+    h.fake.fault('system/routerboard', 'timeout');
+    const pending = collectInfo(h.rest, controller.signal, resource, 'none', []);
+    await h.fake.nextHang();
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'ROUTER_TRANSIENT' });
+    h.fake.releaseHangs();
+  });
+});
