@@ -125,6 +125,39 @@ describe('tikprobe CLI (built)', () => {
     for (const t of TOKENS) expect(output).not.toContain(t);
   });
 
+  it('run: SIGTERM during the first poll still exits 0 promptly', async () => {
+    routers[0]!.fake.fault('system/resource', 'timeout');
+    try {
+      const hung = routers[0]!.fake.nextHang();
+      current = runCli(['run', '--config', writeConfig('sigterm.yaml')]);
+      await hung;
+      const started = Date.now();
+      current.child.kill('SIGTERM');
+      expect((await current.exit).code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      routers[0]!.fake.clearFaults();
+      routers[0]!.fake.releaseHangs();
+    }
+  });
+
+  it('run: SIGHUP applies a valid new file and rejects an invalid one, keeping the running config', async () => {
+    const file = writeConfig('reload.yaml');
+    current = runCli(['run', '--config', file]);
+    await vi.waitFor(() => expect(current!.stdout()).toContain('"msg":"bridge started"'), { timeout: 10_000, interval: 50 });
+    writeFileSync(file, 'version: 1\nroutrs: []\n');
+    current.child.kill('SIGHUP');
+    await vi.waitFor(() => expect(current!.stdout()).toContain('new configuration rejected'), { timeout: 10_000, interval: 50 });
+    writeConfig('reload.yaml', '\n    publicIp: none');
+    current.child.kill('SIGHUP');
+    await vi.waitFor(() => expect(current!.stdout()).toContain('"msg":"configuration reloaded"'), { timeout: 10_000, interval: 50 });
+    expect(current.stdout()).toContain('"changed":["e2e-0","e2e-1"]');
+    const before = komari.received.reports.length;
+    await vi.waitFor(() => expect(komari.received.reports.length).toBeGreaterThan(before + 1), { timeout: 10_000, interval: 50 });
+    current.child.kill('SIGTERM');
+    expect((await current.exit).code).toBe(0);
+  });
+
   it('run: a configuration error exits 78 with file:line messages and starts nothing', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'version: 1\nkomari:\n  url: http://127.0.0.1:1\nroutrs: []\n');
