@@ -4,12 +4,15 @@
  * flusher, ping-task feature) and hands them to the Bridge. Nothing below it reaches for a
  * global: every dependency arrives as an argument.
  */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { Bridge, type SharedFactory } from './bridge/bridge.js';
 import { type BridgeObserver, nullObserver } from './bridge/observer.js';
 import type { RouterExtra } from './bridge/router-unit.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import type { Config } from './config/schema.js';
+import { errorMessage, TikprobeError } from './errors.js';
 import type { Logger } from './log.js';
 import { type Clock, systemClock } from './scheduler/timers.js';
 import { createKomariClient } from './sinks/komari/client.js';
@@ -42,6 +45,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     if (!r.tls.verify) logger.warn({ router: r.name }, 'tls.verify is false: the router certificate is not checked (man-in-the-middle possible)');
     if (r.url.startsWith('http://')) logger.warn({ router: r.name }, 'plain http: the RouterOS password crosses the network unencrypted');
   }
+  await ensureWritableDir(config.stateDir);
   const store = createStateStore(config.stateDir, { logger });
   const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
   const states = new RouterStateCache(store, flusher);
@@ -78,4 +82,14 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
       flusher.stop?.();
     },
   };
+}
+
+/** Fails start-up at once (not a minute later at the first flush) when state cannot be kept. */
+async function ensureWritableDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new TikprobeError('STATE_IO', `state.dir ${dir} is not writable (${errorMessage(err)}); totals and registrations are kept there`);
+  }
 }
