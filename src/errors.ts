@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'KOMARI_AUTH' // 401/403 from Komari: token or discovery key wrong
   | 'KOMARI_REJECTED' // 400/500 with a validation message: our payload was refused
   | 'KOMARI_TRANSIENT' // 5xx without a validation message, timeout, reset
+  | 'NEZHA_AUTH' // Unauthenticated / WAF block from a Nezha dashboard: agent secret or UUID refused
+  | 'NEZHA_TRANSIENT' // Nezha stream broken, dashboard unreachable, deadline exceeded: reconnect
   | 'PING_UNAVAILABLE' // raw sockets not permitted on this host
   | 'STATE_IO'; // state directory not writable or file unreadable
 
@@ -32,6 +34,8 @@ const RETRYABLE: Record<ErrorCode, boolean> = {
   KOMARI_AUTH: false,
   KOMARI_REJECTED: false,
   KOMARI_TRANSIENT: true,
+  NEZHA_AUTH: false,
+  NEZHA_TRANSIENT: true,
   PING_UNAVAILABLE: false,
   STATE_IO: true,
 };

@@ -16,6 +16,8 @@ import { errorMessage, TikprobeError } from './errors.js';
 import type { Logger } from './log.js';
 import { type Clock, systemClock } from './scheduler/timers.js';
 import { createKomariClient } from './sinks/komari/client.js';
+import { createNezhaSinkFactory } from './sinks/nezha/factory.js';
+import type { PingHistory } from './sinks/nezha/history.js';
 import { createStateFlusher, createStateStore } from './state/store.js';
 
 export interface AppDeps {
@@ -27,6 +29,8 @@ export interface AppDeps {
   stateFlushMs?: number;
   /** Receives poll, sink and ping events (the status server's metrics); default: none. */
   observer?: BridgeObserver;
+  /** Keeps Nezha ping-task history for the v0 API (shared with the status server). */
+  nezhaHistory?: PingHistory;
   /** Extra per-router features (ping tasks), built by the caller for this config. */
   extras?: (config: Config, logger: Logger) => RouterExtra[];
 }
@@ -54,6 +58,9 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     build(cfg) {
       const client = cfg.komari ? createKomariClient({ baseUrl: cfg.komari.url, timeoutMs: cfg.komari.timeout, logger: logger.child({ component: 'komari' }) }) : undefined;
       const extras = deps.extras?.(cfg, logger) ?? [];
+      const nezha = cfg.nezha
+        ? createNezhaSinkFactory(cfg, { logger, clock, random, version: deps.version, history: deps.nezhaHistory })
+        : undefined;
       return {
         logger,
         clock,
@@ -61,12 +68,13 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
         version: deps.version,
         limit: pLimit(cfg.concurrency),
         komari: client && cfg.komari ? { client, config: cfg.komari } : undefined,
+        nezha,
         states,
         observer: deps.observer ?? nullObserver,
         extras,
         close: async () => {
           await Promise.all(extras.map((e) => e.close()));
-          await client?.close();
+          await Promise.all([client?.close(), nezha?.close()]);
         },
       };
     },

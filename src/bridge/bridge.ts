@@ -68,7 +68,8 @@ export class Bridge {
     }
     if (next.logLevel !== this.config.logLevel) this.logger.level = next.logLevel;
     const fleetChanged =
-      JSON.stringify(next.komari) !== JSON.stringify(this.config.komari) || next.concurrency !== this.config.concurrency;
+      JSON.stringify([next.komari, next.nezha]) !== JSON.stringify([this.config.komari, this.config.nezha]) ||
+      next.concurrency !== this.config.concurrency;
     const nextByName = new Map(next.routers.map((r) => [r.name, r]));
     const summary: ReloadSummary = { added: [], removed: [], changed: [], unchanged: [] };
     for (const name of this.units.keys()) if (!nextByName.has(name)) summary.removed.push(name);

@@ -15,6 +15,7 @@ import { RouterRunner } from '../scheduler/router-runner.js';
 import type { Clock } from '../scheduler/timers.js';
 import type { KomariClient } from '../sinks/komari/client.js';
 import { KomariSink } from '../sinks/komari/sink.js';
+import type { NezhaSinkFactory } from '../sinks/nezha/factory.js';
 import type { RouterSink } from '../sinks/sink.js';
 import type { RouterStateCache } from './state-cache.js';
 
@@ -26,6 +27,8 @@ export interface SharedDeps {
   /** The fleet-wide limit on router requests in flight (`concurrency`). */
   limit: LimitFunction;
   komari: { client: KomariClient; config: NonNullable<Config['komari']> } | undefined;
+  /** Builds each router's Nezha sink; undefined when no `nezha:` dashboard is configured. */
+  nezha: NezhaSinkFactory | undefined;
   states: RouterStateCache;
   observer: BridgeObserver;
   /** Extra per-router parts (ping tasks), started after the runner and stopped before it. */
@@ -60,7 +63,10 @@ export async function startRouterUnit(router: RouterConfig, shared: SharedDeps):
   const rest = restClientFor(router, shared.limit);
   const saved = await shared.states.load(router.name);
   const komariSink = buildKomariSink(router, shared, logger);
-  const sinks: RouterSink[] = komariSink ? [komariSink] : [];
+  // The runner is built after its sinks; the Nezha sink asks it late whether the router is up.
+  let isUp = () => false;
+  const nezhaSink = shared.nezha?.sinkFor(router, { rest, logger, isRouterUp: () => isUp() });
+  const sinks = ([komariSink, nezhaSink] as (RouterSink | undefined)[]).filter((s): s is RouterSink => s !== undefined);
   const poller = new RouterPoller({
     router,
     rest,
@@ -80,6 +86,7 @@ export async function startRouterUnit(router: RouterConfig, shared: SharedDeps):
     random: shared.random,
     observer: shared.observer,
   });
+  isUp = () => runner.isUp();
   await runner.start();
   const parts: RouterUnitParts = { router, rest, runner, komariSink, komariClient: shared.komari?.client, logger };
   const attached = shared.extras.map((e) => e.attach(parts)).filter((a) => a !== undefined);

@@ -1,4 +1,4 @@
-/** Rules that span routers or the whole file: unique names, and a sink for every router. Pure. */
+/** Rules that span routers or the whole file: unique names and Nezha UUIDs, and a sink for every router. Pure. */
 import { formatKeyPath, isPlainObject } from './key-path.js';
 import { placeInRouter, placeOf } from './place.js';
 import type { CheckContext, RouterEntry } from './validate.js';
@@ -6,6 +6,7 @@ import type { CheckContext, RouterEntry } from './validate.js';
 export function checkFleet(ctx: CheckContext, doc: Record<string, unknown>, routers: readonly RouterEntry[]): void {
   checkUniqueNames(ctx, routers);
   checkSinks(ctx, doc, routers);
+  checkNezhaUuids(ctx, routers);
 }
 
 /**
@@ -33,15 +34,24 @@ function checkUniqueNames(ctx: CheckContext, routers: readonly RouterEntry[]): v
   }
 }
 
-/** Every router reports to Komari (the only sink so far), so it needs a token or discovery. */
+/**
+ * Every router needs at least one sink: Komari (a token, or the discovery key) or Nezha
+ * (`nezha:` at the top level, unless the router says `nezha: false`).
+ */
 function checkSinks(ctx: CheckContext, doc: Record<string, unknown>, routers: readonly RouterEntry[]): void {
   if (routers.length === 0) return;
   const komari = doc.komari;
-  if (komari === undefined || komari === null) {
+  const hasKomari = komari !== undefined && komari !== null;
+  const hasNezha = doc.nezha !== undefined && doc.nezha !== null;
+  const reportsToNezha = (merged: Record<string, unknown>) => hasNezha && merged.nezha !== false;
+  const orphans = routers.filter((r) => r.merged !== undefined && !reportsToNezha(r.merged));
+  if (!hasKomari && orphans.length > 0) {
     ctx.issues.add({
       path: 'komari',
       line: placeOf(ctx.src, ['routers']).line,
-      message: 'missing: routers report to Komari, so add a top-level komari: section with the server url: (Nezha is not supported in this version)',
+      message: hasNezha
+        ? 'missing: routers with nezha: false report to Komari only, so add a top-level komari: section with the server url:'
+        : 'missing: routers report to Komari, so add a top-level komari: section with the server url: (or a nezha: section to report to Nezha only)',
     });
   }
   const discovery = isPlainObject(komari) && komari.autoDiscoveryKey !== undefined && komari.autoDiscoveryKey !== null;
@@ -50,12 +60,35 @@ function checkSinks(ctx: CheckContext, doc: Record<string, unknown>, routers: re
     if (!merged) continue;
     const own = isPlainObject(merged.komari) ? merged.komari : {};
     if (own.token !== undefined || own.tokenFile !== undefined) continue;
+    // Without a Komari token the router reports to Nezha only.
+    if (reportsToNezha(merged)) continue;
     const place = placeInRouter(ctx.src, index, ['komari', 'token']);
     ctx.issues.add({
       path: formatKeyPath(['routers', index, 'komari', 'token']),
       line: place.line,
       message: 'missing: this router has no Komari token; set komari.token (or komari.tokenFile) here, or komari.autoDiscoveryKey at the top level to register it automatically',
       node: formatKeyPath(place.node),
+    });
+  }
+}
+
+/** Two routers on one Nezha node would overwrite each other's figures. */
+function checkNezhaUuids(ctx: CheckContext, routers: readonly RouterEntry[]): void {
+  const seen = new Map<string, number>();
+  for (const { index, merged } of routers) {
+    const own = merged?.nezha;
+    if (!isPlainObject(own) || typeof own.uuid !== 'string') continue;
+    const key = own.uuid.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      continue;
+    }
+    const path = ['routers', index, 'nezha', 'uuid'];
+    ctx.issues.add({
+      path: formatKeyPath(path),
+      line: ctx.src.lineOf(path),
+      message: `is already the Nezha UUID of routers[${first}]; each router needs its own node`,
     });
   }
 }

@@ -16,6 +16,7 @@ import { isSecretPath } from './issue-text.js';
 import { IssueList } from './issue-list.js';
 import { formatKeyPath, isPlainObject, type KeyPath } from './key-path.js';
 import { migrate, versionProblem } from './migrate.js';
+import { resolveNezha } from './resolve-nezha.js';
 import { resolveRouter } from './resolve-secrets.js';
 import { type Config, configJsonSchema, type FileConfig, type RouterConfig } from './schema.js';
 import { ConfigFiles, type ReadFile, readFailureReason } from './secret-files.js';
@@ -86,10 +87,13 @@ export async function loadConfigText(text: string, file: string, env: Env, opts:
     if (router) resolved.push(router);
   }
 
+  const nezha = top?.nezha ? await resolveNezha({ src, issues, files, secrets }, top.nezha) : undefined;
+
   if (issues.size > 0 || !top) throw fail(secrets);
   return {
     file,
     komari: top.komari,
+    ...(nezha ? { nezha } : {}),
     stateDir: stateDirectory(top, env, baseDir, cwd),
     logLevel: top.log.level,
     concurrency: top.concurrency,

@@ -7,6 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseListen } from '../status/listen.js';
 import { formatDuration, parseConfigDuration } from './duration.js';
 
 const durationInput = z.union([z.number().nonnegative(), z.string()]);
@@ -29,7 +30,11 @@ export function duration(min: number, max: number) {
       }
       return ms;
     })
-    .meta({ description: `duration, ${formatDuration(min)}–${formatDuration(max)}` });
+    // `x-duration` survives a later .describe(), so the range reaches the JSON Schema and the docs.
+    .meta({
+      description: `duration, ${formatDuration(min)}–${formatDuration(max)}`,
+      'x-duration': { min: formatDuration(min), max: formatDuration(max) },
+    });
 }
 
 const S = 1000;
@@ -90,6 +95,53 @@ const routerKomariSchema = z.strictObject({
   tokenFile: z.string().min(1).optional().describe('file holding the token (trailing newline trimmed)'),
 });
 
+/** `host:port` (a name, an IPv4 address or a bracketed IPv6 address, port 1–65535). */
+function isHostPort(v: string): boolean {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(v);
+  if (!m) return false;
+  const port = Number(m[2]);
+  const host = m[1] ?? '';
+  return port >= 1 && port <= 65535 && (!host.startsWith('[') || isIP(host.slice(1, -1)) === 6);
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const nezhaSchema = z
+  .strictObject({
+    server: z
+      .string()
+      .refine(isHostPort, 'must be host:port, e.g. nezha.example.com:443')
+      .describe("host:port of the dashboard's gRPC (the dashboard's HTTP port, or the TLS proxy in front of it)"),
+    tls: z.boolean().default(true).describe('TLS to the dashboard (false: plaintext h2c; the secret then crosses the network in clear)'),
+    insecureTls: z.boolean().default(false).describe('true: do not verify the dashboard certificate (warned at start)'),
+    secret: z.string().min(1).optional().describe("the dashboard user's agent secret (profile page)"),
+    secretFile: z.string().min(1).optional().describe('file holding the agent secret (trailing newline trimmed)'),
+    reportInterval: duration(1 * S, 4 * S).prefault('3s').describe('one State per router per interval (Nezha shows a node offline after 6 s)'),
+  })
+  .superRefine((n, ctx) => {
+    if (n.secret !== undefined && n.secretFile !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['secretFile'], message: 'set secret or secretFile, not both' });
+    if (n.secret === undefined && n.secretFile === undefined)
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'secret or secretFile is required' });
+    if (n.insecureTls && !n.tls) ctx.addIssue({ code: 'custom', path: ['insecureTls'], message: 'insecureTls needs tls: true' });
+  })
+  .optional()
+  .describe('a Nezha v1/v2 dashboard every router also reports to, as a live node');
+
+const routerNezhaSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      uuid: z
+        .string()
+        .regex(UUID_TEXT, 'must be a UUID (8-4-4-4-12 hex digits)')
+        .optional()
+        .describe("this router's Nezha node UUID; default: UUIDv5 of the router name"),
+    }),
+  ])
+  .optional()
+  .describe('false: this router does not report to Nezha; { uuid } to pick its node');
+
 /** Settings a router may inherit from `defaults:`. */
 const settingsShape = {
   username: z.string().min(1).describe('RouterOS user (a read-only group: read, api, rest-api, test)'),
@@ -114,6 +166,7 @@ const routerObject = z.strictObject({
       }, 'must be http(s)://host[:port] with no path, query or credentials')
       .describe('http(s)://host[:port]; /rest is appended'),
     tag: z.string().min(1).max(64).optional().describe('optional group name'),
+    nezha: routerNezhaSchema,
     ...settingsShape,
   });
 
@@ -152,6 +205,21 @@ const defaultsSchema = z
   })
   .describe('settings every router inherits; a router’s own keys win (deep merge)');
 
+const statusSchema = z
+  .strictObject({
+    listen: z
+      .string()
+      .refine((v) => parseListen(v) !== undefined, 'must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464 (port 1–65535)')
+      .describe('host:port of /healthz, /status and /metrics; keep it on loopback unless a token is set'),
+    token: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .describe('when set, every endpoint but /healthz needs "Authorization: Bearer <token>"'),
+  })
+  .optional()
+  .describe('the local status server; off when absent');
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 export const fileSchema = z
@@ -171,12 +239,14 @@ export const fileSchema = z
       })
       .optional()
       .describe('the Komari server'),
+    nezha: nezhaSchema,
     state: z
       .strictObject({
         dir: z.string().min(1).optional().describe('default: $STATE_DIRECTORY if set (systemd), else ./state'),
       })
       .prefault({}),
     log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
+    status: statusSchema,
     concurrency: z.number().int().min(1).max(10_000).default(32).describe('router requests in flight, whole fleet'),
     defaults: defaultsSchema.optional(),
     routers: z.array(z.record(z.string(), z.unknown())).min(1, 'list at least one router'),
@@ -200,13 +270,27 @@ export interface RouterConfig extends Omit<RouterConfigParsed, 'password' | 'pas
   komari: { token: string | undefined };
 }
 
+/** `nezha:` after `secretFile` is read: what the Nezha sink runs on. */
+export interface NezhaConfig {
+  server: string;
+  tls: boolean;
+  insecureTls: boolean;
+  secret: string;
+  /** Milliseconds. */
+  reportInterval: number;
+}
+
 export interface Config {
   /** The file it was loaded from, for messages. */
   file: string;
   komari: FileConfig['komari'];
+  /** The Nezha dashboard with its secret resolved; absent: no Nezha sink. */
+  nezha?: NezhaConfig;
   stateDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   concurrency: number;
+  /** The local status server; absent: off. */
+  status?: FileConfig['status'];
   routers: RouterConfig[];
 }
 
@@ -217,7 +301,7 @@ export interface Config {
 export function configJsonSchema(): Record<string, unknown> {
   const docSchema = fileSchema.extend({
     routers: z.array(routerSchema).min(1),
-    defaults: routerObject.omit({ name: true, url: true, tag: true }).partial().optional(),
+    defaults: routerObject.omit({ name: true, url: true, tag: true, nezha: true }).partial().optional(),
   });
   return z.toJSONSchema(docSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }

@@ -37,11 +37,9 @@ interface Scope {
 
 /** Top-level keys of the contract that this version does not implement yet. */
 const NOT_YET: Record<string, string> = {
-  nezha: '"nezha" is not supported in this version of tikprobe (Komari is the only dashboard so far); remove it',
-  status: '"status" (the local status server) is not supported in this version of tikprobe; remove it',
 };
 
-const PER_ROUTER_ONLY = new Set(['name', 'url', 'tag']);
+const PER_ROUTER_ONLY = new Set(['name', 'url', 'tag', 'nezha']);
 
 /**
  * The message for a key the schema does not know at `parent`: a typo suggestion, the section
@@ -50,7 +48,6 @@ const PER_ROUTER_ONLY = new Set(['name', 'url', 'tag']);
 export function unknownKeyMessage(jsonSchema: Record<string, unknown>, key: string, parent: KeyPath): string {
   const level = formatKeyPath(parent.map((s) => (typeof s === 'number' ? 0 : s)));
   if (level === '' && NOT_YET[key]) return NOT_YET[key];
-  if (level === 'routers[0]' && key === 'nezha') return NOT_YET.nezha!;
   if (level === 'defaults' && PER_ROUTER_ONLY.has(key)) return `"${key}" is set in each router, not under defaults:`;
   const here = schemaAt(jsonSchema, parent);
   const known = knownKeys(here);

@@ -59,11 +59,9 @@ describe('every problem is reported at once, each at its line', () => {
     expect(lines(issues)).toEqual(['10 routers[0]: unknown key "interfaces" here (it belongs under traffic:)']);
   });
 
-  test('a router-level nezha: is refused as not supported yet', async () => {
-    const issues = await issuesOf(load(minimal('    nezha: false\n')));
-    expect(lines(issues)).toEqual([
-      '10 routers[0]: "nezha" is not supported in this version of tikprobe (Komari is the only dashboard so far); remove it',
-    ]);
+  test('a router-level nezha: false is accepted (the router opts out of Nezha)', async () => {
+    const config = await load(minimal('    nezha: false\n'));
+    expect(config.routers[0]!.nezha).toBe(false);
   });
 
   test('required router keys say where they can go', async () => {
@@ -81,7 +79,7 @@ describe('every problem is reported at once, each at its line', () => {
   test('without a komari: section the message says what to add', async () => {
     const issues = await issuesOf(load('version: 1\nrouters:\n  - { name: gw, url: http://10.0.0.1, username: u, password: p }\n'));
     expect(lines(issues)).toEqual([
-      '2 komari: missing: routers report to Komari, so add a top-level komari: section with the server url: (Nezha is not supported in this version)',
+      '2 komari: missing: routers report to Komari, so add a top-level komari: section with the server url: (or a nezha: section to report to Nezha only)',
       '3 routers[0].komari.token: missing: this router has no Komari token; set komari.token (or komari.tokenFile) here, or komari.autoDiscoveryKey at the top level to register it automatically',
     ]);
   });

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are configuration text, where ${VAR} is literal
 import { describe, expect, test } from 'vitest';
-import { loadConfig, resolveConfigPath } from '../../src/config/load.js';
+import { loadConfig, loadConfigText, resolveConfigPath } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { CONFIG_FILE, issuesOf, lines, load, minimal } from './helpers.js';
 
@@ -69,14 +69,13 @@ describe('loadConfig', () => {
     expect(lines(await issuesOf(load('\nversion: "1"\n')))).toEqual(['2 version: must be the number 1 (got text)']);
   });
 
-  test('a top-level nezha: section is refused as not supported yet', async () => {
-    const issues = await issuesOf(load(minimal('', 'nezha:\n  server: nezha.example.com:443\n')));
-    expect(lines(issues)).toEqual([
-      '4 : "nezha" is not supported in this version of tikprobe (Komari is the only dashboard so far); remove it',
-    ]);
-    expect(new ConfigError(issues).message).toBe(
-      `${CONFIG_FILE}:4: "nezha" is not supported in this version of tikprobe (Komari is the only dashboard so far); remove it`,
+  test('a top-level nezha: section is loaded with its defaults and the secret from the environment', async () => {
+    const config = await loadConfigText(
+      minimal('', 'nezha:\n  server: nezha.example.com:443\n  secret: ${NEZHA_SECRET}\n'),
+      CONFIG_FILE,
+      { NEZHA_SECRET: 'agent-secret-value' },
     );
+    expect(config.nezha).toMatchObject({ server: 'nezha.example.com:443', tls: true, insecureTls: false, reportInterval: 3000 });
   });
 
   test('reads the file through readFile, resolving a relative path against cwd', async () => {
