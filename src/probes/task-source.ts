@@ -3,27 +3,12 @@
  * `GET /api/clients/ping/tasks?token=` and `POST /api/clients/ping/result?token=`.
  */
 
-/** One ping task as Komari hands it to a node. Extra keys (`clients`, `weight`, …) are ignored. */
-export interface KomariPingTask {
-  id: number;
-  name: string;
-  /** `icmp`, `tcp` or `http` by convention; Komari does not validate it. */
-  type: string;
-  target: string;
-  /** Seconds between two measurements; ≤ 0 means the task is never run. */
-  interval: number;
-}
+import type { KomariPingResult, KomariPingTask } from '../sinks/komari/ping-tasks.js';
 
+/** The task and result shapes are Komari's own; one definition serves the client and the scheduler. */
+export type { KomariPingTask };
 /** One measurement, posted as soon as it exists. */
-export interface PingResult {
-  task_id: number;
-  /** Integer milliseconds; -1 means loss (timeout, refused, error). */
-  value: number;
-  /** The task's `type`; Komari ignores it, the agent sends it. */
-  ping_type: string;
-  /** RFC 3339 with the host's real UTC offset: the moment this probe finished. */
-  finished_at: string;
-}
+export type PingResult = KomariPingResult;
 
 export interface PingTaskSource {
   /** The tasks assigned to this router's node. Rejects on any failure (the scheduler keeps its last list). */
