@@ -49,14 +49,15 @@ export class Bridge {
   }
 
   /**
-   * True while every router loop has ticked within `factor` report intervals (whatever the
-   * routers' own state): the scheduler is making progress.
+   * True while no router loop is overdue by more than `factor` report intervals, whatever the
+   * routers' own state: the scheduler is making progress. A loop waiting out a backoff is not
+   * overdue (its next tick is simply later); a loop stuck in a tick is.
    */
   healthy(now: number, startedAt: number, factor = 3): boolean {
     for (const unit of this.units.values()) {
       const allowed = factor * unit.config.intervals.report;
-      const last = unit.runner.lastTickAt() ?? startedAt + unit.config.intervals.report;
-      if (now - last > allowed) return false;
+      const due = unit.runner.nextTickAt() ?? startedAt;
+      if (now - due > allowed) return false;
     }
     return true;
   }

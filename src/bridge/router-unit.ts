@@ -8,6 +8,7 @@ import { ConnectionCounter } from '../collect/connections.js';
 import { restClientFor } from './router-client.js';
 import type { Config, RouterConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import { observedKomariClient } from './observed-komari.js';
 import type { BridgeObserver } from './observer.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { RouterPoller } from '../scheduler/router-poller.js';
@@ -88,7 +89,8 @@ export async function startRouterUnit(router: RouterConfig, shared: SharedDeps):
   });
   isUp = () => runner.isUp();
   await runner.start();
-  const parts: RouterUnitParts = { router, rest, runner, komariSink, komariClient: shared.komari?.client, logger };
+  const komariClient = shared.komari ? observedKomariClient(shared.komari.client, router.name, shared.observer) : undefined;
+  const parts: RouterUnitParts = { router, rest, runner, komariSink, komariClient, logger };
   const attached = shared.extras.map((e) => e.attach(parts)).filter((a) => a !== undefined);
   return {
     config: router,
@@ -108,7 +110,7 @@ function buildKomariSink(router: RouterConfig, shared: SharedDeps, logger: Logge
   if (router.komari.token === undefined && komari.config.autoDiscoveryKey === undefined) return undefined;
   return new KomariSink({
     router: router.name,
-    client: komari.client,
+    client: observedKomariClient(komari.client, router.name, shared.observer),
     token: router.komari.token,
     discoveryKey: komari.config.autoDiscoveryKey,
     tokens: {

@@ -3,17 +3,18 @@
  * PingScheduler fed by that node's task list. Bridge-side ICMP (one raw-socket holder for
  * the whole fleet) and the HTTP prober are shared by all routers and created only when used.
  */
+import { type BridgeObserver, nullObserver } from '../bridge/observer.js';
 import type { RouterExtra } from '../bridge/router-unit.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { type BridgeIcmp, createBridgeIcmp } from '../probes/bridge-icmp.js';
 import { createHttpProber, type HttpProber } from '../probes/http-probe.js';
 import { PingScheduler } from '../probes/scheduler.js';
-import type { PingTaskSource } from '../probes/task-source.js';
+import type { PingResult, PingTaskSource } from '../probes/task-source.js';
 import type { KomariClient } from '../sinks/komari/client.js';
 import { TikprobeError } from '../errors.js';
 
-export function pingTaskExtra(config: Config, logger: Logger): RouterExtra[] {
+export function pingTaskExtra(config: Config, logger: Logger, observer: BridgeObserver = nullObserver): RouterExtra[] {
   if (!config.komari) return [];
   let icmp: BridgeIcmp | undefined;
   let http: HttpProber | undefined;
@@ -26,7 +27,7 @@ export function pingTaskExtra(config: Config, logger: Logger): RouterExtra[] {
         http ??= createHttpProber();
         const scheduler = new PingScheduler({
           router: router.name,
-          source: komariTaskSource(komariClient, () => komariSink.token()),
+          source: komariTaskSource(komariClient, () => komariSink.token(), (r) => observer.pingResult(router.name, r.ping_type, r.value)),
           rest,
           via: router.ping.via,
           count: router.ping.count,
@@ -59,7 +60,13 @@ function latestPing(scheduler: PingScheduler): { value: number; at: number } | u
 }
 
 /** The node's task list and result endpoint, with the token the Komari sink resolved. */
-function komariTaskSource(client: KomariClient, token: () => string | undefined): PingTaskSource {
+function komariTaskSource(
+  client: KomariClient,
+  token: () => string | undefined,
+  onResult: (result: PingResult) => void,
+): PingTaskSource {
+  // A result is retried with the same object: count each one once.
+  const counted = new WeakSet<PingResult>();
   const need = () => {
     const t = token();
     if (t === undefined) throw new TikprobeError('KOMARI_AUTH', 'no Komari token yet (registration pending)');
@@ -67,6 +74,12 @@ function komariTaskSource(client: KomariClient, token: () => string | undefined)
   };
   return {
     fetchTasks: (signal) => client.getPingTasks(need(), signal),
-    sendResult: (result, signal) => client.postPingResult(need(), result, signal),
+    sendResult: (result, signal) => {
+      if (!counted.has(result)) {
+        counted.add(result);
+        onResult(result);
+      }
+      return client.postPingResult(need(), result, signal);
+    },
   };
 }

@@ -9,6 +9,9 @@ import type { Config } from '../config/schema.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type RunningBridge, startBridge } from '../main.js';
+import { PingHistory } from '../sinks/nezha/history.js';
+import { createNezhaV0Api } from '../sinks/nezha/v0-api.js';
+import { type AttachedStatus, attachStatus, createMetricsRegistry } from '../status/daemon-hooks.js';
 import { pingTaskExtra } from './ping-extra.js';
 
 export const STOP_DEADLINE_MS = 5000;
@@ -29,7 +32,11 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
   const { logger } = deps;
   let starting: Promise<RunningBridge> | undefined;
   let running: RunningBridge | undefined;
+  let status: AttachedStatus | undefined;
   let stopping = false;
+  // Created before the bridge: they count from the first poll.
+  const metrics = createMetricsRegistry();
+  const nezhaHistory = new PingHistory();
 
   const shutdown = (code: number, reason: string) => {
     if (stopping) return;
@@ -42,6 +49,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
     deadline.unref();
     // A stop during start waits for the start to finish, then stops what it started.
     (starting ? starting.then((r) => r.stop()) : Promise.resolve())
+      .then(() => status?.close())
       .then(() => {
         clearTimeout(deadline);
         logger.info('stopped');
@@ -70,6 +78,9 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
     reloading = true;
     const current = running;
     reload(current, deps)
+      .then((next) => {
+        if (next) status?.reloaded(next);
+      })
       .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'reload failed; the running configuration stays'))
       .finally(() => {
         reloading = false;
@@ -80,21 +91,40 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
   starting = startBridge(deps.config, {
     logger,
     version: deps.version,
-    extras: (cfg, log) => pingTaskExtra(cfg, log),
+    observer: metrics,
+    nezhaHistory,
+    extras: (cfg, log) => pingTaskExtra(cfg, log, metrics),
   });
   running = await starting;
+  const bridge = running.bridge;
+  const nezhaV0 = createNezhaV0Api({
+    token: deps.config.status?.token,
+    view: () => bridge.view(),
+    tagOf: (name) => bridge.routerConfigs().find((r) => r.name === name)?.tag,
+    history: nezhaHistory,
+    version: deps.version,
+    now: () => Date.now(),
+  });
+  try {
+    status = await attachStatus(deps.config, running, logger, deps.version, metrics, { routes: [nezhaV0] });
+  } catch (err) {
+    logger.fatal({ err: errorMessage(err) }, 'status server could not start');
+    shutdown(1, 'status server');
+  }
 }
 
-async function reload(running: RunningBridge, deps: RunDeps): Promise<void> {
+/** Applies the file again; resolves to the new config, or undefined when it was rejected. */
+async function reload(running: RunningBridge, deps: RunDeps): Promise<Config | undefined> {
   let next: Config;
   try {
     next = await loadConfig(deps.configFile, deps.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       deps.logger.error({ issues: err.issues.length }, `new configuration rejected; the running one stays:\n${err.message}`);
-      return;
+      return undefined;
     }
     throw err;
   }
   await running.bridge.reload(next);
+  return next;
 }

@@ -97,6 +97,7 @@ export async function loadConfigText(text: string, file: string, env: Env, opts:
     stateDir: stateDirectory(top, env, baseDir, cwd),
     logLevel: top.log.level,
     concurrency: top.concurrency,
+    status: top.status,
     routers: resolved,
   };
 }

@@ -81,9 +81,14 @@ export class RouterRunner {
     return this.state === 'up';
   }
 
-  /** Epoch ms of the last finished tick, or undefined before the first: the progress signal. */
+  /** Epoch ms of the last finished tick, or undefined before the first. */
   lastTickAt(): number | undefined {
     return this.loop.lastTickAt;
+  }
+
+  /** Epoch ms the next tick is due (a backoff moves it out): the progress signal is "not overdue". */
+  nextTickAt(): number | undefined {
+    return this.loop.nextAt;
   }
 
   view(): RouterView {

@@ -1,0 +1,93 @@
+/**
+ * The Prometheus text exposition format (version 0.0.4), written by hand: three metric types,
+ * label escaping and number spelling are all a scraper needs. Pure.
+ */
+
+export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface Sample {
+  labels: Labels;
+  value: number;
+}
+
+export interface ScalarFamily {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  samples: readonly Sample[];
+}
+
+export interface HistogramSeries {
+  labels: Labels;
+  /** Observations per bucket, not cumulative: `counts[i]` fell in (bounds[i-1], bounds[i]]; the last entry is above every bound. */
+  counts: readonly number[];
+  sum: number;
+}
+
+export interface HistogramFamily {
+  name: string;
+  help: string;
+  type: 'histogram';
+  /** Upper bounds, ascending, without +Inf. */
+  bounds: readonly number[];
+  series: readonly HistogramSeries[];
+}
+
+export type MetricFamily = ScalarFamily | HistogramFamily;
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The whole exposition: every family with its HELP and TYPE, then its samples. */
+export function renderExposition(families: readonly MetricFamily[]): string {
+  const lines: string[] = [];
+  for (const f of families) {
+    if (!NAME.test(f.name)) throw new Error(`invalid metric name ${f.name}`);
+    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
+    if (f.type === 'histogram') lines.push(...histogramLines(f));
+    else for (const s of f.samples) lines.push(sampleLine(f.name, s.labels, s.value));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function histogramLines(f: HistogramFamily): string[] {
+  const out: string[] = [];
+  for (const s of f.series) {
+    let cumulative = 0;
+    f.bounds.forEach((bound, i) => {
+      cumulative += s.counts[i] ?? 0;
+      out.push(sampleLine(`${f.name}_bucket`, { ...s.labels, le: formatValue(bound) }, cumulative));
+    });
+    cumulative += s.counts[f.bounds.length] ?? 0;
+    out.push(sampleLine(`${f.name}_bucket`, { ...s.labels, le: '+Inf' }, cumulative));
+    out.push(sampleLine(`${f.name}_sum`, s.labels, s.sum));
+    out.push(sampleLine(`${f.name}_count`, s.labels, cumulative));
+  }
+  return out;
+}
+
+function sampleLine(name: string, labels: Labels, value: number): string {
+  const pairs = Object.entries(labels).map(([k, v]) => {
+    if (!LABEL.test(k)) throw new Error(`invalid label name ${k}`);
+    return `${k}="${escapeLabelValue(v)}"`;
+  });
+  return pairs.length > 0 ? `${name}{${pairs.join(',')}} ${formatValue(value)}` : `${name} ${formatValue(value)}`;
+}
+
+export function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function escapeHelp(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** Go's ParseFloat spelling, which is what Prometheus reads. */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Number.POSITIVE_INFINITY) return '+Inf';
+  if (v === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(v);
+}

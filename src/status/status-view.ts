@@ -1,0 +1,76 @@
+/**
+ * The /status document: per router its state, last success and error, poll latency, the
+ * numbers it last handed to the sinks, degraded collectors, last ping and what each sink
+ * endpoint answered. Times are ISO 8601 (UTC) so a person can read them. Pure.
+ */
+import type { RouterSample } from '../model.js';
+import type { RouterView } from '../scheduler/router-runner.js';
+import type { SinkEndpointView } from './metrics.js';
+
+/** `degraded`: the router answers but some collectors are disabled or failing. */
+export type StatusState = 'starting' | 'up' | 'degraded' | 'down' | 'backoff';
+
+export interface RouterStatus {
+  name: string;
+  state: StatusState;
+  lastSuccessAt: string | null;
+  lastError: { code: string; message: string } | null;
+  lastPollMs: number | null;
+  collectors: { degraded: string[] };
+  lastPing: { valueMs: number; at: string } | null;
+  /** The numbers of the last successful poll, as every sink received them. */
+  lastSample: (Omit<RouterSample, 'takenAt'> & { takenAt: string }) | null;
+  sinks: { sink: string; endpoint: string; lastStatus: number | 'error'; lastAt: string; lastAcceptedAt: string | null }[];
+}
+
+export interface StatusDocument {
+  version: string;
+  now: string;
+  startedAt: string;
+  healthy: boolean;
+  routers: RouterStatus[];
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+export function statusState(view: RouterView): StatusState {
+  if (view.state === 'up') return view.degraded.length > 0 ? 'degraded' : 'up';
+  return view.state;
+}
+
+export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[]): RouterStatus {
+  return {
+    name: view.name,
+    state: statusState(view),
+    lastSuccessAt: iso(view.lastSuccessAt),
+    lastError: view.lastErrorCode !== undefined ? { code: view.lastErrorCode, message: view.lastError ?? '' } : null,
+    lastPollMs: view.lastPollMs ?? null,
+    collectors: { degraded: [...view.degraded] },
+    lastPing: view.lastPing ? { valueMs: view.lastPing.value, at: new Date(view.lastPing.at).toISOString() } : null,
+    lastSample: view.lastSample ? { ...view.lastSample, takenAt: new Date(view.lastSample.takenAt).toISOString() } : null,
+    sinks: sinks.map((s) => ({
+      sink: s.sink,
+      endpoint: s.endpoint,
+      lastStatus: s.lastStatus,
+      lastAt: new Date(s.lastAt).toISOString(),
+      lastAcceptedAt: iso(s.lastAcceptedAt),
+    })),
+  };
+}
+
+export function statusDocument(input: {
+  views: readonly RouterView[];
+  sinks: (router: string) => readonly SinkEndpointView[];
+  healthy: boolean;
+  version: string;
+  startedAt: number;
+  now: number;
+}): StatusDocument {
+  return {
+    version: input.version,
+    now: new Date(input.now).toISOString(),
+    startedAt: new Date(input.startedAt).toISOString(),
+    healthy: input.healthy,
+    routers: input.views.map((v) => routerStatus(v, input.sinks(v.name))).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
