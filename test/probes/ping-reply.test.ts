@@ -4,7 +4,7 @@ import { RouterError } from '../../src/errors.js';
 import { summarisePingReply } from '../../src/probes/ping-reply.js';
 import { pingRecords } from './support/fake-router.js';
 
-const SAMPLES = new URL('../../../shared/routeros-samples/', import.meta.url);
+const SAMPLES = new URL('../fixtures/routeros/', import.meta.url);
 const sample = (name: string): unknown => JSON.parse(readFileSync(new URL(name, SAMPLES), 'utf8'));
 
 describe('summarisePingReply', () => {

@@ -8,7 +8,7 @@ import { resultValue } from '../../src/probes/rtt.js';
 import { type FakeRouter, startFakeRouter } from './support/fake-router.js';
 import { createTestRest } from './support/test-rest.js';
 
-const SAMPLE = JSON.parse(readFileSync(new URL('../../../shared/routeros-samples/ping_count4__mikrotik-docs.json', import.meta.url), 'utf8')) as JsonBodyType;
+const SAMPLE = JSON.parse(readFileSync(new URL('../fixtures/routeros/ping_count4__mikrotik-docs.json', import.meta.url), 'utf8')) as JsonBodyType;
 
 describe('pingFromRouter against a RouterOS fake on loopback', () => {
   let router: FakeRouter;

@@ -1,0 +1,102 @@
+/** Starting and stopping the benchmark's child processes. */
+import { spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `taskset -c <cpu>` when the tool exists and the machine has that CPU, so two processes do not share a core. */
+function pinned(cpu, command, args, hasTaskset) {
+  return hasTaskset && cpu !== undefined ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
+}
+
+/**
+ * Starts the simulator + receiver process and waits for its READY line.
+ * `cpu`: the core to pin it to (undefined: no pinning).
+ */
+export async function startSimProcess(options, { cpu, hasTaskset, logFile }) {
+  const [cmd, args] = pinned(cpu, process.execPath, [join(ROOT, 'bench', 'lib', 'sim-process.mjs'), JSON.stringify(options)], hasTaskset);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile);
+  child.stderr.pipe(log);
+  const ready = await new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((l) => l.startsWith('READY '));
+      if (line) {
+        child.stdout.off('data', onData);
+        child.stdout.pipe(log);
+        resolve(JSON.parse(line.slice(6)));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code} before it was ready; see ${logFile}`)));
+  });
+  return { child, pid: child.pid, ...ready };
+}
+
+/** Starts `node dist/cli.js run --config FILE` (the real bridge), optionally with a preload. */
+export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload }) {
+  const nodeArgs = preload ? ['--import', preload] : [];
+  const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(ROOT, 'dist', 'cli.js'), 'run', '--config', configFile], hasTaskset);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const log = createWriteStream(logFile);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  // With taskset, taskset execs node: the pid stays the same process.
+  return { child, pid: child.pid };
+}
+
+/** SIGTERM, then wait for the exit (SIGKILL after `graceMs`). Resolves with the exit code. */
+export function stop(child, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function getJson(url, dispatcher) {
+  const { request } = await import('undici');
+  const res = await request(url, dispatcher ? { dispatcher } : {});
+  if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
+  return res.body.json();
+}
+
+/** Warnings and errors the bridge logged (pino JSON lines), by error code: a clean run has none. */
+export function bridgeLogSummary(logFile) {
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return { warnings: 0, errors: 0, codes: {} };
+  }
+  let warnings = 0;
+  let errors = 0;
+  const codes = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (entry.level === 40) warnings++;
+    else if (entry.level >= 50) errors++;
+    else continue;
+    const code = entry.code ?? entry.msg ?? 'other';
+    codes[code] = (codes[code] ?? 0) + 1;
+  }
+  return { warnings, errors, codes };
+}

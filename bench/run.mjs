@@ -1,0 +1,78 @@
+/**
+ * Runs the benchmarks against the built bridge (`npm run bench` builds first).
+ *   node bench/run.mjs [router-cost] [fleet-scale] [--quick] [--window S] [--fleet 100,1000,5000] [--conntrack 1000,10000,100000] [--plain] [--keep]
+ * Routers are served over HTTPS with the certificate pinned, as recommended; --plain serves plain HTTP.
+ * --keep keeps every run's config and logs (their directory is printed).
+ * Prints a table per benchmark with PASS/FAIL targets and writes JSON to bench/results/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fleetScale, printFleetScale } from './fleet-scale.mjs';
+import { machine } from './lib/machine.mjs';
+import { ROOT } from './lib/processes.mjs';
+import { writeResult } from './lib/report.mjs';
+import { printRouterCost, routerCost } from './router-cost.mjs';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    quick: { type: 'boolean', default: false },
+    window: { type: 'string' },
+    warmup: { type: 'string' },
+    fleet: { type: 'string' },
+    conntrack: { type: 'string' },
+    plain: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const list = (text) => text.split(',').map((v) => Number(v.trim())).filter((n) => Number.isInteger(n) && n > 0);
+const which = positionals.length > 0 ? positionals : ['router-cost', 'fleet-scale'];
+const windowS = Number(values.window ?? (values.quick ? 20 : 60));
+const warmupS = Number(values.warmup ?? 10);
+const fleetSizes = values.fleet ? list(values.fleet) : values.quick ? [100] : [100, 1000, 5000];
+const tls = !values.plain;
+const conntrackSizes = values.conntrack ? list(values.conntrack) : values.quick ? [1000, 100_000] : [1000, 10_000, 100_000];
+
+const cli = join(ROOT, 'dist', 'cli.js');
+if (!existsSync(cli) || !existsSync(join(ROOT, 'dist', 'sim', 'simulate.js'))) {
+  console.error('dist/ is missing: run "npm run build" first (npm run bench does).');
+  process.exit(1);
+}
+const help = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+if (!/\brun\b/.test(help)) {
+  console.error('dist/cli.js has no "run" command yet.');
+  process.exit(1);
+}
+let hasTaskset = false;
+try {
+  execFileSync('taskset', ['-c', '0', 'true']);
+  hasTaskset = machine().cores >= 2;
+} catch {
+  hasTaskset = false;
+}
+
+const env = machine();
+const command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
+const log = (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+console.log(`machine: ${env.cores} cores (${env.cpuModel}), Node ${env.node}, ${env.os}; pinning: ${hasTaskset ? 'simulator on CPU 0, bridge on CPU 1' : 'none'}; routers over ${tls ? 'HTTPS (pinned)' : 'plain HTTP'}`);
+const started = Date.now();
+let failed = false;
+
+if (which.includes('router-cost')) {
+  const result = await routerCost({ sizes: conntrackSizes, windowS, hasTaskset, tls, keep: values.keep, log });
+  console.log(`\nRouter cost (one router, report every 5 s)\n${printRouterCost(result)}\n`);
+  const file = writeResult('router-cost', { bench: 'router-cost', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, ...result });
+  console.log(`written: ${file}\n`);
+  failed ||= result.targets.some((t) => !t.pass);
+}
+if (which.includes('fleet-scale')) {
+  const result = await fleetScale({ sizes: fleetSizes, windowS, warmupS, hasTaskset, tls, keep: values.keep, log });
+  console.log(`\nFleet scale (report every 5 s, on time = within 1 s of schedule)\n${printFleetScale(result)}\n`);
+  const file = writeResult('fleet-scale', { bench: 'fleet-scale', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, windowS, warmupS, ...result });
+  console.log(`written: ${file}\n`);
+  failed ||= result.targets.some((t) => !t.pass);
+}
+console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+process.exitCode = failed ? 1 : 0;
