@@ -9,6 +9,7 @@
  * one user served one at a time in arrival order, and slow commands finishing late.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { RestApi } from './rest-api.js';
@@ -132,7 +133,7 @@ async function handle(s: Served, req: IncomingMessage, res: ServerResponse, deps
   const url = new URL(req.url ?? '/', 'http://router');
   const method = req.method ?? 'GET';
   const count = s.stats.request(`${method} ${url.pathname}`);
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   if (!url.pathname.startsWith('/rest/') && url.pathname !== '/rest') return send(res, count, s.stats, rosError(404));
   if (req.headers.authorization !== deps.expected) {
     return send(res, count, s.stats, rosError(401, undefined, { 'WWW-Authenticate': 'Basic realm="RouterOS"' }));
@@ -161,16 +162,6 @@ async function handle(s: Served, req: IncomingMessage, res: ServerResponse, deps
   await turn;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function parseObject(body: Buffer): Record<string, unknown> | undefined {
   try {

@@ -6,6 +6,7 @@
  * demo's table and the fleet benchmark (`GET /sim/nodes`, `GET /sim/summary`).
  */
 import { createHash } from 'node:crypto';
+import { readBody } from './read-body.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkBasicInfo, checkPingResult, checkReport, type KomariVerdict } from './komari-rules.js';
@@ -88,7 +89,7 @@ export async function startKomariReceiver(options: ReceiverOptions): Promise<Kom
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://receiver');
-    const body = await readBody(req);
+    const body = (await readBody(req, MAX_BODY_BYTES))?.toString('utf8');
     const at = now();
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /ping') return reply(res, 200, 'pong', 'text/plain; charset=utf-8');
@@ -170,16 +171,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'POST /api/clients/ping/result': 'result',
 };
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function reply(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) }).end(body);

@@ -11,17 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { advanceTraffic, type TrafficOptions, type TrafficState } from '../../src/accounting/traffic.js';
 import type { InterfaceCounter } from '../../src/model.js';
+import { seededRng } from '../../src/sim/prng.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RouterIface {
   name: string;
@@ -48,7 +39,7 @@ interface Outcome {
 }
 
 function simulate(seed: number, steps: number, opts: TrafficOptions): Outcome {
-  const rnd = mulberry32(seed);
+  const rnd = seededRng(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const chance = (p: number) => rnd() < p;
   let nextId = 100;
