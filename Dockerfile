@@ -16,10 +16,12 @@ FROM ${NODE_IMAGE} AS build
 RUN apk add --no-cache python3 make g++
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Install scripts are off for every package except the one native addon this image needs.
+# Install scripts are off for every package except the native addons this image needs:
+# raw-socket (ICMP from the bridge) and unix-dgram (sd_notify when run under systemd).
 RUN npm ci --ignore-scripts --no-audit --no-fund \
- && npm rebuild raw-socket \
- && test -f node_modules/raw-socket/build/Release/raw.node
+ && npm rebuild raw-socket unix-dgram \
+ && test -f node_modules/raw-socket/build/Release/raw.node \
+ && test -f node_modules/unix-dgram/build/Release/unix_dgram.node
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build \

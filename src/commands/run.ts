@@ -11,7 +11,10 @@ import type { Logger } from '../log.js';
 import { type RunningBridge, startBridge } from '../main.js';
 import { PingHistory } from '../sinks/nezha/history.js';
 import { createNezhaV0Api } from '../sinks/nezha/v0-api.js';
+import { systemClock } from '../scheduler/timers.js';
 import { type AttachedStatus, attachStatus, createMetricsRegistry } from '../status/daemon-hooks.js';
+import { type SystemdLifecycle, startSystemdLifecycle } from '../systemd/lifecycle.js';
+import { createNotifier } from '../systemd/notify.js';
 import { pingTaskExtra } from './ping-extra.js';
 
 export const STOP_DEADLINE_MS = 5000;
@@ -33,6 +36,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
   let starting: Promise<RunningBridge> | undefined;
   let running: RunningBridge | undefined;
   let status: AttachedStatus | undefined;
+  let systemd: SystemdLifecycle | undefined;
   let stopping = false;
   // Created before the bridge: they count from the first poll.
   const metrics = createMetricsRegistry();
@@ -42,6 +46,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, 'stopping');
+    systemd?.stopping();
     const deadline = setTimeout(() => {
       logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'shutdown deadline passed; exiting');
       deps.exit(code === 0 ? 128 + (SIGNAL_NUMBERS[reason] ?? 15) : code);
@@ -51,6 +56,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
     (starting ? starting.then((r) => r.stop()) : Promise.resolve())
       .then(() => status?.close())
       .then(() => {
+        systemd?.close();
         clearTimeout(deadline);
         logger.info('stopped');
         deps.exit(code);
@@ -77,6 +83,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
     if (!running || stopping || reloading) return;
     reloading = true;
     const current = running;
+    systemd?.reloading();
     reload(current, deps)
       .then((next) => {
         if (next) status?.reloaded(next);
@@ -84,6 +91,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
       .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'reload failed; the running configuration stays'))
       .finally(() => {
         reloading = false;
+        systemd?.reloaded();
       });
   });
 
@@ -97,6 +105,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
   });
   running = await starting;
   const bridge = running.bridge;
+  systemd = startSystemdLifecycle(createNotifier(deps.env, logger), bridge, running.startedAt, systemClock);
   const nezhaV0 = createNezhaV0Api({
     token: deps.config.status?.token,
     view: () => bridge.view(),

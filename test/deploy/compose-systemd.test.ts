@@ -52,10 +52,10 @@ describe('systemd/tikprobe.service', () => {
     expect(one('RestartPreventExitStatus')).toBe('78');
   });
 
-  it('is Type=simple and says why there is no sd_notify readiness or watchdog', () => {
-    expect(one('Type')).toBe('simple');
-    expect(settings.has('WatchdogSec')).toBe(false);
-    expect(unit).toMatch(/# Type=simple, not Type=notify: sd_notify needs a Unix datagram socket/);
+  it('is Type=notify with a watchdog, accepting notifications from the main process only', () => {
+    expect(one('Type')).toBe('notify');
+    expect(one('NotifyAccess')).toBe('main');
+    expect(one('WatchdogSec')).toBe('60s');
   });
 
   it('runs as a dynamic user with its state and configuration directories and only CAP_NET_RAW', () => {

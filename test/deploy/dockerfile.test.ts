@@ -76,6 +76,7 @@ describe('Dockerfile', () => {
     expect(text).toContain('npm ci --ignore-scripts');
     expect(text).toContain('npm rebuild raw-socket');
     expect(text).toContain('test -f node_modules/raw-socket/build/Release/raw.node');
+    expect(text).toContain('test -f node_modules/unix-dgram/build/Release/unix_dgram.node');
     expect(text).toContain('npm prune --omit=dev');
   });
 

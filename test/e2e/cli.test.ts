@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -156,6 +157,30 @@ describe('tikprobe CLI (built)', () => {
     await vi.waitFor(() => expect(komari.received.reports.length).toBeGreaterThan(before + 1), { timeout: 10_000, interval: 50 });
     current.child.kill('SIGTERM');
     expect((await current.exit).code).toBe(0);
+  });
+
+  it('run: speaks sd_notify on a fake NOTIFY_SOCKET (READY, WATCHDOG, RELOADING, STOPPING)', async () => {
+    const dgram = createRequire(import.meta.url)('unix-dgram') as {
+      createSocket(type: 'unix_dgram', onMessage: (msg: Buffer) => void): { bind(path: string): void; close(): void };
+    };
+    const socketPath = join(dir, 'notify.sock');
+    const messages: string[] = [];
+    const server = dgram.createSocket('unix_dgram', (msg) => messages.push(String(msg)));
+    server.bind(socketPath);
+    try {
+      current = runCli(['run', '--config', writeConfig('notify.yaml')], { NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '1000000' });
+      await vi.waitFor(() => expect(messages.some((m) => m.startsWith('READY=1'))).toBe(true), { timeout: 10_000, interval: 50 });
+      await vi.waitFor(() => expect(messages).toContain('WATCHDOG=1'), { timeout: 10_000, interval: 50 });
+      current.child.kill('SIGHUP');
+      await vi.waitFor(() => expect(messages.filter((m) => m.startsWith('READY=1')).length).toBe(2), { timeout: 10_000, interval: 50 });
+      expect(messages.some((m) => m.startsWith('RELOADING=1\nMONOTONIC_USEC='))).toBe(true);
+      current.child.kill('SIGTERM');
+      expect((await current.exit).code).toBe(0);
+      expect(messages).toContain('STOPPING=1');
+      expect(messages.find((m) => m.startsWith('READY=1'))).toMatch(/STATUS=\d of 2 router\(s\) up/);
+    } finally {
+      server.close();
+    }
   });
 
   it('run: a configuration error exits 78 with file:line messages and starts nothing', async () => {
