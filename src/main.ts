@@ -14,6 +14,7 @@ import { RouterStateCache } from './bridge/state-cache.js';
 import type { Config } from './config/schema.js';
 import { errorMessage, TikprobeError } from './errors.js';
 import type { Logger } from './log.js';
+import { TlsContexts } from './routeros/tls-contexts.js';
 import { type Clock, systemClock } from './scheduler/timers.js';
 import { createKomariClient } from './sinks/komari/client.js';
 import { createNezhaSinkFactory } from './sinks/nezha/factory.js';
@@ -53,6 +54,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   const store = createStateStore(config.stateDir, { logger });
   const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
   const states = new RouterStateCache(store, flusher);
+  const tlsContexts = new TlsContexts();
 
   const factory: SharedFactory = {
     build(cfg) {
@@ -67,6 +69,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
         random,
         version: deps.version,
         limit: pLimit(cfg.concurrency),
+        tlsContexts,
         komari: client && cfg.komari ? { client, config: cfg.komari } : undefined,
         nezha,
         states,

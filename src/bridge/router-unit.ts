@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import { observedKomariClient } from './observed-komari.js';
 import type { BridgeObserver } from './observer.js';
 import type { RouterRest } from '../routeros/rest.js';
+import type { TlsContexts } from '../routeros/tls-contexts.js';
 import { RouterPoller } from '../scheduler/router-poller.js';
 import { RouterRunner } from '../scheduler/router-runner.js';
 import type { Clock } from '../scheduler/timers.js';
@@ -27,6 +28,8 @@ export interface SharedDeps {
   version: string;
   /** The fleet-wide limit on router requests in flight (`concurrency`). */
   limit: LimitFunction;
+  /** TLS secure contexts shared by all router connections. */
+  tlsContexts: TlsContexts;
   komari: { client: KomariClient; config: NonNullable<Config['komari']> } | undefined;
   /** Builds each router's Nezha sink; undefined when no `nezha:` dashboard is configured. */
   nezha: NezhaSinkFactory | undefined;
@@ -61,7 +64,7 @@ export interface RouterUnit {
 
 export async function startRouterUnit(router: RouterConfig, shared: SharedDeps): Promise<RouterUnit> {
   const logger = shared.logger.child({ router: router.name });
-  const rest = restClientFor(router, shared.limit);
+  const rest = restClientFor(router, shared.limit, shared.tlsContexts);
   const saved = await shared.states.load(router.name);
   const komariSink = buildKomariSink(router, shared, logger);
   // The runner is built after its sinks; the Nezha sink asks it late whether the router is up.

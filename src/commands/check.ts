@@ -13,6 +13,7 @@ import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
 import type { Config, RouterConfig } from '../config/schema.js';
 import { errorCode, errorMessage } from '../errors.js';
 import type { RouterRest } from '../routeros/rest.js';
+import { TlsContexts } from '../routeros/tls-contexts.js';
 import { createKomariClient, type KomariClient } from '../sinks/komari/client.js';
 import { createStateStore } from '../state/store.js';
 import { renderCheckTable } from './check-table.js';
@@ -31,12 +32,13 @@ export interface CheckRow {
 export async function runCheck(deps: CheckDeps): Promise<boolean> {
   const { config } = deps;
   const limit = pLimit(config.concurrency);
+  const tlsContexts = new TlsContexts();
   const komari = config.komari ? createKomariClient({ baseUrl: config.komari.url, timeoutMs: config.komari.timeout }) : undefined;
   const store = createStateStore(config.stateDir);
   try {
     const rows = await Promise.all(
       config.routers.map(async (r) => {
-        const rest = restClientFor(r, limit);
+        const rest = restClientFor(r, limit, tlsContexts);
         try {
           return await checkRouter(r, rest, komari, store, config);
         } finally {

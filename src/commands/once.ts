@@ -9,6 +9,7 @@ import { restClientFor } from '../bridge/router-client.js';
 import type { Config, RouterConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
+import { TlsContexts } from '../routeros/tls-contexts.js';
 import { RouterPoller } from '../scheduler/router-poller.js';
 import { toKomariBasicInfo, toKomariReport } from '../sinks/komari/payload.js';
 import { createStateStore } from '../state/store.js';
@@ -31,8 +32,9 @@ export async function runOnce(deps: OnceDeps): Promise<boolean> {
     return false;
   }
   const limit = pLimit(deps.config.concurrency);
+  const tlsContexts = new TlsContexts();
   const store = createStateStore(deps.config.stateDir);
-  const results = await Promise.all(routers.map((r) => onceForRouter(r, deps, limit, store)));
+  const results = await Promise.all(routers.map((r) => onceForRouter(r, deps, limit, store, tlsContexts)));
   return results.every(Boolean);
 }
 
@@ -41,8 +43,9 @@ async function onceForRouter(
   deps: OnceDeps,
   limit: LimitFunction,
   store: ReturnType<typeof createStateStore>,
+  tlsContexts: TlsContexts,
 ): Promise<boolean> {
-  const rest = restClientFor(router, limit);
+  const rest = restClientFor(router, limit, tlsContexts);
   try {
     const saved = await store.load(router.name).catch(() => undefined);
     const poller = new RouterPoller({

@@ -10,6 +10,7 @@ import { classifyReply, classifyTransport, type Classification } from './classif
 import { parseRouterJson } from './json.js';
 import type { RestOptions, RouterRest } from './rest.js';
 import { buildTlsConnect, FingerprintMismatchError, type RouterTlsOptions } from './tls.js';
+import type { TlsContexts } from './tls-contexts.js';
 
 export interface RouterClientOptions {
   /** The router's configured name: prefixes every error message. */
@@ -19,6 +20,8 @@ export interface RouterClientOptions {
   username: string;
   password: string;
   tls: RouterTlsOptions;
+  /** Secure contexts shared across the fleet (one per set of trusted roots); default: one per connection. */
+  tlsContexts?: TlsContexts;
   /** Per request, from the moment it leaves the fleet-wide limit. */
   timeoutMs: number;
   /** The fleet-wide concurrency limit; wraps every request. */
@@ -59,7 +62,7 @@ export function createRouterClient(options: RouterClientOptions): RouterRest {
     pipelining: 1,
     keepAliveTimeout: KEEP_ALIVE_MS,
     maxResponseSize: MAX_REPLY_BYTES,
-    connect: buildTlsConnect(options.tls, options.timeoutMs),
+    connect: buildTlsConnect(options.tls, options.timeoutMs, options.tlsContexts),
   });
   const limit = options.limit ?? (<T>(fn: () => Promise<T>) => fn());
   let requests = 0;

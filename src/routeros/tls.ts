@@ -7,6 +7,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import { buildConnector } from 'undici';
+import type { TlsContexts } from './tls-contexts.js';
 
 export interface RouterTlsOptions {
   verify: boolean;
@@ -45,15 +46,17 @@ export class FingerprintMismatchError extends Error {
 type Connect = buildConnector.connector;
 
 /** The `connect` option for the router's undici Pool. */
-export function buildTlsConnect(tls: RouterTlsOptions, timeoutMs: number): Connect {
+export function buildTlsConnect(tls: RouterTlsOptions, timeoutMs: number, contexts?: TlsContexts): Connect {
   const base = { timeout: timeoutMs, keepAlive: true };
-  if (tls.fingerprint !== undefined) return pinnedConnector(normaliseFingerprint(tls.fingerprint), base);
-  if (!tls.verify) return buildConnector({ ...base, rejectUnauthorized: false });
-  if (tls.caPem !== undefined) return buildConnector({ ...base, rejectUnauthorized: true, ca: tls.caPem });
-  return buildConnector({ ...base, rejectUnauthorized: true });
+  // A shared context carries the trusted roots (the system's, or the configured CA).
+  const roots = (caPem: string | undefined) =>
+    contexts ? { secureContext: contexts.get(caPem) } : caPem === undefined ? {} : { ca: caPem };
+  if (tls.fingerprint !== undefined) return pinnedConnector(normaliseFingerprint(tls.fingerprint), { ...base, ...roots(undefined) });
+  if (!tls.verify) return buildConnector({ ...base, ...roots(undefined), rejectUnauthorized: false });
+  return buildConnector({ ...base, ...roots(tls.caPem), rejectUnauthorized: true });
 }
 
-function pinnedConnector(expected: string, base: { timeout: number; keepAlive: boolean }): Connect {
+function pinnedConnector(expected: string, base: buildConnector.BuildOptions): Connect {
   // Chain checks are off on purpose: the pin replaces them, and it is checked on every
   // connection before any request is written. No session cache: a resumed session presents
   // no certificate, so there would be nothing to check. Keep-alive makes full handshakes rare.

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RouterError } from '../../src/errors.js';
+import { TlsContexts } from '../../src/routeros/tls-contexts.js';
 import { createRouterClient } from '../../src/routeros/client.js';
 import type { RouterRest } from '../../src/routeros/rest.js';
 import type { RouterTlsOptions } from '../../src/routeros/tls.js';
@@ -43,7 +44,12 @@ function selfSigned(dir: string, name: string, san: string): Cert {
   return { key: readFileSync(key, 'utf8'), cert: pem, fingerprint: new X509Certificate(pem).fingerprint256 };
 }
 
-describe.skipIf(!hasOpenssl())('router TLS modes', () => {
+// Every mode twice: with a secure context per connection, and with the fleet's shared contexts.
+describe.skipIf(!hasOpenssl()).each([
+  ['per-connection contexts', false],
+  ['shared TlsContexts', true],
+])('router TLS modes (%s)', (_label, shared) => {
+  const contexts = shared ? new TlsContexts() : undefined;
   let dir: string;
   let good: Cert;
   let otherName: Cert;
@@ -52,7 +58,7 @@ describe.skipIf(!hasOpenssl())('router TLS modes', () => {
   const clients: RouterRest[] = [];
 
   const client = (url: string, tls: RouterTlsOptions) => {
-    const c = createRouterClient({ name: 'edge1', url, username: 'tikprobe', password: 's3cret-pass', tls, timeoutMs: 5_000 });
+    const c = createRouterClient({ name: 'edge1', url, username: 'tikprobe', password: 's3cret-pass', tls, timeoutMs: 5_000, tlsContexts: contexts });
     clients.push(c);
     return c;
   };
