@@ -71,7 +71,10 @@ COPY --from=build /app/dist ./dist
 COPY proto ./proto
 COPY config.example.yaml ./config.example.yaml
 
+# A small young generation keeps peak memory near the live heap (bench/README.md: about
+# 25 % less peak RSS at 1 000 routers, same CPU).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     TIKPROBE_CONFIG=/config/tikprobe.yaml \
     STATE_DIRECTORY=/data
 
