@@ -14,6 +14,8 @@ import { RouterStateCache } from './bridge/state-cache.js';
 import type { Config } from './config/schema.js';
 import { errorMessage, TikprobeError } from './errors.js';
 import type { Logger } from './log.js';
+import { type BridgeIcmp, createBridgeIcmp } from './probes/bridge-icmp.js';
+import { createHttpProber, type HttpProber } from './probes/http-probe.js';
 import { TlsContexts } from './routeros/tls-contexts.js';
 import { type Clock, systemClock } from './scheduler/timers.js';
 import { createKomariClient } from './sinks/komari/client.js';
@@ -33,7 +35,13 @@ export interface AppDeps {
   /** Keeps Nezha ping-task history for the v0 API (shared with the status server). */
   nezhaHistory?: PingHistory;
   /** Extra per-router features (ping tasks), built by the caller for this config. */
-  extras?: (config: Config, logger: Logger) => RouterExtra[];
+  extras?: (config: Config, logger: Logger, probes: SharedProbes) => RouterExtra[];
+}
+
+/** Probes every feature shares: one raw ICMP socket and one HTTP prober for the whole process. */
+export interface SharedProbes {
+  icmp: BridgeIcmp;
+  http: HttpProber;
 }
 
 export interface RunningBridge {
@@ -55,13 +63,23 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
   const states = new RouterStateCache(store, flusher);
   const tlsContexts = new TlsContexts();
+  // Both open nothing until a task needs them (the raw socket on the first bridge-side ICMP).
+  const probes: SharedProbes = { icmp: createBridgeIcmp(logger.child({ component: 'icmp' })), http: createHttpProber() };
 
   const factory: SharedFactory = {
     build(cfg) {
       const client = cfg.komari ? createKomariClient({ baseUrl: cfg.komari.url, timeoutMs: cfg.komari.timeout, logger: logger.child({ component: 'komari' }) }) : undefined;
-      const extras = deps.extras?.(cfg, logger) ?? [];
+      const extras = deps.extras?.(cfg, logger, probes) ?? [];
       const nezha = cfg.nezha
-        ? createNezhaSinkFactory(cfg, { logger, clock, random, version: deps.version, history: deps.nezhaHistory })
+        ? createNezhaSinkFactory(cfg, {
+            logger,
+            clock,
+            random,
+            version: deps.version,
+            history: deps.nezhaHistory,
+            bridgeIcmp: probes.icmp,
+            http: probes.http,
+          })
         : undefined;
       return {
         logger,
@@ -91,6 +109,8 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     async stop() {
       await bridge.stop();
       flusher.stop?.();
+      probes.icmp.close();
+      await probes.http.close();
     },
   };
 }

@@ -22,7 +22,7 @@ export async function runDemoCommand(args: string[], env: Record<string, string 
     startBridge: async (configFile) => {
       const config = await loadConfig(configFile, env);
       const logger = createLogger({ level: 'warn', destination: process.stderr, pretty: false });
-      const running = await startBridge(config, { logger, version, extras: (cfg, log) => pingTaskExtra(cfg, log) });
+      const running = await startBridge(config, { logger, version, extras: (cfg, _log, probes) => pingTaskExtra(cfg, probes) });
       return {
         stop: () => running.stop(),
         view: () => running.bridge.view(),

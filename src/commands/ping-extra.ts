@@ -1,30 +1,23 @@
 /**
  * Komari ping tasks as a per-router feature: for every router that reports to Komari, a
  * PingScheduler fed by that node's task list. Bridge-side ICMP (one raw-socket holder for
- * the whole fleet) and the HTTP prober are shared by all routers and created only when used.
+ * the whole process) and the HTTP prober come from the composition root, shared with Nezha.
  */
 import { type BridgeObserver, nullObserver } from '../bridge/observer.js';
 import type { RouterExtra } from '../bridge/router-unit.js';
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../log.js';
-import { type BridgeIcmp, createBridgeIcmp } from '../probes/bridge-icmp.js';
-import { createHttpProber, type HttpProber } from '../probes/http-probe.js';
+import type { SharedProbes } from '../main.js';
 import { PingScheduler } from '../probes/scheduler.js';
 import type { PingResult, PingTaskSource } from '../probes/task-source.js';
 import type { KomariClient } from '../sinks/komari/client.js';
 import { TikprobeError } from '../errors.js';
 
-export function pingTaskExtra(config: Config, logger: Logger, observer: BridgeObserver = nullObserver): RouterExtra[] {
+export function pingTaskExtra(config: Config, probes: SharedProbes, observer: BridgeObserver = nullObserver): RouterExtra[] {
   if (!config.komari) return [];
-  let icmp: BridgeIcmp | undefined;
-  let http: HttpProber | undefined;
-  const log = logger.child({ component: 'ping' });
   return [
     {
       attach({ router, rest, runner, komariSink, komariClient, logger: routerLogger }) {
         if (!komariSink || !komariClient) return undefined;
-        icmp ??= createBridgeIcmp(log);
-        http ??= createHttpProber();
         const scheduler = new PingScheduler({
           router: router.name,
           source: komariTaskSource(komariClient, () => komariSink.token(), (r) => observer.pingResult(router.name, r.ping_type, r.value)),
@@ -34,17 +27,15 @@ export function pingTaskExtra(config: Config, logger: Logger, observer: BridgeOb
           pingTasksIntervalMs: router.intervals.pingTasks,
           isRouterUp: () => runner.isUp(),
           logger: routerLogger.child({ component: 'ping' }),
-          bridgeIcmp: icmp,
-          http,
+          bridgeIcmp: probes.icmp,
+          http: probes.http,
         });
         runner.pingStatus = () => latestPing(scheduler);
         scheduler.start();
         return { stop: () => scheduler.stop() };
       },
-      async close() {
-        icmp?.close();
-        await http?.close();
-      },
+      // The probes belong to the process (main.ts closes them).
+      async close() {},
     },
   ];
 }

@@ -101,7 +101,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
     version: deps.version,
     observer: metrics,
     nezhaHistory,
-    extras: (cfg, log) => pingTaskExtra(cfg, log, metrics),
+    extras: (cfg, _log, probes) => pingTaskExtra(cfg, probes, metrics),
   });
   running = await starting;
   const bridge = running.bridge;
