@@ -66,7 +66,9 @@ export async function startRouterUnit(router: RouterConfig, shared: SharedDeps):
   const logger = shared.logger.child({ router: router.name });
   const rest = restClientFor(router, shared.limit, shared.tlsContexts);
   const saved = await shared.states.load(router.name);
-  const komariSink = buildKomariSink(router, shared, logger);
+  // One view of the fleet's Komari client for this router (outcomes reported to the observer).
+  const komariClient = shared.komari ? observedKomariClient(shared.komari.client, router.name, shared.observer) : undefined;
+  const komariSink = komariClient ? buildKomariSink(router, shared, komariClient, logger) : undefined;
   // The runner is built after its sinks; the Nezha sink asks it late whether the router is up.
   let isUp = () => false;
   const nezhaSink = shared.nezha?.sinkFor(router, { rest, logger, isRouterUp: () => isUp() });
@@ -92,7 +94,6 @@ export async function startRouterUnit(router: RouterConfig, shared: SharedDeps):
   });
   isUp = () => runner.isUp();
   await runner.start();
-  const komariClient = shared.komari ? observedKomariClient(shared.komari.client, router.name, shared.observer) : undefined;
   const parts: RouterUnitParts = { router, rest, runner, komariSink, komariClient, logger };
   const attached = shared.extras.map((e) => e.attach(parts)).filter((a) => a !== undefined);
   return {
@@ -107,13 +108,13 @@ export async function startRouterUnit(router: RouterConfig, shared: SharedDeps):
   };
 }
 
-function buildKomariSink(router: RouterConfig, shared: SharedDeps, logger: Logger): KomariSink | undefined {
+function buildKomariSink(router: RouterConfig, shared: SharedDeps, client: KomariClient, logger: Logger): KomariSink | undefined {
   const komari = shared.komari;
   if (!komari) return undefined;
   if (router.komari.token === undefined && komari.config.autoDiscoveryKey === undefined) return undefined;
   return new KomariSink({
     router: router.name,
-    client: observedKomariClient(komari.client, router.name, shared.observer),
+    client,
     token: router.komari.token,
     discoveryKey: komari.config.autoDiscoveryKey,
     tokens: {

@@ -64,9 +64,12 @@ export class RouterPoller {
     const rebooted = this.lastUptimeS !== undefined && resource.uptimeS < this.lastUptimeS;
     this.lastUptimeS = resource.uptimeS;
 
-    // Until the first full read succeeds, retry it every minute rather than every basicInfo interval.
-    const infoEvery = this.info ? router.intervals.basicInfo : Math.min(router.intervals.basicInfo, 60_000);
-    if (rebooted || this.interfaces.length === 0 || now() - this.infoAt >= infoEvery) {
+    // Until the first full read succeeds (and a traffic interface is known), retry it every
+    // minute rather than every basicInfo interval — but never every cycle: that would walk
+    // routes, addresses and identity on the router every few seconds.
+    const settled = this.info !== undefined && this.interfaces.length > 0;
+    const infoEvery = settled ? router.intervals.basicInfo : Math.min(router.intervals.basicInfo, 60_000);
+    if (rebooted || now() - this.infoAt >= infoEvery) {
       await this.refreshInfo(resource, signal);
     }
     if (this.interfaces.length === 0) {

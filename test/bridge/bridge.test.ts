@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
 import { createFleet, type Fleet, fleetYaml, PASSWORD } from './fleet.js';
 
@@ -102,6 +102,27 @@ describe('bridge against RouterOS and Komari fakes', () => {
     await step(10_000, TIMERS(1));
     expect(fleet.running!.bridge.view()[0]!.state).toBe('up');
     expect(fleet.reports('r0').length).toBe(2);
+  });
+
+  it('without a default route it says so and re-reads routes once a minute, not every cycle', async () => {
+    fleet = await createFleet({ routers: 1, state: () => ({ routes: [], routes6: [] }) });
+    const fake = fleet.routers[0]!.fake;
+    await fleet.start();
+    // Nothing succeeds, so nothing is marked for the state flusher: the loop's is the only timer.
+    await step(0, 1);
+    // Retries with backoff (5, 10, 20 s …) over 55 s: the router is asked for its routes once.
+    for (let t = 0; t < 11; t++) await step(5000, 1);
+    expect(fake.count('GET', 'ip/route')).toBe(1);
+    const view = fleet.running!.bridge.view()[0]!;
+    expect(view.lastErrorCode).toBe('ROUTER_MALFORMED');
+    expect(view.lastError).toContain('traffic.interfaces');
+    expect(fleet.reports('r0')).toHaveLength(0);
+    // A default route appears: found at the next minute's read, and the router reports.
+    fake.state.routes = [{ dst: '0.0.0.0/0', gateway: '192.168.0.1', immediateGw: '192.168.0.1%ether1', active: true, routingTable: 'main' }];
+    const up = () => fleet.running!.bridge.view()[0]!.state === 'up';
+    for (let t = 0; t < 14 && !up(); t++) await step(5000, 1);
+    await vi.waitFor(() => expect(fleet.reports('r0').length).toBeGreaterThan(0), { timeout: 5000, interval: 5 });
+    expect(fake.count('GET', 'ip/route')).toBe(2);
   });
 
   it('keeps totals growing across a router reboot and a re-created PPPoE interface', async () => {
