@@ -5,7 +5,7 @@
  * `{"ret":…}` gets the tracking totals instead (one small object per family, no per-protocol
  * split), and is asked again with count-only at most every `reprobeMs`.
  */
-import { RouterError } from '../errors.js';
+import { errorCode, RouterError } from '../errors.js';
 import type { ConnectionCounts } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { parseCountOnly, parseTrackingTotal, trackingHasFamilyTotals } from '../routeros/schemas.js';
@@ -28,10 +28,6 @@ function meansCountOnlyUnsupported(err: unknown): err is RouterError {
     err instanceof RouterError &&
     (err.code === 'ROUTER_MALFORMED' || err.code === 'ROUTER_BAD_REQUEST' || err.code === 'ROUTER_UNSUPPORTED')
   );
-}
-
-function isUnsupported(err: unknown): boolean {
-  return err instanceof RouterError && err.code === 'ROUTER_UNSUPPORTED';
 }
 
 /** Per-router state: which mode works, and whether the IPv6 menus exist. */
@@ -100,7 +96,7 @@ export class ConnectionCounter {
     try {
       return await read();
     } catch (err) {
-      if (!isUnsupported(err)) throw err;
+      if (errorCode(err) !== 'ROUTER_UNSUPPORTED') throw err;
       this.ipv6MissingAt = now;
       return undefined;
     }

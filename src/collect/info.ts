@@ -50,7 +50,7 @@ export async function collectInfo(
  * taken even when private, since it is the one the router is reached by on its uplink; for
  * IPv6 link-local (fe80::/10) and unique-local (fc00::/7) addresses are skipped.
  */
-export async function collectPublicAddresses(
+async function collectPublicAddresses(
   rest: RouterRest,
   signal: AbortSignal,
   setting: PublicIpSetting,
@@ -64,33 +64,25 @@ export async function collectPublicAddresses(
   const cloud = await optional(signal, async () =>
     parseCloud(await rest.get('ip/cloud', { proplist: ['public-address', 'public-address-ipv6'], signal })),
   );
-  let publicIpv4 = cloud?.publicIpv4;
-  let publicIpv6 = cloud?.publicIpv6;
-  for (const name of defaultRouteInterfaces) {
-    if (publicIpv4 !== undefined) break;
-    publicIpv4 = await optional(signal, () => firstAddress(rest, signal, 'ip/address', name, () => true));
-  }
-  for (const name of defaultRouteInterfaces) {
-    if (publicIpv6 !== undefined) break;
-    publicIpv6 = await optional(signal, () => firstAddress(rest, signal, 'ipv6/address', name, isGlobalIpv6));
-  }
-  return { publicIpv4, publicIpv6 };
-}
-
-async function firstAddress(
-  rest: RouterRest,
-  signal: AbortSignal,
-  menu: 'ip/address' | 'ipv6/address',
-  iface: string,
-  accept: (address: string) => boolean,
-): Promise<string | undefined> {
-  const reply = await rest.get(menu, {
-    proplist: ['address', 'interface', 'disabled', 'invalid', 'link-local'],
-    filter: { interface: iface },
-    signal,
-  });
-  const found = parseAddresses(reply, menu).find((a) => a.usable && !a.linkLocal && accept(a.address));
-  return found?.address;
+  /** The first usable address of `menu` on the default-route interfaces, in their order. */
+  const firstAddress = async (menu: 'ip/address' | 'ipv6/address', accept: (address: string) => boolean) => {
+    for (const iface of defaultRouteInterfaces) {
+      const found = await optional(signal, async () => {
+        const reply = await rest.get(menu, {
+          proplist: ['address', 'interface', 'disabled', 'invalid', 'link-local'],
+          filter: { interface: iface },
+          signal,
+        });
+        return parseAddresses(reply, menu).find((a) => a.usable && !a.linkLocal && accept(a.address))?.address;
+      });
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return {
+    publicIpv4: cloud?.publicIpv4 ?? (await firstAddress('ip/address', () => true)),
+    publicIpv6: cloud?.publicIpv6 ?? (await firstAddress('ipv6/address', isGlobalIpv6)),
+  };
 }
 
 /** Runs an optional read: a RouterError becomes undefined; an abort or a bug still throws. */

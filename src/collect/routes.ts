@@ -5,7 +5,7 @@
  * names an interface (`pppoe-out1`).
  */
 import { isIP } from 'node:net';
-import { RouterError } from '../errors.js';
+import { errorCode } from '../errors.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { interfaceOfGateway } from '../routeros/address.js';
 import { parseRoutes, type RouteEntry } from '../routeros/schemas.js';
@@ -27,7 +27,7 @@ export async function resolveDefaultRouteInterfaces(rest: RouterRest, signal: Ab
   try {
     v6 = await rest.get('ipv6/route', { proplist: PROPLIST, filter: { 'dst-address': '::/0', active: 'true' }, signal });
   } catch (err) {
-    if (!(err instanceof RouterError && err.code === 'ROUTER_UNSUPPORTED')) throw err;
+    if (errorCode(err) !== 'ROUTER_UNSUPPORTED') throw err;
   }
   const found = new Set<string>();
   for (const route of [...parseRoutes(v4, 'ip/route'), ...parseRoutes(v6, 'ipv6/route')]) {

@@ -26,7 +26,7 @@ interface ErrorBody {
 }
 
 /** Reads `{"error":…,"message":…,"detail":…}`; undefined when the body is not such an object. */
-export function readErrorBody(body: string): ErrorBody | undefined {
+function readErrorBody(body: string): ErrorBody | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -39,7 +39,7 @@ export function readErrorBody(body: string): ErrorBody | undefined {
   return { detail: text(rec.detail), message: text(rec.message) };
 }
 
-export function looksLikeHtml(contentType: string | undefined, body: string): boolean {
+function looksLikeHtml(contentType: string | undefined, body: string): boolean {
   if (contentType?.toLowerCase().includes('text/html')) return true;
   return body.trimStart().startsWith('<');
 }
@@ -130,7 +130,7 @@ const TRANSPORT_REASONS: Record<string, string> = {
 };
 
 /** The Node/undici error code of a transport failure (AggregateError: the first inner code). */
-export function transportErrorCode(err: unknown): string | undefined {
+function transportErrorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') return code;

@@ -29,14 +29,14 @@ function describe(v: unknown): string {
 }
 
 /** A singleton menu (`/system/resource`): an object, or a one-element array (7.1beta4). */
-export function singleton(json: unknown, menu: string): Rec {
+function singleton(json: unknown, menu: string): Rec {
   if (isRecord(json)) return json;
   if (Array.isArray(json) && json.length === 1 && isRecord(json[0])) return json[0];
   throw malformed(menu, `expected an object, got ${describe(json)}`);
 }
 
 /** A list menu (`/interface`): an array of objects; a lone object counts as a list of one. */
-export function list(json: unknown, menu: string): Rec[] {
+function list(json: unknown, menu: string): Rec[] {
   if (isRecord(json)) return [json];
   if (!Array.isArray(json)) throw malformed(menu, `expected an array, got ${describe(json)}`);
   return json.map((item, i) => {
@@ -45,7 +45,7 @@ export function list(json: unknown, menu: string): Rec[] {
   });
 }
 
-export function optString(rec: Rec, field: string, menu: string): string | undefined {
+function optString(rec: Rec, field: string, menu: string): string | undefined {
   const v = rec[field];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw malformed(menu, `field "${field}" is ${describe(v)}, expected a string`);
@@ -57,14 +57,14 @@ function required<T>(value: T | undefined, field: string, menu: string): T {
   return value;
 }
 
-export function reqString(rec: Rec, field: string, menu: string): string {
+function reqString(rec: Rec, field: string, menu: string): string {
   return required(optString(rec, field, menu), field, menu);
 }
 
 const DIGITS = /^\d+$/;
 
 /** A whole number such as `"12"`; `"12%"`, `"967MiB"`, `""` and unsafe integers are malformed. */
-export function optInteger(rec: Rec, field: string, menu: string): number | undefined {
+function optInteger(rec: Rec, field: string, menu: string): number | undefined {
   const text = optString(rec, field, menu);
   if (text === undefined) return undefined;
   const n = Number(text);
@@ -74,12 +74,12 @@ export function optInteger(rec: Rec, field: string, menu: string): number | unde
   return n;
 }
 
-export function reqInteger(rec: Rec, field: string, menu: string): number {
+function reqInteger(rec: Rec, field: string, menu: string): number {
   return required(optInteger(rec, field, menu), field, menu);
 }
 
 /** A 64-bit counter such as `"18446744073709551615"`, exact. */
-export function optCounter(rec: Rec, field: string, menu: string): bigint | undefined {
+function optCounter(rec: Rec, field: string, menu: string): bigint | undefined {
   const text = optString(rec, field, menu);
   if (text === undefined) return undefined;
   if (!DIGITS.test(text)) throw malformed(menu, `field "${field}" is ${JSON.stringify(text)}, expected a counter`);
@@ -87,14 +87,14 @@ export function optCounter(rec: Rec, field: string, menu: string): bigint | unde
 }
 
 /** `true`/`yes` → true, `false`/`no` → false; absent or anything else (`auto`) → undefined. */
-export function optFlag(rec: Rec, field: string, menu: string): boolean | undefined {
+function optFlag(rec: Rec, field: string, menu: string): boolean | undefined {
   const text = optString(rec, field, menu);
   if (text === 'true' || text === 'yes') return true;
   if (text === 'false' || text === 'no') return false;
   return undefined;
 }
 
-export function reqDuration(rec: Rec, field: string, menu: string): number {
+function reqDuration(rec: Rec, field: string, menu: string): number {
   const text = reqString(rec, field, menu);
   try {
     return parseRouterDuration(text);

@@ -23,7 +23,7 @@ export function normaliseFingerprint(text: string): string {
 }
 
 /** `abcd…` → `AB:CD:…`, the form `openssl x509 -fingerprint -sha256` and RouterOS print. */
-export function formatFingerprint(hex: string): string {
+function formatFingerprint(hex: string): string {
   return (normaliseFingerprint(hex).match(/../g) ?? []).join(':').toUpperCase();
 }
 

@@ -50,10 +50,11 @@ describe('collectInterfaceCounters', () => {
     expect((await collectInterfaceCounters(h.rest, h.signal, ['pppoe-out1'])).counters[0]?.id).toBe('*F2');
   });
 
-  it('rejects a garbled counter as ROUTER_MALFORMED', async () => {
+  it('rejects a reply that is not JSON as ROUTER_MALFORMED', async () => {
     h.fake.fault('interface', 'malformed');
     const err = await collectInterfaceCounters(h.rest, h.signal, ['ether1']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RouterError);
     expect((err as RouterError).code).toBe('ROUTER_MALFORMED');
+    expect((err as RouterError).message).toContain('GET /rest/interface: HTTP 200: reply is not JSON');
   });
 });

@@ -2,9 +2,11 @@
  * A strict RouterOS v7 REST fake, as msw handlers to serve with `serveMsw`. Reply shapes follow
  * the real samples in test/fixtures/routeros: every value a string, absent fields absent,
  * `.proplist` honoured, query-string filters exact, Basic auth and user policies checked on
- * every request, RouterOS error bodies. Tests mutate `state` and inject faults per path.
+ * every request, RouterOS error bodies. Record selection (`.proplist`, filters, the `.query`
+ * stack) is the simulator's own (src/sim/ros-query.ts). Tests mutate `state` and inject faults per path.
  */
 import { HttpResponse, http, type RequestHandler } from 'msw';
+import { compileQuery, filterTest, parseProplist, pickProps, QueryError } from '../../src/sim/ros-query.js';
 
 export interface FakeInterface {
   id: string;
@@ -336,7 +338,7 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
   };
 
   /** `GET` menus: singletons answer an object, lists an array. */
-  const singletons: Record<string, () => Rec | undefined> = {
+  const singletons: Record<string, () => Rec> = {
     'system/resource': resourceRec,
     'system/identity': () => ({ name: state.identity }),
     'system/routerboard': () => state.routerboard ?? { routerboard: 'false' },
@@ -377,46 +379,8 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
 
   const present = (path: string) => state.ipv6 || !path.startsWith('ipv6/');
 
-  const pick = (rec: Rec, proplist: string[] | undefined, keepId: boolean): Rec => {
-    if (!proplist) return rec;
-    const out: Rec = {};
-    for (const key of Object.keys(rec)) {
-      if (proplist.includes(key) || (keepId && key === '.id')) out[key] = rec[key] as string;
-    }
-    return out;
-  };
-
-  const boolish = (v: string) => (v === 'yes' ? 'true' : v === 'no' ? 'false' : v);
-  const matches = (rec: Rec, filters: [string, string][]) =>
-    filters.every(([k, v]) => rec[k] !== undefined && boolish(rec[k] as string) === boolish(v));
-
-  const splitProplist = (v: unknown): string[] | undefined => {
-    if (typeof v === 'string') return v.split(',').filter((s) => s !== '');
-    if (Array.isArray(v)) return v.map(String);
-    return undefined;
-  };
-
-  /** The API query stack: `k=v`, `-k`, `k`, `#|`, `#&`, `#!`; what remains is AND-ed. */
-  const evalQuery = (rec: Rec, words: string[]): boolean | undefined => {
-    const stack: boolean[] = [];
-    for (const word of words) {
-      if (word.startsWith('#')) {
-        for (const op of word.slice(1)) {
-          if (op === '!') stack.push(!(stack.pop() ?? false));
-          else if (op === '|' || op === '&') {
-            const b = stack.pop() ?? false;
-            const a = stack.pop() ?? false;
-            stack.push(op === '|' ? a || b : a && b);
-          } else return undefined;
-        }
-      } else if (word.startsWith('-')) stack.push(rec[word.slice(1)] === undefined);
-      else if (word.includes('=')) {
-        const at = word.indexOf('=');
-        stack.push(rec[word.slice(0, at)] === word.slice(at + 1));
-      } else stack.push(rec[word] !== undefined);
-    }
-    return stack.every(Boolean);
-  };
+  /** List replies keep `.id` under any `.proplist` (newer manual). */
+  const withId = (proplist: string[] | undefined) => (proplist === undefined ? undefined : ['.id', ...proplist]);
 
   // ---- request handling ----------------------------------------------------------------
 
@@ -454,26 +418,23 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
   };
 
   const handleGet = (path: string, url: URL): Response => {
-    const params = [...url.searchParams.entries()];
-    const proplist = splitProplist(url.searchParams.get('.proplist') ?? undefined);
+    const proplist = parseProplist(url.searchParams.get('.proplist') ?? undefined);
     // Parameters starting with "." (.proplist, a misplaced .query) are not filters.
-    const filters = params.filter(([k]) => !k.startsWith('.'));
+    const filters = filterTest(Object.fromEntries([...url.searchParams.entries()].filter(([k]) => !k.startsWith('.'))));
     const single = singletons[path];
     if (single) {
-      const rec = single();
-      if (!rec) return noSuchCommand(path.split('/').at(-1) ?? path);
-      const body = pick(rec, proplist, false);
+      const body = pickProps(single(), proplist);
       return json(state.singletonAsArray ? [body] : body);
     }
     const list = lists[path];
-    if (list) return json(list().filter((r) => matches(r, filters)).map((r) => pick(r, proplist, true)));
+    if (list) return json(list().filter(filters).map((r) => pickProps(r, withId(proplist))));
     // `<menu>/<id or name>`: one record.
     const slash = path.lastIndexOf('/');
     const parent = lists[path.slice(0, slash)];
     if (parent) {
       const key = path.slice(slash + 1);
       const rec = parent().find((r) => r['.id'] === key || r.name === key);
-      return rec ? json(pick(rec, proplist, true)) : routerError(404, 'Not Found');
+      return rec ? json(pickProps(rec, withId(proplist))) : routerError(404, 'Not Found');
     }
     return noSuchCommand(path.split('/').at(-1) ?? path);
   };
@@ -482,23 +443,24 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     const list = lists[menu];
     if (!list) return noSuchCommand('print');
     const query = body['.query'];
-    const words = query === undefined ? [] : Array.isArray(query) ? query.map(String) : undefined;
+    const words: unknown[] | undefined = query === undefined ? [] : Array.isArray(query) ? query : undefined;
     if (words === undefined) return routerError(400, 'Bad Request', 'invalid value for argument .query');
     const isConnection = menu.endsWith('firewall/connection');
     const countOnly = 'count-only' in body;
     if (isConnection && countOnly && words.length > 0 && state.countOnly === 'unknown-parameter') {
       return routerError(400, 'Bad Request', 'unknown parameter count-only');
     }
-    const selected: Rec[] = [];
-    for (const rec of list()) {
-      const ok = evalQuery(rec, words);
-      if (ok === undefined) return routerError(400, 'Bad Request', 'invalid query');
-      if (ok) selected.push(rec);
+    let selected: Rec[];
+    try {
+      selected = list().filter(compileQuery(words));
+    } catch (err) {
+      if (err instanceof QueryError) return routerError(400, 'Bad Request', 'invalid query');
+      throw err;
     }
     if (countOnly && !(isConnection && words.length > 0 && state.countOnly === 'array')) {
       return json({ ret: String(selected.length) });
     }
-    return json(selected.map((r) => pick(r, splitProplist(body['.proplist']), true)));
+    return json(selected.map((r) => pickProps(r, withId(parseProplist(body['.proplist'])))));
   };
 
   const handlePing = (body: Record<string, unknown>): Response => {
@@ -536,12 +498,11 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
   const handle = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     if (!url.pathname.startsWith('/rest/')) return new HttpResponse('<html>Not Found</html>', { status: 404 });
-    const path = url.pathname
+    const segments = url.pathname
       .slice('/rest/'.length)
       .split('/')
-      .filter((s) => s !== '')
-      .map((s) => decodeURIComponent(s))
-      .join('/');
+      .filter((s) => s !== '');
+    const path = segments.map((s) => decodeURIComponent(s)).join('/');
     const key = `${request.method} ${path}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
 
@@ -552,6 +513,8 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     if (!u?.policies.includes('rest-api')) return unauthorized();
     if (!u.policies.includes('api')) return routerError(500, 'Internal Server Error', 'std failure: not allowed (9)');
     if (!present(path)) return noSuchCommand(path.split('/')[0] ?? path);
+    // Ids are matched literally: `*1` sent as `%2A1` is not an id.
+    if (segments.some((s) => /%2a/i.test(s))) return routerError(400, 'Bad Request', 'no such command prefix');
 
     if (request.method === 'GET') {
       if (!u.policies.includes('read')) return noPermission();

@@ -231,6 +231,14 @@ describe('createRouterClient against the strict fake', () => {
     expect(err.message).toContain('aborted');
   });
 
+  it('a signal aborted before the request leaves (e.g. while queued in the limit) sends nothing', async () => {
+    const before = fake.count('GET', 'system/identity');
+    const err = await failure(client().get('system/identity', { signal: AbortSignal.abort() }));
+    expect(err.code).toBe('ROUTER_TRANSIENT');
+    expect(err.message).toContain('aborted');
+    expect(fake.count('GET', 'system/identity')).toBe(before);
+  });
+
   it('a refused connection → ROUTER_TRANSIENT without secrets', async () => {
     const closed = await serveMsw([]);
     const url = closed.url;

@@ -78,6 +78,18 @@ describe('RouterOS fake', () => {
     expect((await call('GET', '/rest/ipv6/address')).status).toBe(400);
   });
 
+  it('answers 400 no such command prefix to a percent-encoded * id', async () => {
+    expect((await call('GET', '/rest/interface/*1')).status).toBe(200);
+    const res = await call('GET', '/rest/interface/%2A1');
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ detail: 'no such command prefix', error: 400, message: 'Bad Request' });
+  });
+
+  it('rejects a .query the stack cannot evaluate', async () => {
+    expect((await post('/rest/interface/print', { '.query': ['#|'] })).status).toBe(400);
+    expect((await post('/rest/interface/print', { '.query': ['type=ether', '#?'] })).status).toBe(400);
+  });
+
   it('counts with count-only and .query, or degrades per the configured mode', async () => {
     expect((await post('/rest/ip/firewall/connection/print', { 'count-only': '', '.query': ['protocol=tcp'] })).json).toEqual({ ret: '120' });
     expect((await post('/rest/ip/firewall/connection/print', { 'count-only': '', '.query': ['protocol=udp'] })).json).toEqual({ ret: '30' });
