@@ -237,8 +237,3 @@ export function toPlain(node: RawJson): unknown {
       return null;
   }
 }
-
-/** A short description of a value's JSON type, as Go names it in decode errors. */
-export function jsonTypeName(node: RawJson): string {
-  return node.kind === 'null' ? 'null' : node.kind === 'boolean' ? 'bool' : node.kind;
-}

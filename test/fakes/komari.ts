@@ -18,9 +18,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { checkBasicInfo, checkPingResult, checkReport, type KomariVerdict } from '../../src/sim/komari-rules.js';
+import { checkBasicInfo, checkPingResult, checkReport, type KomariMode, type KomariVerdict } from '../../src/sim/komari-rules.js';
 
-export type KomariFakeVersion = '1.1.8' | 'head';
+export type KomariFakeVersion = KomariMode;
 export type KomariEndpoint = 'report' | 'basicInfo' | 'pingTasks' | 'pingResult' | 'register' | 'version';
 export type KomariFault = number | 'timeout' | 'reset';
 

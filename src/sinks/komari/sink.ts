@@ -66,6 +66,13 @@ const TOKEN_RETRY_MAX_MS = 10 * 60_000;
 const BASIC_INFO_RETRY_MS = 60_000;
 
 type Step = 'load' | 'register' | 'save';
+/** Basic info with its change-detection key (`basicInfoKey`), computed once per sample. */
+type KeyedInfo = { body: KomariBasicInfo; key: string };
+
+/** The HTTP status and reply body of a failed Komari call, when it got that far. */
+function replyOf(err: unknown): { status: number | undefined; body: string | undefined } {
+  return err instanceof KomariError ? { status: err.status, body: err.body } : { status: undefined, body: undefined };
+}
 
 export class KomariSink implements RouterSink {
   readonly kind = 'komari';
@@ -207,10 +214,10 @@ export class KomariSink implements RouterSink {
     const delayMs = this.tokenDelay.next();
     const now = this.deps.now();
     this.tokenRetryAt = now + delayMs;
-    const status = err instanceof KomariError ? err.status : undefined;
+    const { status, body } = replyOf(err);
     const repeat = this.tokenFailures.failure(`${step}:${errorCode(err) ?? ''}:${status ?? ''}:${errorMessage(err)}`);
-    this.last = { ok: false, at: now, status, error: errorMessage(err) };
-    const fields = { step, status, body: err instanceof KomariError ? err.body : undefined, retryInS: Math.round(delayMs / 1000) };
+    this.recordFailure(err, now);
+    const fields = { step, status, body, retryInS: Math.round(delayMs / 1000) };
     if (repeat > 1) {
       this.log.debug({ ...fields, count: repeat }, `Komari token step "${step}" still failing for router "${this.deps.router}"`);
       return;
@@ -243,7 +250,7 @@ export class KomariSink implements RouterSink {
     if (this.pausedUntil !== undefined && now < this.pausedUntil) return;
 
     const info = this.basicInfoOf(sample);
-    if (info !== undefined && this.basicInfoDue(info, now)) {
+    if (info !== undefined && this.basicInfoDue(info.key, now)) {
       const outcome = await this.sendBasicInfo(token, info, signal);
       // A refused token refuses the report too: no point sending it.
       if (outcome === 'auth') return;
@@ -269,14 +276,15 @@ export class KomariSink implements RouterSink {
     this.last = { ok: true, at: this.deps.now() };
   }
 
-  private basicInfoOf(sample: RouterSample): KomariBasicInfo | undefined {
+  /** The sample's basic info with its change-detection key, or undefined when it cannot be mapped. */
+  private basicInfoOf(sample: RouterSample): KeyedInfo | undefined {
     try {
       const info = toKomariBasicInfo(sample.info, this.deps.version);
       if (lacksPublicAddress(info) && !this.noAddressWarned) {
         this.noAddressWarned = true;
         this.log.warn(`router "${this.deps.router}" has no known public IPv4 or IPv6: Komari will show this host's address for the node`);
       }
-      return info;
+      return { body: info, key: basicInfoKey(info) };
     } catch (err) {
       this.infoFailed(err);
       return undefined;
@@ -284,17 +292,15 @@ export class KomariSink implements RouterSink {
   }
 
   /** Never sent, changed, or older than the interval; a failed one waits a minute unless it changed. */
-  private basicInfoDue(info: KomariBasicInfo, now: number): boolean {
-    const key = basicInfoKey(info);
+  private basicInfoDue(key: string, now: number): boolean {
     if (this.failedInfo !== undefined && this.failedInfo.key === key && now < this.failedInfo.retryAt) return false;
     if (this.sentInfo === undefined || this.sentInfo.key !== key) return true;
     return now - this.sentInfo.at >= this.deps.basicInfoIntervalMs;
   }
 
-  private async sendBasicInfo(token: string, info: KomariBasicInfo, signal: AbortSignal): Promise<'ok' | 'auth' | 'failed'> {
-    const key = basicInfoKey(info);
+  private async sendBasicInfo(token: string, { body, key }: KeyedInfo, signal: AbortSignal): Promise<'ok' | 'auth' | 'failed'> {
     try {
-      await this.deps.client.uploadBasicInfo(token, info, signal);
+      await this.deps.client.uploadBasicInfo(token, body, signal);
     } catch (err) {
       if (errorCode(err) === 'KOMARI_AUTH') {
         this.authFailed(err);
@@ -317,20 +323,22 @@ export class KomariSink implements RouterSink {
   }
 
   private reportFailed(err: unknown): void {
-    const status = err instanceof KomariError ? err.status : undefined;
-    this.last = { ok: false, at: this.deps.now(), status, error: errorMessage(err) };
+    this.recordFailure(err, this.deps.now());
     this.warnOrCount(this.reportFailures, err, `Komari report for router "${this.deps.router}" failed`);
   }
 
   /** First occurrence at warn with the status and the reply body; repeats at debug with a count. */
   private warnOrCount(counter: RepeatCounter, err: unknown, text: string): void {
-    const status = err instanceof KomariError ? err.status : undefined;
-    const body = err instanceof KomariError ? err.body : undefined;
+    const { status, body } = replyOf(err);
     const code = errorCode(err);
     const count = counter.failure(`${code ?? ''}:${status ?? ''}:${body ?? errorMessage(err)}`);
     const fields = { code, status, body, err: errorMessage(err) };
     if (count === 1) this.log.warn(fields, text);
     else this.log.debug({ ...fields, count }, `${text} (again)`);
+  }
+
+  private recordFailure(err: unknown, at: number): void {
+    this.last = { ok: false, at, status: replyOf(err).status, error: errorMessage(err) };
   }
 
   // ----- token not accepted ------------------------------------------------------------
@@ -339,8 +347,8 @@ export class KomariSink implements RouterSink {
     const now = this.deps.now();
     const delayMs = this.authDelay.next();
     this.pausedUntil = now + delayMs;
-    const status = err instanceof KomariError ? err.status : undefined;
-    this.last = { ok: false, at: now, status, error: errorMessage(err) };
+    const { status } = replyOf(err);
+    this.recordFailure(err, now);
     const count = this.authFailures.failure('auth');
     const retryInS = Math.round(delayMs / 1000);
     if (count > 1) {

@@ -113,6 +113,12 @@ describe('checkReport (Komari HEAD)', () => {
     }
   });
 
+  it('records a violation for an updated_at in the body, whatever its case, even a valid time', () => {
+    const v = checkReport(`{"Updated_At":"2026-08-17T10:00:05Z",${VALID_REPORT.slice(1)}`);
+    expect(refusal(v)).toMatchObject({ ok: false, status: 400 });
+    expect(!v.ok && v.violation).toContain('updated_at');
+  });
+
   it('checks the gpu object strictly when present', () => {
     expect(checkReport('{"gpu":{"count":1,"average_usage":3.5,"detailed_info":[{"name":"x","memory_total":1,"temperature":40}]}}').ok).toBe(true);
     expect(refusal(checkReport('{"gpu":{"count":1.5}}'))).toEqual(INVALID_BODY);

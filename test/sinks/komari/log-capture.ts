@@ -1,25 +1,27 @@
-/** A real pino logger (same factory as production) writing JSON lines into memory. */
-import { createLogger, type Logger } from '../../../src/log.js';
+/** The shared in-memory logger (`test/support/log-buffer.ts`), read as pino entries by level. */
+import type { Logger } from '../../../src/log.js';
+import { bufferLogger } from '../../support/log-buffer.js';
+
+export type LogEntry = { level: number; msg: string; [key: string]: unknown };
 
 export interface CapturedLog {
   logger: Logger;
-  /** Every line as written (JSON text). */
-  lines: string[];
-  entries(): { level: number; msg: string; [key: string]: unknown }[];
-  /** Lines at or above a pino level number (30 info, 40 warn, 50 error). */
-  at(level: number): { level: number; msg: string; [key: string]: unknown }[];
+  /** Every line written so far (JSON text). */
+  readonly lines: string[];
+  entries(): LogEntry[];
+  /** Lines at exactly this pino level number (20 debug, 30 info, 40 warn, 50 error). */
+  at(level: number): LogEntry[];
 }
 
 export function captureLog(): CapturedLog {
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'trace',
-    destination: {
-      write(line: string) {
-        lines.push(line);
-      },
+  const buffer = bufferLogger();
+  const entries = () => buffer.lines() as LogEntry[];
+  return {
+    logger: buffer.logger,
+    get lines() {
+      return buffer.text().split('\n').filter(Boolean);
     },
-  });
-  const entries = () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; [key: string]: unknown });
-  return { logger, lines, entries, at: (level) => entries().filter((e) => e.level === level) };
+    entries,
+    at: (level) => entries().filter((e) => e.level === level),
+  };
 }

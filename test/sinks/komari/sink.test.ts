@@ -247,6 +247,8 @@ describe('KomariSink: a token Komari does not accept', () => {
     await expect(sink({ token: WRONG }).verifyToken(signal)).rejects.toMatchObject({ code: 'KOMARI_AUTH', status: 401 });
     await expect(sink({ token: undefined, discoveryKey: KEY }).verifyToken(signal)).rejects.toMatchObject({ code: 'KOMARI_AUTH' });
     expect(paths().every((p) => p === '/api/clients/ping/tasks')).toBe(true);
+    // One read per sink with a token; the sink without one sends nothing.
+    expect(paths()).toEqual(['/api/clients/ping/tasks', '/api/clients/ping/tasks']);
   });
 });
 
