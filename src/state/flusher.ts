@@ -40,9 +40,10 @@ export interface StateFlusher {
   /** Records the router's newest state; it is written at the next flush. Never does I/O itself. */
   mark(router: string, state: RouterState): void;
   /**
-   * Writes this state now and drops any pending mark for the router. For state that must be
-   * on disk before it is used (a Komari registration): going through the flusher keeps an
-   * older pending mark from overwriting it later.
+   * Writes this state now and drops any older state of the router still waiting to be written
+   * (a pending mark, or one taken by a flush pass in progress). For state that must be on disk
+   * before it is used (a Komari registration): going through the flusher keeps an older state
+   * from overwriting it later.
    */
   saveNow(router: string, state: RouterState): Promise<void>;
   /** Writes every dirty router now; rejects with STATE_IO naming the routers that failed (they stay dirty). */
@@ -69,6 +70,8 @@ const globalTimers: FlushTimers = {
 
 class IntervalFlusher implements StateFlusher {
   private readonly dirty = new Map<string, RouterState>();
+  /** The states taken by the flush pass in progress and not yet written. */
+  private writing = new Map<string, RouterState>();
   private readonly intervalMs: number;
   private readonly now: () => number;
   private readonly timers: FlushTimers;
@@ -96,6 +99,8 @@ class IntervalFlusher implements StateFlusher {
 
   async saveNow(router: string, state: RouterState): Promise<void> {
     this.dirty.delete(router);
+    // A pass in progress that has not reached this router yet must not write its older state after this one.
+    this.writing.delete(router);
     await this.opts.store.save(router, state);
   }
 
@@ -129,23 +134,30 @@ class IntervalFlusher implements StateFlusher {
 
   private async flushOnce(): Promise<void> {
     this.lastFlushAt = this.now();
-    const batch = [...this.dirty];
+    const batch = new Map(this.dirty);
+    this.writing = batch;
     this.dirty.clear();
+    const routers = [...batch.keys()];
     const failed: Array<{ router: string; err: unknown }> = [];
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < batch.length) {
-        const [router, state] = batch[next++]!;
+      while (next < routers.length) {
+        const router = routers[next++]!;
+        const state = batch.get(router);
+        // saveNow has written a newer state since the pass began.
+        if (state === undefined) continue;
         try {
           await this.opts.store.save(router, state);
         } catch (err) {
-          // Keep it for the next pass unless a newer state was marked meanwhile.
-          if (!this.dirty.has(router)) this.dirty.set(router, state);
+          // Keep it for the next pass unless a newer state was marked or saved meanwhile.
+          if (!this.dirty.has(router) && batch.has(router)) this.dirty.set(router, state);
           failed.push({ router, err });
+        } finally {
+          batch.delete(router);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, batch.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, routers.length) }, worker));
     this.arm();
     if (failed.length > 0) {
       const names = failed.slice(0, 10).map((f) => f.router);

@@ -13,7 +13,6 @@ import { advanceTraffic, type TrafficOptions, type TrafficState } from '../../sr
 import type { InterfaceCounter } from '../../src/model.js';
 import { seededRng } from '../../src/sim/prng.js';
 
-
 interface RouterIface {
   name: string;
   id: string;

@@ -2,7 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TikprobeError } from '../../src/errors.js';
 import { createStateFlusher, createStateStore, type RouterState } from '../../src/state/store.js';
-import { captureLogger } from './support/log-capture.js';
+import { bufferLogger } from '../support/log-buffer.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { tempDir } from './support/temp-dir.js';
 
 function state(total: number): RouterState {
@@ -117,7 +118,7 @@ describe('createStateFlusher', () => {
 
   it('keeps a failed router dirty, retries it at the next interval and logs the failure', async () => {
     const store = fakeStore();
-    const log = captureLogger();
+    const log = bufferLogger();
     const flusher = createStateFlusher({ store, intervalMs: 60_000, logger: log.logger });
     store.failing.add('r1');
     flusher.mark('r1', state(1));
@@ -125,7 +126,7 @@ describe('createStateFlusher', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(store.saves.map((s) => s.router)).toEqual(['r2']);
     expect(flusher.pending()).toBe(1);
-    const warn = log.parsed().find((l) => l.level === 40);
+    const warn = log.lines().find((l) => l.level === 40);
     expect(warn?.msg).toBe('state flush failed; retrying at the next interval');
     expect(String(warn?.err)).toContain('r1');
     store.failing.clear();
@@ -176,6 +177,43 @@ describe('createStateFlusher', () => {
     expect(store.saves).toHaveLength(1);
   });
 
+  it('does not write a pending state after a newer one passed to saveNow during a flush', async () => {
+    const store = fakeStore();
+    store.holdEach(1_000);
+    const flusher = createStateFlusher({ store, intervalMs: 60_000, concurrency: 1 });
+    flusher.mark('r1', state(1));
+    flusher.mark('r2', state(2));
+    const flushing = flusher.flush();
+    await vi.advanceTimersByTimeAsync(500); // r1 is being written, r2 waits its turn
+    const saving = flusher.saveNow('r2', state(20));
+    await vi.advanceTimersByTimeAsync(3_000);
+    await Promise.all([flushing, saving]);
+    expect(store.saves.map((s) => [s.router, s.total])).toEqual([
+      ['r1', 1],
+      ['r2', 20],
+    ]);
+    expect(flusher.pending()).toBe(0);
+  });
+
+  it('does not retry a failed state that saveNow has replaced meanwhile', async () => {
+    const store = fakeStore();
+    store.holdEach(1_000);
+    const flusher = createStateFlusher({ store, intervalMs: 60_000 });
+    store.failing.add('r1');
+    flusher.mark('r1', state(1));
+    const flushing = flusher.flush().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500); // the save is in progress
+    const saving = flusher.saveNow('r1', state(2));
+    await vi.advanceTimersByTimeAsync(600); // the pass's save fails
+    expect(await flushing).toBeInstanceOf(TikprobeError);
+    store.failing.clear();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await saving;
+    expect(flusher.pending()).toBe(0);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(store.saves.map((s) => s.total)).toEqual([2]);
+  });
+
   it('writes marks made during a flush in the next pass', async () => {
     const store = fakeStore();
     store.holdEach(1_000);
@@ -217,19 +255,22 @@ describe('createStateFlusher', () => {
 
   it('uses injected timers and clock (the scheduler’s Clock)', async () => {
     const store = fakeStore();
-    let now = 0;
-    const pending: Array<{ fn: () => void; at: number }> = [];
-    const timers = {
-      setTimeout: (fn: () => void, ms: number) => pending.push({ fn, at: now + ms }),
-      clearTimeout: () => undefined,
-    };
-    const flusher = createStateFlusher({ store, intervalMs: 30_000, now: () => now, timers });
-    now = 10_000;
+    const clock = new ManualClock(0);
+    const flusher = createStateFlusher({ store, intervalMs: 30_000, now: () => clock.now(), timers: clock });
+    clock.advance(10_000);
     flusher.mark('r1', state(1));
-    expect(pending.map((p) => p.at)).toEqual([30_000]);
-    now = 30_000;
-    pending[0]?.fn();
+    expect(clock.pending()).toBe(1);
+    // Due one interval after the start (30 000), not after the mark.
+    clock.advance(19_999);
+    expect(clock.pending()).toBe(1);
+    clock.advance(1);
+    expect(clock.pending()).toBe(0);
     await vi.waitFor(() => expect(store.saves).toHaveLength(1));
+    // stop() cancels a timer through the injected clearTimeout.
+    flusher.mark('r1', state(2));
+    expect(clock.pending()).toBe(1);
+    flusher.stop();
+    expect(clock.pending()).toBe(0);
   });
 });
 

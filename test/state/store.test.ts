@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advanceTraffic } from '../../src/accounting/traffic.js';
 import { TikprobeError } from '../../src/errors.js';
 import { createStateStore, type RouterState } from '../../src/state/store.js';
-import { captureLogger } from './support/log-capture.js';
+import { bufferLogger } from '../support/log-buffer.js';
 import { tempDir } from './support/temp-dir.js';
 
 const TOKEN = 'kmr-secret-token-5f1d2c';
@@ -147,14 +147,14 @@ describe('createStateStore', () => {
 
   it('moves a file that is not JSON aside with a warning that does not quote it', async () => {
     await writeFile(join(dir, 'r1.json'), `{"version":1,"komari":{"uuid":"u","token":"${TOKEN}"`);
-    const log = captureLogger();
+    const log = bufferLogger();
     const store = createStateStore(dir, { logger: log.logger, now: () => 1_717_171_717_171 });
     expect(await store.load('r1')).toBeUndefined();
     expect((await readdir(dir)).sort()).toEqual(['r1.json.corrupt-1717171717171']);
-    const warnings = log.parsed().filter((l) => l.level === 40);
+    const warnings = log.lines().filter((l) => l.level === 40);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ router: 'r1', reason: 'not valid JSON', movedTo: join(dir, 'r1.json.corrupt-1717171717171') });
-    expect(log.raw.join('')).not.toContain(TOKEN);
+    expect(log.text()).not.toContain(TOKEN);
     // The next save starts afresh.
     await store.save('r1', sample());
     expect(await store.load('r1')).toEqual(sample());
@@ -170,12 +170,12 @@ describe('createStateStore', () => {
     ['an array', () => [1, 2], '(root)'],
   ])('moves a file with %s aside, naming where it is wrong but not the token', async (_name, mutate, where) => {
     await writeFile(join(dir, 'r1.json'), JSON.stringify(mutate(sample())));
-    const log = captureLogger();
+    const log = bufferLogger();
     const store = createStateStore(dir, { logger: log.logger, now: () => 42 });
     expect(await store.load('r1')).toBeUndefined();
     expect(await readdir(dir)).toEqual(['r1.json.corrupt-42']);
-    expect(String(log.parsed()[0]?.reason)).toContain(where);
-    expect(log.raw.join('')).not.toContain(TOKEN);
+    expect(String(log.lines()[0]?.reason)).toContain(where);
+    expect(log.text()).not.toContain(TOKEN);
   });
 
   it('refuses a file from a newer version, leaves it untouched and will not overwrite it', async () => {
