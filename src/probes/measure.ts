@@ -11,12 +11,10 @@ import type { HttpProber } from './http-probe.js';
 import type { Probe } from './kinds.js';
 import { type Lookup, resolveHost } from './resolve.js';
 import { pingFromRouter } from './router-icmp.js';
-import { probeTcp } from './tcp-probe.js';
+import { type ProbeOptions, probeTcp } from './tcp-probe.js';
 
-export interface MeasureOptions {
-  signal: AbortSignal;
-  timeoutMs: number;
-}
+/** The timeout and caller signal every probe takes. */
+export type MeasureOptions = ProbeOptions;
 
 export type Measure = (probe: Probe, options: MeasureOptions) => Promise<number | undefined>;
 

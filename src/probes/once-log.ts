@@ -32,8 +32,4 @@ export class OnceLog {
     this.active.delete(key);
     if (message) this.logger.info({ ...fields, repeats: prev.repeats }, message);
   }
-
-  has(key: string): boolean {
-    return this.active.has(key);
-  }
 }

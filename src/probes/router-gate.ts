@@ -25,10 +25,6 @@ export class RouterPingGate {
     return this.pausedUntil === undefined || this.now() >= this.pausedUntil;
   }
 
-  get paused(): boolean {
-    return this.pausedUntil !== undefined;
-  }
-
   /** The router refused `/ping` for lack of the `test` policy. */
   policyDenied(err: unknown): void {
     this.refusals += 1;

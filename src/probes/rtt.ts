@@ -2,23 +2,15 @@
  * RouterOS round-trip times (`453us`, `1ms234us`, `12ms`, `1s12ms`) to milliseconds, and a
  * measured RTT to the integer Komari stores. Pure.
  */
-
-const DURATION = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?(?:(\d+)us)?$/;
-const UNIT_MS = [7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1, 0.001] as const;
+import { parseRouterDuration } from '../routeros/duration.js';
 
 /**
- * Milliseconds (fractional) of a RouterOS duration. Throws on anything else, including the
- * empty string: a silent 0 would be reported as a perfect ping.
+ * Milliseconds (fractional, microsecond precision) of a RouterOS duration. Throws on
+ * anything else, including the empty string: a silent 0 would be reported as a perfect ping.
  */
 export function parseRttMs(text: string): number {
-  const m = DURATION.exec(text);
-  if (!m || text === '') throw new Error(`not a RouterOS duration: ${JSON.stringify(text.slice(0, 40))}`);
-  let ms = 0;
-  for (let i = 0; i < UNIT_MS.length; i++) {
-    const part = m[i + 1];
-    if (part !== undefined) ms += Number(part) * (UNIT_MS[i] as number);
-  }
-  return ms;
+  // Whole microseconds over 1000: the nearest double to the written value (1.234, not 1.2340000000000002).
+  return Math.round(parseRouterDuration(text) * 1e6) / 1000;
 }
 
 /** Komari's value for an ICMP/TCP/HTTP result: -1 for loss. */

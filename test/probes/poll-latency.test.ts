@@ -16,7 +16,6 @@ import type { RouterRest } from '../../src/routeros/rest.js';
 import { type FakeRouter, startFakeRouter } from './support/fake-router.js';
 import { captureLogger } from './support/log-capture.js';
 import { task } from './support/scheduler-harness.js';
-import { createTestRest } from './support/test-rest.js';
 
 const PING_MS = 3 * 200;
 
@@ -51,7 +50,7 @@ describe('router-side ping vs the metrics poll of the same router (measured)', (
 
   beforeAll(async () => {
     router = await startFakeRouter({ realDuration: true, resourceMs: 2 });
-    rest = createTestRest(router.url, router.user, router.password);
+    rest = router.client();
   });
 
   afterAll(async () => {

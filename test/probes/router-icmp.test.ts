@@ -6,7 +6,6 @@ import type { RouterRest } from '../../src/routeros/rest.js';
 import { pingFromRouter } from '../../src/probes/router-icmp.js';
 import { resultValue } from '../../src/probes/rtt.js';
 import { type FakeRouter, startFakeRouter } from './support/fake-router.js';
-import { createTestRest } from './support/test-rest.js';
 
 const SAMPLE = JSON.parse(readFileSync(new URL('../fixtures/routeros/ping_count4__mikrotik-docs.json', import.meta.url), 'utf8')) as JsonBodyType;
 
@@ -24,7 +23,7 @@ describe('pingFromRouter against a RouterOS fake on loopback', () => {
         '192.0.2.30': [null, null, null],
       },
     });
-    rest = createTestRest(router.url, router.user, router.password);
+    rest = router.client();
   });
 
   afterAll(async () => {
@@ -62,7 +61,7 @@ describe('pingFromRouter against a RouterOS fake on loopback', () => {
 
   it('rejects with ROUTER_POLICY when the user lacks the test policy', async () => {
     const denied = await startFakeRouter({ testPolicy: false });
-    const deniedRest = createTestRest(denied.url, denied.user, denied.password);
+    const deniedRest = denied.client();
     try {
       await expect(pingFromRouter(deniedRest, '192.0.2.10', opts())).rejects.toSatisfy(
         (e) => e instanceof RouterError && e.code === 'ROUTER_POLICY' && e.detail === 'not enough permissions (9)',

@@ -12,7 +12,6 @@ import type { RouterRest } from '../../src/routeros/rest.js';
 import { type FakeRouter, startFakeRouter } from './support/fake-router.js';
 import { captureLogger } from './support/log-capture.js';
 import { task } from './support/scheduler-harness.js';
-import { createTestRest } from './support/test-rest.js';
 
 function canRawPing(): boolean {
   try {
@@ -44,7 +43,7 @@ describe('PingScheduler with real probes', () => {
 
   async function routerWith(options: Parameters<typeof startFakeRouter>[0]): Promise<{ router: FakeRouter; rest: RouterRest }> {
     const router = await startFakeRouter(options);
-    const rest = createTestRest(router.url, router.user, router.password);
+    const rest = router.client();
     cleanups.push(() => router.close(), () => rest.close());
     return { router, rest };
   }

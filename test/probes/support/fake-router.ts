@@ -11,6 +11,9 @@
  * - requests of one user run one at a time, in arrival order (per-user serialisation).
  */
 import { HttpResponse, http, type JsonBodyType } from 'msw';
+import { createRouterClient } from '../../../src/routeros/client.js';
+import type { RouterRest } from '../../../src/routeros/rest.js';
+import { parseRosDurationMs, rosRtt } from '../../../src/sim/ros-format.js';
 import { type MswServer, serveMsw } from '../../fakes/serve-msw.js';
 
 /** RTTs in microseconds per echo; null = lost. */
@@ -38,19 +41,12 @@ export interface FakeRouter {
   pings: Record<string, unknown>[];
   /** Highest number of `/ping` requests the router worked on at the same time. */
   maxConcurrentPings(): number;
+  /** The production REST client (pool of two connections), logged in as the fake's user. */
+  client(timeoutMs?: number): RouterRest;
   close(): Promise<void>;
 }
 
 const PING_ARGS = new Set(['address', 'count', 'interval', 'size', 'src-address', 'interface', 'routing-table', 'ttl']);
-
-/** RouterOS duration text of a microsecond count: `453us`, `1ms234us`, `12ms`, `1s12ms`. */
-export function routerOsUs(us: number): string {
-  const s = Math.floor(us / 1_000_000);
-  const ms = Math.floor((us % 1_000_000) / 1000);
-  const rest = us % 1000;
-  const out = `${s ? `${s}s` : ''}${ms ? `${ms}ms` : ''}${rest ? `${rest}us` : ''}`;
-  return out === '' ? '0s' : out;
-}
 
 /** The records RouterOS returns for these echoes, cumulative fields included. */
 export function pingRecords(host: string, echoes: Echoes): Record<string, string>[] {
@@ -67,24 +63,18 @@ export function pingRecords(host: string, echoes: Echoes): Record<string, string
       seq: String(i),
     };
     if (received > 0) {
-      record['avg-rtt'] = routerOsUs(Math.round(got.reduce((a, b) => a + b, 0) / received));
-      record['min-rtt'] = routerOsUs(Math.min(...got));
-      record['max-rtt'] = routerOsUs(Math.max(...got));
+      record['avg-rtt'] = rosRtt(Math.round(got.reduce((a, b) => a + b, 0) / received));
+      record['min-rtt'] = rosRtt(Math.min(...got));
+      record['max-rtt'] = rosRtt(Math.max(...got));
     }
     if (rtt === null) record.status = 'timeout';
-    else Object.assign(record, { size: '56', time: routerOsUs(rtt), ttl: '64' });
+    else Object.assign(record, { size: '56', time: rosRtt(rtt), ttl: '64' });
     return record;
   });
 }
 
 function routerError(status: number, message: string, detail?: string) {
   return HttpResponse.json(detail === undefined ? { error: status, message } : { detail, error: status, message }, { status });
-}
-
-function durationMs(text: string): number {
-  const m = /^(\d+)(ms|s)?$/.exec(text);
-  if (!m) return Number.NaN;
-  return Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
 }
 
 export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<FakeRouter> {
@@ -129,8 +119,8 @@ export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<
         if (!address) return routerError(400, 'Bad Request', 'missing value(s) of argument(s) address');
         if (args.count === undefined) return routerError(400, 'Bad Request', 'Session closed');
         const count = Number(args.count);
-        const intervalMs = args.interval === undefined ? 1000 : durationMs(args.interval as string);
-        if (!Number.isInteger(count) || count < 1 || !(intervalMs >= 10)) return routerError(400, 'Bad Request', 'invalid value for argument count');
+        const intervalMs = args.interval === undefined ? 1000 : parseRosDurationMs(args.interval as string);
+        if (!Number.isInteger(count) || count < 1 || intervalMs === undefined || intervalMs < 10) return routerError(400, 'Bad Request', 'invalid value for argument count');
         concurrentPings += 1;
         maxConcurrent = Math.max(maxConcurrent, concurrentPings);
         try {
@@ -158,6 +148,8 @@ export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<
     password,
     pings,
     maxConcurrentPings: () => maxConcurrent,
+    client: (timeoutMs = 10_000) =>
+      createRouterClient({ name: 'gw1', url: server.url, username: user, password, tls: { verify: true }, timeoutMs }),
     close: () => server.close(),
   };
 }

@@ -1,5 +1,6 @@
-/** A real pino logger (with the production redaction) whose lines are kept for assertions. */
-import { createLogger, type Logger } from '../../../src/log.js';
+/** The shared in-memory logger (real pino, production redaction) at debug, with its lines picked by level. */
+import type { Logger } from '../../../src/log.js';
+import { bufferLogger } from '../../support/log-buffer.js';
 
 export interface LogLine {
   level: number;
@@ -7,13 +8,16 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-export const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
+const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
 
-export function captureLogger(): { logger: Logger; lines: LogLine[]; at(level: keyof typeof LEVEL): LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) },
-  });
-  return { logger, lines, at: (level) => lines.filter((l) => l.level === LEVEL[level]) };
+export function captureLogger(): { logger: Logger; readonly lines: LogLine[]; at(level: keyof typeof LEVEL): LogLine[] } {
+  const buffer = bufferLogger('debug');
+  const lines = () => buffer.lines() as LogLine[];
+  return {
+    logger: buffer.logger,
+    get lines() {
+      return lines();
+    },
+    at: (level) => lines().filter((l) => l.level === LEVEL[level]),
+  };
 }

@@ -30,7 +30,7 @@ export function resolveAfter(ms: number, value: number | undefined): Promise<num
   return new Promise((resolve) => setTimeout(() => resolve(value), ms));
 }
 
-/** Resolves when the signal aborts, then rejects like a real probe. */
+/** Settles only when the signal aborts, and then rejects like a real probe. */
 export function hang(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
     signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
