@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summariseLateness } from '../dist/sim/lateness.js';
 import { cpuMeter, memory } from './lib/proc.mjs';
-import { bridgeLogSummary, getJson, ROOT, sleep, startBridge, startSimProcess, stop } from './lib/processes.mjs';
+import { bridgeLogSummary, getJson, ROOT, sleep, startBridge, startSimProcess, stop, waitForSummary } from './lib/processes.mjs';
 import { mb, table, verdict } from './lib/report.mjs';
 
 const INTERVAL_MS = 5000;
@@ -17,18 +17,6 @@ const TOLERANCE_MS = 1000;
 /** How long the fleet may take until every router has reported once. */
 const MAX_STARTUP_MS = 120_000;
 const TARGET = { routers: 1000, onTime: 0.995, cpuPercent: 30, rssBytes: 200 * 1024 * 1024 };
-
-async function waitForReporting(receiverUrl, bridge, routers, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  let s = { reporting: 0 };
-  while (Date.now() < until) {
-    if (bridge.child.exitCode !== null) throw new Error(`the bridge exited with ${bridge.child.exitCode}`);
-    s = await getJson(`${receiverUrl}/sim/summary`);
-    if (s.reporting >= routers) return s;
-    await sleep(500);
-  }
-  return s;
-}
 
 export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, keep, log }) {
   const runs = [];
@@ -51,7 +39,7 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
     });
     try {
       // Warm-up: until every router has reported once plus one cycle, and at least `warmupS`.
-      const early = await waitForReporting(sim.receiverUrl, bridge, routers, MAX_STARTUP_MS);
+      const early = await waitForSummary(sim.receiverUrl, bridge, (s) => s.reporting >= routers, { timeoutMs: MAX_STARTUP_MS, everyMs: 500 });
       const allReportingS = (Date.now() - bridgeStart) / 1000;
       const rest = Math.max(warmupS * 1000 - (Date.now() - bridgeStart), INTERVAL_MS);
       await sleep(rest);

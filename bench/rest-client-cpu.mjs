@@ -5,15 +5,13 @@
  * The responder runs in a child process (this file with --serve) so the figure is the
  * client's alone. It is strict where it matters for the cost: Basic auth is checked on every
  * request, replies are real RouterOS bodies from test/fixtures/routeros, keep-alive as a
- * router does. HTTPS uses a throw-away self-signed certificate (openssl) pinned by
- * fingerprint, the production setup; without openssl only plain HTTP is measured.
+ * router does. HTTPS uses a throw-away self-signed certificate (the simulator's, made
+ * with node's crypto alone) pinned by fingerprint, the production setup.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/processes.mjs';
@@ -81,28 +79,6 @@ async function startResponder(tls) {
   return { port, stop: () => child.stdin.end() };
 }
 
-function selfSigned() {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'tikprobe-bench-'));
-  try {
-    const key = join(dir, 'k.pem');
-    const cert = join(dir, 'c.pem');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=bench', '-keyout', key, '-out', cert],
-      { stdio: 'ignore' },
-    );
-    const pem = readFileSync(cert, 'utf8');
-    return { key: readFileSync(key, 'utf8'), cert: pem, fingerprint: new X509Certificate(pem).fingerprint256 };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 async function measure(createRouterClient, { label, url, tls, path, proplist, requests }) {
   const rest = createRouterClient({ name: 'bench', url, username: USER, password: PASSWORD, tls, timeoutMs: 10_000 });
   const options = proplist ? { proplist } : {};
@@ -134,6 +110,7 @@ async function main(requests) {
     process.exit(1);
   }
   const { createRouterClient } = await import(built);
+  const { makeSelfSigned } = await import(join(ROOT, 'dist', 'sim', 'self-signed.js'));
   const rows = [];
   const plain = await startResponder(undefined);
   try {
@@ -153,16 +130,14 @@ async function main(requests) {
   } finally {
     plain.stop();
   }
-  const cert = selfSigned();
-  if (cert) {
-    const secure = await startResponder({ key: cert.key, cert: cert.cert });
-    try {
-      const url = `https://127.0.0.1:${secure.port}`;
-      const tls = { verify: true, fingerprint: cert.fingerprint };
-      rows.push(await measure(createRouterClient, { label: 'https system/resource (pinned)', url, tls, path: 'system/resource', requests }));
-    } finally {
-      secure.stop();
-    }
+  const cert = makeSelfSigned('bench');
+  const secure = await startResponder({ key: cert.keyPem, cert: cert.certPem });
+  try {
+    const url = `https://127.0.0.1:${secure.port}`;
+    const tls = { verify: true, fingerprint: cert.fingerprint256 };
+    rows.push(await measure(createRouterClient, { label: 'https system/resource (pinned)', url, tls, path: 'system/resource', requests }));
+  } finally {
+    secure.stop();
   }
   console.log(`Node ${process.version}, ${requests} sequential requests per row after 500 warm-up, on the keep-alive Pool (≤ 2 connections)`);
   console.log('case                             CPU µs/req  (user/sys)  reply bytes  wall µs/req');

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { bridgeLogSummary, getJson, sleep, startBridge, startSimProcess, stop } from './lib/processes.mjs';
+import { bridgeLogSummary, getJson, sleep, startBridge, startSimProcess, stop, waitForSummary } from './lib/processes.mjs';
 import { kb, table, verdict } from './lib/report.mjs';
 
 const CYCLE_MS = 5000;
@@ -29,17 +29,6 @@ function diff(a, b) {
     if (v.requests > before.requests) paths[k] = { requests: v.requests - before.requests, bytes: v.bytes - before.bytes };
   }
   return { requests: b.requests - a.requests, bytes: b.bytes - a.bytes, paths };
-}
-
-async function waitForFirstReport(receiverUrl, bridge, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (bridge.child.exitCode !== null) throw new Error(`the bridge exited with ${bridge.child.exitCode}`);
-    const s = await getJson(`${receiverUrl}/sim/summary`);
-    if (s.reports > 0) return;
-    await sleep(250);
-  }
-  throw new Error('no report reached the receiver in time');
 }
 
 /** The naive REST poller: the full IPv4 and IPv6 tables, every cycle. Measured against the simulator. */
@@ -72,7 +61,8 @@ export async function routerCost({ sizes, windowS, hasTaskset, tls, keep, log })
     const bridge = startBridge(sim.configFile, { cpu: 1, hasTaskset, logFile: bridgeLog });
     let kept = true;
     try {
-      await waitForFirstReport(sim.receiverUrl, bridge, 30_000);
+      const reported = await waitForSummary(sim.receiverUrl, bridge, (s) => s.reports > 0, { timeoutMs: 30_000, everyMs: 250 });
+      if (reported.reports === 0) throw new Error('no report reached the receiver in time');
       // Let the start-up requests (identity, routerboard, routes, first counts) pass first.
       await sleep(CYCLE_MS);
       const first = await routerStats(sim.statsUrl);

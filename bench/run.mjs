@@ -45,15 +45,15 @@ if (!/\brun\b/.test(help)) {
   console.error('dist/cli.js has no "run" command yet.');
   process.exit(1);
 }
+const env = machine();
 let hasTaskset = false;
 try {
   execFileSync('taskset', ['-c', '0', 'true']);
-  hasTaskset = machine().cores >= 2;
+  hasTaskset = env.cores >= 2;
 } catch {
   hasTaskset = false;
 }
 
-const env = machine();
 const command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
 const log = (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 console.log(`machine: ${env.cores} cores (${env.cpuModel}), Node ${env.node}, ${env.os}; pinning: ${hasTaskset ? 'simulator on CPU 0, bridge on CPU 1' : 'none'}; routers over ${tls ? 'HTTPS (pinned)' : 'plain HTTP'}`);

@@ -41,6 +41,7 @@ export function cpuMeter(pid) {
   const c0 = cpuSeconds(pid);
   return () => {
     const wall = (performance.now() - t0) / 1000;
-    return { cpuSeconds: cpuSeconds(pid) - c0, wallSeconds: wall, percentOfCore: (100 * (cpuSeconds(pid) - c0)) / wall };
+    const used = cpuSeconds(pid) - c0;
+    return { cpuSeconds: used, wallSeconds: wall, percentOfCore: (100 * used) / wall };
   };
 }

@@ -73,6 +73,22 @@ export async function getJson(url, dispatcher) {
   return res.body.json();
 }
 
+/**
+ * Polls the receiver's `/sim/summary` every `everyMs` until `done(summary)` or `timeoutMs`,
+ * and returns the last summary. Throws at once when the bridge has exited.
+ */
+export async function waitForSummary(receiverUrl, bridge, done, { timeoutMs, everyMs }) {
+  const until = Date.now() + timeoutMs;
+  let s = { nodes: 0, reporting: 0, reports: 0, rejected: 0 };
+  while (Date.now() < until) {
+    if (bridge.child.exitCode !== null) throw new Error(`the bridge exited with ${bridge.child.exitCode}`);
+    s = await getJson(`${receiverUrl}/sim/summary`);
+    if (done(s)) return s;
+    await sleep(everyMs);
+  }
+  return s;
+}
+
 /** Warnings and errors the bridge logged (pino JSON lines), by error code: a clean run has none. */
 export function bridgeLogSummary(logFile) {
   let text = '';

@@ -9,9 +9,10 @@
  * one user served one at a time in arrival order, and slow commands finishing late.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readBody } from './read-body.js';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { closeServer, listen, readBody } from './http-server.js';
+import { numberLiterals, parseRawJson, toPlain } from './json-literals.js';
 import { RestApi } from './rest-api.js';
 import { rosError, type SimReply } from './ros-reply.js';
 import type { SimRouter } from './sim-router.js';
@@ -61,15 +62,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     closing = true;
     for (const t of timers) clearTimeout(t);
     timers.clear();
-    await Promise.all(
-      servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.close(() => resolve());
-            s.closeAllConnections();
-          }),
-      ),
-    );
+    await Promise.all(servers.map(closeServer));
   };
 
   const later = (ms: number) =>
@@ -112,16 +105,6 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 interface HandleDeps {
   expected: string;
   now: () => number;
@@ -138,13 +121,13 @@ async function handle(s: Served, req: IncomingMessage, res: ServerResponse, deps
   if (req.headers.authorization !== deps.expected) {
     return send(res, count, s.stats, rosError(401, undefined, { 'WWW-Authenticate': 'Basic realm="RouterOS"' }));
   }
+  if (body === undefined) return send(res, count, s.stats, rosError(400, 'Failed to parse json'));
   let parsed: Record<string, unknown> | undefined;
-  if (body !== undefined && body.length > 0) {
+  if (body.length > 0) {
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return send(res, count, s.stats, rosError(415));
     parsed = parseObject(body);
     if (parsed === undefined) return send(res, count, s.stats, rosError(400, 'Failed to parse json'));
   }
-  if (body === undefined) return send(res, count, s.stats, rosError(400, 'Failed to parse json'));
   if (/%2a/i.test(url.pathname)) return send(res, count, s.stats, rosError(400, 'no such command prefix'));
   const path = decodeURIComponent(url.pathname.slice('/rest'.length)).replace(/^\/+|\/+$/g, '');
 
@@ -162,14 +145,12 @@ async function handle(s: Served, req: IncomingMessage, res: ServerResponse, deps
   await turn;
 }
 
-
+/** A JSON object body, or undefined where the router answers `Failed to parse json` (it refuses exponents too). */
 function parseObject(body: Buffer): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(body.toString('utf8'));
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseRawJson(body.toString('utf8'));
+  if (!parsed.ok || parsed.value.kind !== 'object') return undefined;
+  if (numberLiterals(parsed.value).some((n) => /[eE]/.test(n.raw))) return undefined;
+  return toPlain(parsed.value) as Record<string, unknown>;
 }
 
 async function send(res: ServerResponse, count: PathCount, stats: RouterStats, reply: SimReply): Promise<void> {

@@ -6,9 +6,9 @@
  * demo's table and the fleet benchmark (`GET /sim/nodes`, `GET /sim/summary`).
  */
 import { createHash } from 'node:crypto';
-import { readBody } from './read-body.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, listen, readBody } from './http-server.js';
 import { checkBasicInfo, checkPingResult, checkReport, type KomariVerdict } from './komari-rules.js';
 
 export interface PingTask {
@@ -125,13 +125,7 @@ export async function startKomariReceiver(options: ReceiverOptions): Promise<Kom
   };
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, host, options.port ?? 0);
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   tasks = options.tasks?.(url) ?? [];
 
@@ -139,11 +133,7 @@ export async function startKomariReceiver(options: ReceiverOptions): Promise<Kom
     url,
     node: (name) => [...records.values()].find((r) => r.name === name),
     nodes: () => [...records.values()],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
@@ -170,7 +160,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'GET /api/clients/ping/tasks': 'tasks',
   'POST /api/clients/ping/result': 'result',
 };
-
 
 function reply(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) }).end(body);

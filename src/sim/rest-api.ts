@@ -156,12 +156,12 @@ export class RestApi {
     return { kind: 'later', afterMs: takesMs, reply: () => jsonReply(records) };
   }
 
-  /** `monitor-traffic` runs until stopped unless `once` is given. */
+  /** `monitor-traffic` runs until stopped unless `once` is given; `"once":"false"` does not count. */
   private monitorTraffic(body: Record<string, unknown>, now: number): SimReply {
     const refused = unknownArgument(body, MONITOR_ARGS);
     if (refused) return refused;
     if (typeof body.interface !== 'string' || body.interface === '') return rosError(400, 'missing value(s) of argument(s) interface');
-    if (!('once' in body)) return sessionClosed();
+    if (!('once' in body) || body.once === 'false') return sessionClosed();
     const rows = this.router.monitorTraffic(body.interface.split(','), now);
     if (typeof rows === 'string') return rosError(400, `no such item (${rows})`);
     const proplist = parseProplist(body['.proplist']);

@@ -9,7 +9,7 @@ import { fleetConfigYaml, simToken } from './fleet-config.js';
 import { type Fleet, SIM_USERNAME, startFleet } from './fleet-server.js';
 import { makeSelfSigned } from './self-signed.js';
 import { SimRouter } from './sim-router.js';
-import { startStatsServer } from './stats-server.js';
+import { type StatsServer, startStatsServer } from './stats-server.js';
 
 /** Used when no `--password` is given; written into the generated config. Not a secret: loopback only. */
 export const DEFAULT_SIM_PASSWORD = 'tikprobe-sim';
@@ -56,7 +56,7 @@ export async function startSimulation(args: SimulateArgs): Promise<Simulation> {
   const cert = args.tls ? makeSelfSigned('tikprobe simulator') : undefined;
   const password = args.password ?? DEFAULT_SIM_PASSWORD;
   const fleet = await startFleet({ routers, port: args.port, password, ...(cert ? { tls: { key: cert.keyPem, cert: cert.certPem } } : {}) });
-  let stats: Awaited<ReturnType<typeof startStatsServer>>;
+  let stats: StatsServer;
   try {
     stats = await startStatsServer(fleet.port === 65_535 ? 0 : args.port === 0 ? 0 : fleet.port + 1, fleet.stats);
   } catch (e) {
@@ -97,10 +97,7 @@ export async function startSimulation(args: SimulateArgs): Promise<Simulation> {
 }
 
 /** The CLI entry: starts the fleet and says where everything is. */
-export async function runSimulate(
-  args: { routers: number; port: number; conntrack: number; tls: boolean; writeConfig?: string; password?: string; komariUrl?: string },
-  log: (line: string) => void,
-): Promise<{ stop(): Promise<void> } & Simulation> {
+export async function runSimulate(args: SimulateArgs, log: (line: string) => void): Promise<Simulation> {
   const sim = await startSimulation(args);
   const first = sim.urls[0];
   const last = sim.urls.at(-1);

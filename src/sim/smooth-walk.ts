@@ -108,13 +108,11 @@ export class ByteCounter {
 
   /** Bytes counted up to `nowMs`. */
   read(nowMs: number): number {
-    this.rate.advanceTo(nowMs, (bitsPerSecond, ms) => {
-      this.settled += (bitsPerSecond / 8) * (ms / 1000);
-    });
-    return Math.floor(this.settled + (this.rate.value / 8) * (this.rate.partialMs(nowMs) / 1000));
+    const bitsPerSecond = this.bitsPerSecond(nowMs);
+    return Math.floor(this.settled + (bitsPerSecond / 8) * (this.rate.partialMs(nowMs) / 1000));
   }
 
-  /** The current rate in bits per second. */
+  /** The current rate in bits per second (settling the whole seconds up to `nowMs`). */
   bitsPerSecond(nowMs: number): number {
     return this.rate.advanceTo(nowMs, (bitsPerSecond, ms) => {
       this.settled += (bitsPerSecond / 8) * (ms / 1000);

@@ -3,8 +3,9 @@
  * `GET /stats` (every router) or `GET /stats?router=sim-0001` (one, by name or address).
  * Loopback only; it is not part of the simulated RouterOS API.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from './http-server.js';
 import type { RouterStatsSnapshot } from './sim-stats.js';
 
 export interface StatsServer {
@@ -40,27 +41,13 @@ export async function startStatsServer(port: number, read: () => RouterStatsSnap
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(statsBody(read(), url.searchParams.get('router'))));
   });
   try {
-    await listen(server, port);
+    await listen(server, '127.0.0.1', port);
   } catch {
-    await listen(server, 0);
+    await listen(server, '127.0.0.1', 0);
   }
   const actual = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${actual}/stats`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { routerAddress, routerName } from '../../src/sim/addresses.js';
 import { ConnTable } from '../../src/sim/conntrack.js';
 import { seededRng } from '../../src/sim/prng.js';
+import { RestApi } from '../../src/sim/rest-api.js';
+import { COMMAND_LIMIT_MS } from '../../src/sim/ros-reply.js';
 import { parseRosDurationMs, rosDuration, rosRtt } from '../../src/sim/ros-format.js';
 import { compileQuery, filterTest, parseProplist, pickProps, singleEquality } from '../../src/sim/ros-query.js';
+import { SimRouter } from '../../src/sim/sim-router.js';
 import { ByteCounter, SmoothWalk } from '../../src/sim/smooth-walk.js';
 
 describe('router addresses', () => {
@@ -120,5 +123,18 @@ describe('connection table', () => {
     expect(rows).toHaveLength(1234);
     const none = [...new ConnTable('ip', 0, 1, '203.0.113.9').jsonChunks(() => true, undefined)].join('');
     expect(none).toBe('[]');
+  });
+});
+
+describe('REST commands that block', () => {
+  const api = new RestApi(new SimRouter({ index: 0, name: 'sim-0001', address: '127.0.1.1', conntrack: 0, startMs: 0 }));
+  const monitor = (body: Record<string, unknown>) => api.handle({ method: 'POST', path: 'interface/monitor-traffic', query: new URLSearchParams(), body }, 1000);
+  it('runs monitor-traffic until the 60 s limit unless once is given, and "once":"false" is not once', () => {
+    expect(monitor({ interface: 'ether1', once: '' }).kind).toBe('json');
+    for (const body of [{ interface: 'ether1' }, { interface: 'ether1', once: 'false' }]) {
+      const reply = monitor(body);
+      expect(reply.kind === 'later' && reply.afterMs, JSON.stringify(body)).toBe(COMMAND_LIMIT_MS);
+      expect(reply.kind === 'later' && reply.reply()).toEqual({ kind: 'json', status: 400, body: '{"detail":"Session closed","error":400,"message":"Bad Request"}' });
+    }
   });
 });
