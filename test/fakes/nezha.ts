@@ -161,7 +161,7 @@ export async function startNezhaFake(options: NezhaFakeOptions): Promise<NezhaFa
     stateStreams.clear();
   };
 
-  return {
+  const api: NezhaFake = {
     address: `127.0.0.1:${port}`,
     hosts,
     states,
@@ -191,5 +191,6 @@ export async function startNezhaFake(options: NezhaFakeOptions): Promise<NezhaFa
         server.forceShutdown();
         resolve();
       }),
-  } as NezhaFake;
+  };
+  return api;
 }

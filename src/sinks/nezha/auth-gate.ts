@@ -14,10 +14,10 @@ export const AUTH_PAUSE_FIRST_MS = 5 * 60_000;
 export const AUTH_PAUSE_MAX_MS = 60 * 60_000;
 
 export class AuthGate {
-  private refusedSince: number | undefined;
+  /** Refusals since the dashboard last accepted; 0 while the gate is open. */
+  private refusals = 0;
   private blockedUntil = 0;
   private prober: string | undefined;
-  private refusals = 0;
   private readonly pause = new DoublingDelay(AUTH_PAUSE_FIRST_MS, AUTH_PAUSE_MAX_MS);
   private readonly listeners = new Set<() => void>();
 
@@ -29,7 +29,7 @@ export class AuthGate {
 
   /** Whether router `who` may open a connection now. After a pause exactly one router probes. */
   mayConnect(who: string, now: number): boolean {
-    if (this.refusedSince === undefined) return true;
+    if (this.refusals === 0) return true;
     if (now < this.blockedUntil) return false;
     if (this.prober === undefined) this.prober = who;
     return this.prober === who;
@@ -37,8 +37,7 @@ export class AuthGate {
 
   /** The dashboard refused the secret (or banned us): pause everyone. Returns the pause and whether this began a new episode. */
   refused(now: number): { pauseMs: number; first: boolean; refusals: number } {
-    const first = this.refusedSince === undefined;
-    this.refusedSince ??= now;
+    const first = this.refusals === 0;
     this.refusals++;
     const pauseMs = this.pause.next();
     this.blockedUntil = now + pauseMs;
@@ -49,9 +48,8 @@ export class AuthGate {
 
   /** A call was accepted. Returns how many refusals this ended (0 when none were pending). */
   accepted(): number {
-    if (this.refusedSince === undefined) return 0;
     const ended = this.refusals;
-    this.refusedSince = undefined;
+    if (ended === 0) return 0;
     this.refusals = 0;
     this.prober = undefined;
     this.blockedUntil = 0;
@@ -62,14 +60,5 @@ export class AuthGate {
   /** A probing router failed for another reason (network): let the next router probe. */
   released(who: string): void {
     if (this.prober === who) this.prober = undefined;
-  }
-
-  get paused(): boolean {
-    return this.refusedSince !== undefined;
-  }
-
-  /** Epoch ms until which nobody connects (0 when open). */
-  get until(): number {
-    return this.refusedSince === undefined ? 0 : this.blockedUntil;
   }
 }

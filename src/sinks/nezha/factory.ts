@@ -1,9 +1,9 @@
 /**
  * Builds the Nezha sink of each router. The factory holds what the fleet shares for the one
  * configured dashboard — its channel settings, the agent secret and the auth brake (one
- * refusal pauses every router) — and the bridge-side probes the tasks use (created on first
- * use: ICMP needs a raw socket). `sinkFor` returns undefined when Nezha is not configured or
- * the router opted out with `nezha: false`.
+ * refusal pauses every router) — and the bridge-side probes the tasks use (the process's
+ * shared ones, or its own when none are given). `sinkFor` returns undefined when Nezha is
+ * not configured or the router opted out with `nezha: false`.
  */
 import type { Config, RouterConfig } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
@@ -33,7 +33,7 @@ export interface NezhaFactoryDeps {
   /** Receives ping-task results for the v0 API's `/api/v1/monitor/{id}`. */
   history?: PingHistory;
   bootTimes?: BootTimeStore;
-  /** Test seams; default: created on first use / the system resolver. */
+  /** The process's shared probes; default: the factory's own / the system resolver. */
   bridgeIcmp?: BridgeIcmp;
   http?: HttpProber;
   lookup?: Lookup;
@@ -60,29 +60,9 @@ export function createNezhaSinkFactory(config: Pick<Config, 'nezha'>, deps: Nezh
   else if (nezha.insecureTls) log.warn({ server: nezha.server }, 'nezha.insecureTls is true: the dashboard certificate is not checked (man-in-the-middle possible)');
   const dashboard = new NezhaDashboard(nezha, log, `tikprobe/${deps.version}`);
 
-  let icmp = deps.bridgeIcmp;
-  let http = deps.http;
-  const ownsIcmp = deps.bridgeIcmp === undefined;
-  const ownsHttp = deps.http === undefined;
-  const getIcmp = (): BridgeIcmp => {
-    icmp ??= createBridgeIcmp(log);
-    return icmp;
-  };
-  const getHttp = (): HttpProber => {
-    http ??= createHttpProber();
-    return http;
-  };
-  const lazyIcmp: BridgeIcmp = {
-    available: () => getIcmp().available(),
-    ping: (address, timeoutMs, signal) => getIcmp().ping(address, timeoutMs, signal),
-    close: () => icmp?.close(),
-  };
-  const lazyHttp: HttpProber = {
-    probe: (url, options) => getHttp().probe(url, options),
-    close: async () => {
-      await http?.close();
-    },
-  };
+  // Neither opens anything until a task needs it (the raw socket on the first bridge-side ICMP).
+  const icmp = deps.bridgeIcmp ?? createBridgeIcmp(log);
+  const http = deps.http ?? createHttpProber();
 
   return {
     sinkFor(router, parts) {
@@ -101,7 +81,7 @@ export function createNezhaSinkFactory(config: Pick<Config, 'nezha'>, deps: Nezh
         dashboard,
         rest: parts.rest,
         isRouterUp: parts.isRouterUp,
-        measure: createMeasure({ rest: parts.rest, bridgeIcmp: lazyIcmp, http: lazyHttp, lookup: deps.lookup ?? systemLookup }),
+        measure: createMeasure({ rest: parts.rest, bridgeIcmp: icmp, http, lookup: deps.lookup ?? systemLookup }),
         ping: { via: router.ping.via, count: router.ping.count },
         // A poll may be late by up to a cycle; beyond that the figures are stale.
         staleAfterMs: 2 * router.intervals.report + nezha.reportInterval,
@@ -114,8 +94,8 @@ export function createNezhaSinkFactory(config: Pick<Config, 'nezha'>, deps: Nezh
       });
     },
     async close() {
-      if (ownsIcmp) lazyIcmp.close();
-      if (ownsHttp) await lazyHttp.close();
+      if (deps.bridgeIcmp === undefined) icmp.close();
+      if (deps.http === undefined) await http.close();
     },
   };
 }

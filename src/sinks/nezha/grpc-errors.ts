@@ -7,7 +7,6 @@
  * transient and retried with backoff.
  */
 import { status } from '@grpc/grpc-js';
-import { TikprobeError } from '../../errors.js';
 
 interface GrpcLikeError {
   code?: unknown;
@@ -15,7 +14,7 @@ interface GrpcLikeError {
   message?: unknown;
 }
 
-export function grpcCode(err: unknown): number | undefined {
+function grpcCode(err: unknown): number | undefined {
   const code = (err as GrpcLikeError | null)?.code;
   return typeof code === 'number' ? code : undefined;
 }
@@ -46,7 +45,3 @@ export function describeGrpcError(err: unknown, secret: string): string {
   return name === undefined ? masked : `${name}: ${masked}`;
 }
 
-/** A typed error for a failed exchange with the dashboard. */
-export function nezhaError(err: unknown, secret: string): TikprobeError {
-  return new TikprobeError(isAuthFailure(err) ? 'NEZHA_AUTH' : 'NEZHA_TRANSIENT', describeGrpcError(err, secret));
-}

@@ -229,12 +229,14 @@ export class NezhaSink implements RouterSink {
         this.callFailed(err);
         return;
       }
+      // The dashboard accepted the secret: open the gate even if this router no longer
+      // needs the link (as the prober it would otherwise hold every other router back).
+      const ended = dashboard.gate.accepted();
+      if (ended > 0) dashboard.logger.info({ refusals: ended }, `the Nezha dashboard ${dashboard.config.server} accepts the agent secret again; all routers reconnect`);
       if (this.stopped || this.freshSample() === undefined) {
         conn.close();
         return;
       }
-      const ended = dashboard.gate.accepted();
-      if (ended > 0) dashboard.logger.info({ refusals: ended }, `the Nezha dashboard ${dashboard.config.server} accepts the agent secret again; all routers reconnect`);
       conn.openStreams();
       this.link = { conn, abort, hostKey: hostKey(host), hostAt: clock.now(), dashboardBoot, geoKey: '', geoAt: 0, geoRetryAt: 0, receipted: false };
       const recovered = this.failures.success();
@@ -308,7 +310,8 @@ export class NezhaSink implements RouterSink {
 
   /** A stream broke or a call on a live link failed. */
   private linkFailed(conn: NezhaConnection, err: unknown): void {
-    if (this.link !== undefined && this.link.conn !== conn) return;
+    // A link already dropped (stopped, router down, auth pause) fails as a consequence: not again.
+    if (this.link?.conn !== conn) return;
     this.dropLink('failed');
     this.callFailed(err);
   }

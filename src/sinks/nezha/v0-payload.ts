@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { RouterView } from '../../scheduler/router-runner.js';
 import type { MonitorSeries } from './history.js';
-import { cpuLine } from './payload.js';
+import { toNezhaHost, toNezhaState } from './payload.js';
 
 /** Go's zero `time.Time` as Unix seconds. */
 export const GO_ZERO_TIME = -62135596800;
@@ -106,10 +106,6 @@ export function routerIds(names: readonly string[]): Map<string, number> {
   return ids;
 }
 
-function uint(v: number | undefined): number {
-  return v === undefined || !Number.isFinite(v) ? 0 : Math.max(0, Math.round(v));
-}
-
 export function toV0ServerInfo(router: V0Router, id: number): V0ServerInfo {
   const { view } = router;
   const ipv4 = view.lastSample?.info.publicIpv4 ?? '';
@@ -131,6 +127,7 @@ export function toV0Details(router: V0Router, id: number, version: string): V0Se
   return { ...toV0ServerInfo(router, id), host: v0Host(router.view, version), status: v0Status(router.view) };
 }
 
+/** The Host and State tikprobe reports to Nezha, under the v0 names. */
 function v0Host(view: RouterView, version: string): V0Host {
   const s = view.lastSample;
   if (s === undefined) {
@@ -139,40 +136,40 @@ function v0Host(view: RouterView, version: string): V0Host {
       Virtualization: '', BootTime: 0, CountryCode: '', Version: '', GPU: null,
     };
   }
+  const h = toNezhaHost(s, s.takenAt / 1000 - s.resource.uptimeS, version);
   return {
-    Platform: 'RouterOS',
-    PlatformVersion: (s.info.version || s.resource.version).trim(),
-    CPU: [cpuLine(s)],
-    MemTotal: uint(s.resource.totalMemoryBytes),
-    DiskTotal: uint(s.resource.totalHddBytes),
-    SwapTotal: 0,
-    Arch: s.info.architecture || s.resource.architecture,
-    Virtualization: s.info.virtualization === 'CHR' ? 'CHR' : '',
-    BootTime: uint(s.takenAt / 1000 - s.resource.uptimeS),
+    Platform: h.platform,
+    PlatformVersion: h.platform_version,
+    CPU: h.cpu,
+    MemTotal: h.mem_total,
+    DiskTotal: h.disk_total,
+    SwapTotal: h.swap_total,
+    Arch: h.arch,
+    Virtualization: h.virtualization,
+    BootTime: h.boot_time,
     CountryCode: '',
-    Version: `tikprobe ${version}`,
+    Version: h.version,
     GPU: null,
   };
 }
 
 function v0Status(view: RouterView): V0Status {
-  const s = view.lastSample;
-  const c = s?.connections;
+  const st = view.lastSample === undefined ? undefined : toNezhaState(view.lastSample, []);
   return {
-    CPU: s === undefined || !Number.isFinite(s.resource.cpuLoadPercent) ? 0 : Math.min(100, Math.max(0, s.resource.cpuLoadPercent)),
-    MemUsed: s === undefined ? 0 : uint(s.resource.totalMemoryBytes - s.resource.freeMemoryBytes),
+    CPU: st?.cpu ?? 0,
+    MemUsed: st?.mem_used ?? 0,
     SwapUsed: 0,
-    DiskUsed: s === undefined ? 0 : uint(s.resource.totalHddBytes - s.resource.freeHddBytes),
-    NetInTransfer: uint(s?.traffic.totalDownBytes),
-    NetOutTransfer: uint(s?.traffic.totalUpBytes),
-    NetInSpeed: uint(s?.traffic.downBps),
-    NetOutSpeed: uint(s?.traffic.upBps),
-    Uptime: uint(s?.resource.uptimeS),
+    DiskUsed: st?.disk_used ?? 0,
+    NetInTransfer: st?.net_in_transfer ?? 0,
+    NetOutTransfer: st?.net_out_transfer ?? 0,
+    NetInSpeed: st?.net_in_speed ?? 0,
+    NetOutSpeed: st?.net_out_speed ?? 0,
+    Uptime: st?.uptime ?? 0,
     Load1: 0,
     Load5: 0,
     Load15: 0,
-    TcpConnCount: uint(c?.tcp),
-    UdpConnCount: c === undefined || c.source === 'tracking-total' ? 0 : uint(c.udp),
+    TcpConnCount: st?.tcp_conn_count ?? 0,
+    UdpConnCount: st?.udp_conn_count ?? 0,
     ProcessCount: 0,
     Temperatures: null,
     GPU: 0,

@@ -4,29 +4,35 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PingHistory } from '../../../src/sinks/nezha/history.js';
 import { TIKPROBE_NEZHA_NAMESPACE, uuidV5 } from '../../../src/sinks/nezha/uuid.js';
 import { type NezhaFake, startNezhaFake } from '../../fakes/nezha.js';
+import { bufferLogger } from '../../support/log-buffer.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { type CapturedLog, captureLog } from '../komari/log-capture.js';
 import { addRouter, makeFactory, period, SECRET, sampleOf, type TestRouter } from './harness.js';
 
+const WARN = 40;
 const ERROR = 50;
 let fake: NezhaFake;
 let clock: ManualClock;
-let log: CapturedLog;
+let log: ReturnType<typeof bufferLogger>;
 const started: TestRouter[] = [];
 const signal = new AbortController().signal;
 
 beforeEach(async () => {
   fake = await startNezhaFake({ secret: SECRET });
   clock = new ManualClock();
-  log = captureLog();
+  log = bufferLogger();
 });
 
 afterEach(async () => {
   await Promise.all(started.splice(0).map((r) => r.sink.stop()));
   await fake.close();
   // The agent secret never appears in any log line, at any level.
-  expect(log.lines.join('')).not.toContain(SECRET);
+  expect(log.text()).not.toContain(SECRET);
 });
+
+/** Log lines at exactly this pino level (40 warn, 50 error). */
+function at(level: number): { level: number; msg: string }[] {
+  return log.lines().filter((e) => e.level === level) as { level: number; msg: string }[];
+}
 
 async function launch(names: string[], factory = makeFactory(fake.address, clock, log.logger)): Promise<TestRouter[]> {
   const routers = names.map((n) => addRouter(factory, n, log.logger));
@@ -207,7 +213,7 @@ describe('a broken stream', () => {
     expect(fake.hosts.get(uuid)!.length).toBe(hostsBefore + 1);
     await period([r!], clock);
     expect(fake.stateStreams()).toEqual([uuid]);
-    expect(log.entries().filter((e) => e.level === 40 && e.msg.includes('reconnecting'))).toHaveLength(1);
+    expect(at(WARN).filter((e) => e.msg.includes('reconnecting'))).toHaveLength(1);
   });
 });
 
@@ -221,7 +227,7 @@ describe('an auth refusal', () => {
     fake.refuseAll(true);
     await vi.waitFor(() => expect(routers.every((r) => !r.sink.connected)).toBe(true));
     const failuresAfterRefusal = fake.authFailures;
-    expect(log.at(ERROR).filter((e) => e.msg.includes('refused the agent secret'))).toHaveLength(1);
+    expect(at(ERROR).filter((e) => e.msg.includes('refused the agent secret'))).toHaveLength(1);
     // Every router would reconnect at its own pace… but the gate holds them all for 5 min.
     for (let i = 0; i < 90; i++) await period(routers, clock, 3000); // 4.5 min
     expect(fake.authFailures).toBe(failuresAfterRefusal);
@@ -232,14 +238,41 @@ describe('an auth refusal', () => {
     for (let i = 0; i < 20; i++) await period(routers, clock, 3000); // to 5.5 min
     expect(fake.authFailures).toBe(failuresAfterRefusal + 1);
     expect(fake.calls.length).toBe(callsDuringPause + 1);
-    expect(log.at(ERROR)).toHaveLength(1);
+    expect(at(ERROR)).toHaveLength(1);
 
     // The dashboard accepts again: after the 10 min pause one probe succeeds, then all reconnect.
     fake.refuseAll(false);
     for (let i = 0; i < 200; i++) await period(routers, clock, 3000); // to 15.5 min
     expect(fake.authFailures).toBe(failuresAfterRefusal + 1);
     expect(fake.stateStreams()).toHaveLength(3);
-    expect(log.entries().some((e) => e.msg.includes('accepts the agent secret again'))).toBe(true);
+    expect(log.lines().some((e) => String(e.msg).includes('accepts the agent secret again'))).toBe(true);
+  });
+
+  it('a probe the dashboard accepts reopens the gate even when its router went down meanwhile', async () => {
+    const routers = await launch(['r1', 'r2']);
+    await period(routers, clock);
+    await period(routers, clock);
+    fake.refuseAll(true);
+    await vi.waitFor(() => expect(routers.every((r) => !r.sink.connected)).toBe(true));
+    fake.refuseAll(false);
+    const hostCalls = () => fake.calls.filter((c) => c.method === 'ReportSystemInfo2').length;
+    const before = hostCalls();
+    // Past the 5 min pause one router probes; both stop answering while its Host call is in flight.
+    for (let i = 0; i < 120 && hostCalls() === before; i++) {
+      for (const r of routers) await r.sink.push(sampleOf(r, clock), signal);
+      clock.advance(3000);
+      for (const r of routers) r.up = false;
+      await Promise.all(routers.map((r) => r.sink.settled()));
+      for (const r of routers) r.up = true;
+    }
+    expect(hostCalls()).toBe(before + 1);
+    const prober = routers.find((r) => fake.calls.at(-1)?.uuid === uuidV5(r.name, TIKPROBE_NEZHA_NAMESPACE))!;
+    const other = routers.find((r) => r !== prober)!;
+    expect(prober.sink.connected).toBe(false);
+    // The dashboard accepted the secret: the other router is not held behind the gate.
+    prober.up = false;
+    for (let i = 0; i < 3; i++) await period([other], clock);
+    expect(fake.stateStreams()).toEqual([uuidV5(other.name, TIKPROBE_NEZHA_NAMESPACE)]);
   });
 });
 
