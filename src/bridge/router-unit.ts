@@ -78,7 +78,18 @@ export async function startRouterUnit(router: RouterConfig, shared: SharedDeps):
     rest,
     logger,
     now: () => shared.clock.now(),
-    connections: new ConnectionCounter({ reprobeMs: router.intervals.basicInfo }),
+    connections: new ConnectionCounter({
+      reprobeMs: router.intervals.basicInfo,
+      // Said once per change: the fallback is a lasting property of the router, not an error per cycle.
+      onModeChange: (mode, cause) => {
+        if (mode === 'tracking-total') {
+          logger.warn(
+            { code: cause?.code, detail: cause?.detail },
+            'the router cannot count connections per protocol (count-only with .query); sending the connection-tracking total as tcp and 0 as udp, re-checking at the basic-info cadence',
+          );
+        } else logger.info('the router counts connections per protocol again');
+      },
+    }),
     initialTraffic: saved.traffic,
     onTraffic: (state) => shared.states.setTraffic(router.name, state),
   });

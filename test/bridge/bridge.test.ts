@@ -125,6 +125,20 @@ describe('bridge against RouterOS and Komari fakes', () => {
     expect(fake.count('GET', 'ip/route')).toBe(2);
   });
 
+  it('falls back to the tracking total once when count-only is not answered, says so once, never downloads the table', async () => {
+    fleet = await createFleet({ routers: 1, state: () => ({ countOnly: 'array' }) });
+    const fake = fleet.routers[0]!.fake;
+    await fleet.start();
+    await step(0, TIMERS(1));
+    for (let t = 0; t < 13; t++) await step(5000, TIMERS(1)); // two more connection refreshes
+    const said = fleet.log.lines().filter((l) => String(l.msg).startsWith('the router cannot count connections per protocol'));
+    expect(said).toHaveLength(1);
+    const { tcp4, udp4, tcp6, udp6, other } = { tcp4: 120, udp4: 30, tcp6: 4, udp6: 2, other: 3 };
+    expect(fleet.reports('r0').at(-1)!.connections).toEqual({ tcp: tcp4 + udp4 + other + tcp6 + udp6, udp: 0 });
+    expect(fake.count('GET', 'ip/firewall/connection')).toBe(0);
+    expect(fake.count('GET', 'ipv6/firewall/connection')).toBe(0);
+  });
+
   it('keeps totals growing across a router reboot and a re-created PPPoE interface', async () => {
     fleet = await createFleet({
       routers: 1,
