@@ -3,11 +3,12 @@
  * the zod schema), so the reference cannot drift from what the loader accepts. A test fails
  * when the committed file differs from this output. Pure.
  */
+import { isPlainObject } from './key-path.js';
 import { configJsonSchema } from './schema.js';
 
 type Node = Record<string, unknown>;
 
-const asNode = (v: unknown): Node | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Node) : undefined);
+const asNode = (v: unknown): Node | undefined => (isPlainObject(v) ? v : undefined);
 const propsOf = (n: Node | undefined): [string, Node][] =>
   Object.entries(asNode(n?.properties) ?? {}).flatMap(([k, v]) => (asNode(v) ? [[k, v as Node] as [string, Node]] : []));
 const isObject = (n: Node) => n.type === 'object' && asNode(n.properties) !== undefined;

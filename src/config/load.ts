@@ -17,7 +17,7 @@ import { IssueList } from './issue-list.js';
 import { formatKeyPath, isPlainObject, type KeyPath } from './key-path.js';
 import { migrate, versionProblem } from './migrate.js';
 import { resolveNezha } from './resolve-nezha.js';
-import { resolveRouter } from './resolve-secrets.js';
+import { type ResolveContext, resolveRouter } from './resolve-secrets.js';
 import { type Config, configJsonSchema, type FileConfig, type RouterConfig } from './schema.js';
 import { ConfigFiles, type ReadFile, readFailureReason } from './secret-files.js';
 import { substituteDocument } from './substitute-document.js';
@@ -79,15 +79,15 @@ export async function loadConfigText(text: string, file: string, env: Env, opts:
   const routers = validateRouters(ctx, doc);
   checkFleet(ctx, doc, routers);
 
-  const files = new ConfigFiles(opts.readFile ?? readUtf8, baseDir);
+  const resolveCtx: ResolveContext = { src, issues, files: new ConfigFiles(opts.readFile ?? readUtf8, baseDir), secrets };
   const resolved: RouterConfig[] = [];
   for (const entry of routers) {
     if (!entry.parsed) continue;
-    const router = await resolveRouter({ src, issues, files, secrets }, entry.index, entry.parsed);
+    const router = await resolveRouter(resolveCtx, entry.index, entry.parsed);
     if (router) resolved.push(router);
   }
 
-  const nezha = top?.nezha ? await resolveNezha({ src, issues, files, secrets }, top.nezha) : undefined;
+  const nezha = top?.nezha ? await resolveNezha(resolveCtx, top.nezha) : undefined;
 
   if (issues.size > 0 || !top) throw fail(secrets);
   return {
@@ -130,9 +130,7 @@ export function resolveConfigPath(argv: string | undefined, env: Env, exists: (p
 function collectSecrets(root: unknown): string[] {
   const out: string[] = [];
   const walk = (node: unknown, path: KeyPath) => {
-    if (Array.isArray(node)) {
-      for (const [i, v] of node.entries()) walk(v, [...path, i]);
-    }
+    if (Array.isArray(node)) for (const [i, v] of node.entries()) walk(v, [...path, i]);
     else if (isPlainObject(node)) for (const [k, v] of Object.entries(node)) walk(v, [...path, k]);
     else if ((typeof node === 'string' || typeof node === 'number') && isSecretPath(path)) out.push(String(node));
   };

@@ -2,14 +2,12 @@
  * Turns a checked `nezha:` section into what the Nezha sink runs on: `secretFile` read
  * (trailing newline trimmed). Problems name the file, never its contents.
  */
-import type { IssueList } from './issue-list.js';
 import { placeOf } from './place.js';
+import type { ResolveContext } from './resolve-secrets.js';
 import type { FileConfig, NezhaConfig } from './schema.js';
-import type { ConfigFiles } from './secret-files.js';
-import type { YamlSource } from './yaml-source.js';
 
 export async function resolveNezha(
-  ctx: { src: YamlSource; issues: IssueList; files: ConfigFiles; secrets: string[] },
+  ctx: ResolveContext,
   nezha: NonNullable<FileConfig['nezha']>,
 ): Promise<NezhaConfig | undefined> {
   let secret = nezha.secret;

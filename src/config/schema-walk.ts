@@ -3,18 +3,18 @@
  * a level (for "did you mean"), and which scalar types a field takes (for typed `${VAR}`).
  * Pure.
  */
-import type { KeyPath } from './key-path.js';
+import { isPlainObject, type KeyPath } from './key-path.js';
 
 type JsonSchema = Record<string, unknown>;
 
 function asSchema(v: unknown): JsonSchema | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonSchema) : undefined;
+  return isPlainObject(v) ? v : undefined;
 }
 
 /** The schema and its `anyOf` branches: the places a property or item may be declared. */
 function alternatives(node: JsonSchema): JsonSchema[] {
   const out = [node];
-  if (Array.isArray(node.anyOf)) for (const b of node.anyOf) if (asSchema(b)) out.push(b as JsonSchema);
+  if (Array.isArray(node.anyOf)) for (const b of node.anyOf) if (isPlainObject(b)) out.push(b);
   return out;
 }
 

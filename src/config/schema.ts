@@ -95,13 +95,12 @@ const routerKomariSchema = z.strictObject({
   tokenFile: z.string().min(1).optional().describe('file holding the token (trailing newline trimmed)'),
 });
 
-/** `host:port` (a name, an IPv4 address or a bracketed IPv6 address, port 1–65535). */
+/**
+ * `host:port` (a name, an IPv4 address or a bracketed IPv6 address, port 1–65535), read as
+ * `status.listen` is; the text is used as written, so surrounding spaces are refused too.
+ */
 function isHostPort(v: string): boolean {
-  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(v);
-  if (!m) return false;
-  const port = Number(m[2]);
-  const host = m[1] ?? '';
-  return port >= 1 && port <= 65535 && (!host.startsWith('[') || isIP(host.slice(1, -1)) === 6);
+  return v === v.trim() && parseListen(v) !== undefined;
 }
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -35,10 +35,6 @@ interface Scope {
   router?: string;
 }
 
-/** Top-level keys of the contract that this version does not implement yet. */
-const NOT_YET: Record<string, string> = {
-};
-
 const PER_ROUTER_ONLY = new Set(['name', 'url', 'tag', 'nezha']);
 
 /**
@@ -47,7 +43,6 @@ const PER_ROUTER_ONLY = new Set(['name', 'url', 'tag', 'nezha']);
  */
 export function unknownKeyMessage(jsonSchema: Record<string, unknown>, key: string, parent: KeyPath): string {
   const level = formatKeyPath(parent.map((s) => (typeof s === 'number' ? 0 : s)));
-  if (level === '' && NOT_YET[key]) return NOT_YET[key];
   if (level === 'defaults' && PER_ROUTER_ONLY.has(key)) return `"${key}" is set in each router, not under defaults:`;
   const here = schemaAt(jsonSchema, parent);
   const known = knownKeys(here);

@@ -38,6 +38,11 @@ export interface MetricsRegistry {
   sinkEndpoints(router: string): SinkEndpointView[];
 }
 
+/** Drops the series of routers no longer configured (after a reload), so memory stays bounded. */
+function retainRouters(series: Map<string, { labels: Labels }>, routers: ReadonlySet<string>): void {
+  for (const [key, s] of series) if (!routers.has(s.labels.router ?? '')) series.delete(key);
+}
+
 class CounterSet {
   private readonly series = new Map<string, { labels: Labels; value: number }>();
 
@@ -56,9 +61,8 @@ class CounterSet {
     return [...this.series.values()].map((s) => ({ labels: s.labels, value: s.value }));
   }
 
-  /** Drops the series of routers no longer configured (after a reload), so memory stays bounded. */
   retain(routers: ReadonlySet<string>): void {
-    for (const [key, s] of this.series) if (!routers.has(s.labels.router ?? '')) this.series.delete(key);
+    retainRouters(this.series, routers);
   }
 }
 
@@ -84,7 +88,7 @@ class HistogramSet {
   }
 
   retain(routers: ReadonlySet<string>): void {
-    for (const [key, s] of this.series) if (!routers.has(s.labels.router ?? '')) this.series.delete(key);
+    retainRouters(this.series, routers);
   }
 }
 

@@ -59,10 +59,12 @@ export function createNotifier(
     return inactive;
   }
   let warned = false;
-  socket.on('error', (err) => {
-    if (!warned) logger.warn({ err: errorMessage(err) }, 'could not send to the systemd notify socket');
+  const warnOnce = (err: Error) => {
+    if (warned) return;
     warned = true;
-  });
+    logger.warn({ err: errorMessage(err) }, 'could not send to the systemd notify socket');
+  };
+  socket.on('error', warnOnce);
   let open = true;
   return {
     active: true,
@@ -71,10 +73,7 @@ export function createNotifier(
       if (!open) return;
       const buf = Buffer.from(message);
       socket.send(buf, 0, buf.length, path, (err) => {
-        if (err && !warned) {
-          warned = true;
-          logger.warn({ err: errorMessage(err) }, 'could not send to the systemd notify socket');
-        }
+        if (err) warnOnce(err);
       });
     },
     close() {

@@ -78,6 +78,16 @@ describe('loadConfig', () => {
     expect(config.nezha).toMatchObject({ server: 'nezha.example.com:443', tls: true, insecureTls: false, reportInterval: 3000 });
   });
 
+  test('nezha.server is host:port, read as status.listen is, and kept as written', async () => {
+    const withServer = (server: string) => minimal('', `nezha:\n  server: ${JSON.stringify(server)}\n  secret: s\n`);
+    for (const server of ['nezha.example.com:443', '192.0.2.7:8008', '[2001:db8::1]:443']) {
+      expect((await load(withServer(server))).nezha?.server, server).toBe(server);
+    }
+    for (const server of ['nezha.example.com', 'nezha.example.com:0', '-nezha.example.com:443', 'a..b:443', '[nezha]:443', ' nezha.example.com:443']) {
+      expect(lines(await issuesOf(load(withServer(server)))), server).toEqual(['5 nezha.server: must be host:port, e.g. nezha.example.com:443']);
+    }
+  });
+
   test('reads the file through readFile, resolving a relative path against cwd', async () => {
     const asked: string[] = [];
     const config = await loadConfig('conf/tikprobe.yaml', {}, {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RouterView } from '../../src/scheduler/router-runner.js';
 import { startSystemdLifecycle } from '../../src/systemd/lifecycle.js';
-import { type Notifier, notifySocketPath, watchdogUsec } from '../../src/systemd/notify.js';
+import { createNotifier, type DgramModule, type Notifier, notifySocketPath, watchdogUsec } from '../../src/systemd/notify.js';
+import { bufferLogger } from '../support/log-buffer.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 function recorder(watchdog?: number): Notifier & { messages: string[] } {
@@ -26,6 +27,64 @@ describe('sd_notify environment', () => {
     expect(watchdogUsec({ WATCHDOG_USEC: '30000000', WATCHDOG_PID: '7' }, 42)).toBeUndefined();
     expect(watchdogUsec({ WATCHDOG_USEC: 'soon' }, 42)).toBeUndefined();
     expect(watchdogUsec({}, 42)).toBeUndefined();
+  });
+});
+
+/** A unix-dgram stand-in: records datagrams, fails each send with `failWith` when set. */
+function fakeDgram(failWith?: Error) {
+  const sent: { text: string; path: string }[] = [];
+  let closes = 0;
+  const module: DgramModule = {
+    createSocket: () => ({
+      send: (buf, offset, length, path, callback) => {
+        sent.push({ text: buf.subarray(offset, offset + length).toString(), path });
+        callback?.(failWith);
+      },
+      on: () => undefined,
+      close: () => {
+        closes += 1;
+      },
+    }),
+  };
+  return { module, sent, closes: () => closes };
+}
+
+describe('createNotifier', () => {
+  it('is inactive without NOTIFY_SOCKET and never loads the addon', () => {
+    const log = bufferLogger();
+    const n = createNotifier({}, log.logger, () => {
+      throw new Error('must not load');
+    });
+    expect(n).toMatchObject({ active: false, watchdogUsec: undefined });
+    n.send('READY=1');
+    expect(log.lines()).toEqual([]);
+  });
+
+  it('sends each message as one datagram to the socket, and nothing after close()', () => {
+    const dgram = fakeDgram();
+    const n = createNotifier({ NOTIFY_SOCKET: '@/org/freedesktop/systemd1/notify', WATCHDOG_USEC: '20000000' }, bufferLogger().logger, () => dgram.module);
+    expect(n.active).toBe(true);
+    expect(n.watchdogUsec).toBe(20_000_000);
+    n.send('READY=1\nSTATUS=1 of 1 router(s) up');
+    n.close();
+    n.close();
+    n.send('STOPPING=1');
+    expect(dgram.sent).toEqual([{ text: 'READY=1\nSTATUS=1 of 1 router(s) up', path: '\0/org/freedesktop/systemd1/notify' }]);
+    expect(dgram.closes()).toBe(1);
+  });
+
+  it('warns once when sends fail, and logs an error and stays inactive when the addon cannot load', () => {
+    const log = bufferLogger();
+    const failing = createNotifier({ NOTIFY_SOCKET: '/run/systemd/notify' }, log.logger, () => fakeDgram(new Error('ECONNREFUSED')).module);
+    failing.send('WATCHDOG=1');
+    failing.send('WATCHDOG=1');
+    expect(log.lines().filter((l) => l.msg === 'could not send to the systemd notify socket')).toHaveLength(1);
+
+    const broken = createNotifier({ NOTIFY_SOCKET: '/run/systemd/notify' }, log.logger, () => {
+      throw new Error('no binding');
+    });
+    expect(broken.active).toBe(false);
+    expect(log.lines().some((l) => l.level === 50 && String(l.msg).includes('unix-dgram addon is not usable'))).toBe(true);
   });
 });
 
