@@ -77,6 +77,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
             random,
             version: deps.version,
             history: deps.nezhaHistory,
+            bootTimes: { load: (r) => states.nezhaBootTime(r), save: (r, s) => states.setNezhaBootTime(r, s) },
             bridgeIcmp: probes.icmp,
             http: probes.http,
           })

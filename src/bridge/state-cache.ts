@@ -39,6 +39,17 @@ export class RouterStateCache {
     this.flusher.mark(router, next);
   }
 
+  /** The boot time last told to Nezha (sync: the router's state is loaded before its sinks exist). */
+  nezhaBootTime(router: string): number | undefined {
+    return this.states.get(router)?.nezhaBootTimeS;
+  }
+
+  setNezhaBootTime(router: string, bootTimeS: number): void {
+    const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), nezhaBootTimeS: bootTimeS };
+    this.states.set(router, next);
+    this.flusher.mark(router, next);
+  }
+
   /** Persists a Komari registration immediately; resolves only once it is on disk. */
   async saveKomari(router: string, komari: { uuid: string; token: string }): Promise<void> {
     const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), komari };

@@ -13,6 +13,8 @@ export interface RouterState {
   traffic?: TrafficState;
   /** A registration obtained with the auto-discovery key; the token is a secret. */
   komari?: { uuid: string; token: string };
+  /** The router's boot time (Unix s) last told to Nezha: kept so a restart of tikprobe is not read as a reboot. */
+  nezhaBootTimeS?: number;
 }
 
 const digits = z.string().regex(/^\d+$/, 'must be a decimal counter');
@@ -34,6 +36,7 @@ export const routerStateSchema: z.ZodType<RouterState> = z.object({
   version: z.literal(STATE_VERSION),
   traffic: trafficSchema.optional(),
   komari: z.object({ uuid: z.string().min(1), token: z.string().min(1) }).optional(),
+  nezhaBootTimeS: z.number().int().nonnegative().optional(),
 });
 
 /** The `version` of a parsed file when it is newer than this build understands. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigText } from '../../../src/config/load.js';
+import type { Config } from '../../../src/config/schema.js';
 import { type RunningBridge, startBridge } from '../../../src/main.js';
 import { nodeUuid } from '../../../src/sinks/nezha/uuid.js';
 import { createKomariFake, type KomariFake } from '../../fakes/komari.js';
@@ -29,6 +30,7 @@ let komariServer: MswServer;
 let nezha: NezhaFake;
 let running: RunningBridge;
 let log: ReturnType<typeof bufferLogger>;
+let config: Config;
 const clock = new ManualClock();
 
 beforeEach(async () => {
@@ -57,7 +59,7 @@ routers:
     timeout: 2s
     komari: { token: ${TOKEN} }
 `;
-  const config = await loadConfigText(yaml, 'both.yaml', { NEZHA_AGENT_SECRET: SECRET });
+  config = await loadConfigText(yaml, 'both.yaml', { NEZHA_AGENT_SECRET: SECRET });
   running = await startBridge(config, { logger: log.logger, version: '0.1.0', clock, random: () => 0, stateFlushMs: 3_600_000 });
 });
 
@@ -88,5 +90,29 @@ describe('Komari and Nezha from one poll', () => {
     expect(nezha.states.get(uuid)?.at(-1)?.value.mem_used).toBeGreaterThan(0);
     // Nezha reads nothing more of the router than its temperatures, once a minute at most.
     expect(router.count('GET', 'system/health')).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps the boot time it told Nezha across a restart of tikprobe (a moved boot time reads as a reboot)', async () => {
+    const uuid = nodeUuid('home-gw', undefined);
+    const hostsSeen = () => nezha.hosts.get(uuid)?.length ?? 0;
+    const runUntilHost = async (count: number) => {
+      for (let cycle = 0; hostsSeen() < count; cycle++) {
+        expect(cycle).toBeLessThan(10);
+        clock.advance(3000);
+        await clock.idle(2);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    clock.advance(0);
+    await runUntilHost(1);
+    const first = nezha.hosts.get(uuid)![0]!.value.boot_time;
+    await running.stop();
+    // tikprobe restarts 7 s later; the router's uptime reads the same (it did not move in the
+    // fake), so a fresh estimate would put the boot 7+ s later.
+    clock.advance(7000);
+    running = await startBridge(config, { logger: log.logger, version: '0.1.0', clock, random: () => 0, stateFlushMs: 3_600_000 });
+    clock.advance(0);
+    await runUntilHost(2);
+    expect(nezha.hosts.get(uuid)!.at(-1)!.value.boot_time).toBe(first);
   });
 });
