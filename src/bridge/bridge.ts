@@ -9,6 +9,13 @@ import type { Logger } from '../log.js';
 import type { RouterView } from '../scheduler/router-runner.js';
 import { type RouterUnit, type SharedDeps, startRouterUnit } from './router-unit.js';
 
+/** What the status server and the systemd watchdog read of the running fleet. */
+export interface FleetHealth {
+  view(): RouterView[];
+  /** True while every router loop makes progress (see Bridge.healthy). */
+  healthy(now: number, startedAt: number): boolean;
+}
+
 /** The parts of SharedDeps that depend on fleet-wide settings, rebuilt when those change. */
 export interface SharedFactory {
   build(config: Config): SharedDeps & { close(): Promise<void> };
@@ -21,7 +28,7 @@ export interface ReloadSummary {
   unchanged: string[];
 }
 
-export class Bridge {
+export class Bridge implements FleetHealth {
   private readonly units = new Map<string, RouterUnit>();
   private shared: SharedDeps & { close(): Promise<void> };
   private stopping: Promise<void> | undefined;

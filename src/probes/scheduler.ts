@@ -24,7 +24,7 @@ import { deadline, untilAborted } from './deadline.js';
 import { createHttpProber, type HttpProber } from './http-probe.js';
 import { isRouterSide, type PingVia, type Probe, type ProbeKind, probeFor, probeTimeoutMs, routerPingTimeoutMs } from './kinds.js';
 import { createMeasure, type Measure } from './measure.js';
-import { OnceLog } from './once-log.js';
+import { OnceLog } from '../once-log.js';
 import { type Lookup, systemLookup } from './resolve.js';
 import { DEFAULT_RETRY, type RetryPolicy, sendWithRetry } from './result-sender.js';
 import { localRfc3339 } from './rfc3339.js';

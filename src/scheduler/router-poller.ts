@@ -11,11 +11,11 @@ import { collectInterfaceCounters } from '../collect/interfaces.js';
 import { collectResource } from '../collect/resource.js';
 import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
 import type { RouterConfig } from '../config/schema.js';
-import { RouterError } from '../errors.js';
+import { errorCode, errorMessage, RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ConnectionCounts, Resource, RouterInfo, RouterSample } from '../model.js';
+import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
-import { Conditions } from './conditions.js';
 
 export interface PollerDeps {
   router: RouterConfig;
@@ -37,16 +37,16 @@ export class RouterPoller {
   private connections: ConnectionCounts | undefined;
   private connectionsAt = Number.NEGATIVE_INFINITY;
   private lastUptimeS: number | undefined;
-  private readonly conditions: Conditions;
+  private readonly conditions: OnceLog;
 
   constructor(private readonly deps: PollerDeps) {
     this.traffic = deps.initialTraffic;
-    this.conditions = new Conditions(deps.logger, deps.now);
+    this.conditions = new OnceLog(deps.logger);
   }
 
   /** Collector conditions currently degraded, for status output. */
   degraded(): string[] {
-    return this.conditions.list();
+    return this.conditions.keys();
   }
 
   /** The interfaces whose counters are summed (resolved under `auto`). */
@@ -81,13 +81,10 @@ export class RouterPoller {
 
     const { counters, missing } = await collectInterfaceCounters(rest, signal, this.interfaces);
     if (missing.length > 0) {
-      this.conditions.fail(
-        'interfaces',
-        new RouterError('ROUTER_MALFORMED', `missing: ${missing.join(', ')}`),
-        `interface(s) not on the router, not counted: ${missing.join(', ')}`,
-      );
+      const list = missing.join(', ');
+      this.conditions.report('interfaces', list, 'warn', { condition: 'interfaces', missing }, `interface(s) not on the router, not counted: ${list}`);
     } else {
-      this.conditions.ok('interfaces', 'all traffic interfaces present again');
+      this.recover('interfaces', 'all traffic interfaces present again');
     }
 
     if (now() - this.connectionsAt >= router.intervals.connections) await this.refreshConnections(signal);
@@ -120,11 +117,11 @@ export class RouterPoller {
         this.interfaces = router.traffic.interfaces;
       }
       this.info = await collectInfo(rest, signal, resource, router.publicIp, this.interfaces);
-      this.conditions.ok('info', 'basic info readable again');
+      this.recover('info', 'basic info readable again');
     } catch (err) {
       if (signal.aborted) throw err;
       if (router.traffic.interfaces !== 'auto') this.interfaces = router.traffic.interfaces;
-      this.conditions.fail('info', err, 'basic info (identity, routes, addresses) not readable; keeping the last values');
+      this.degrade('info', err, 'basic info (identity, routes, addresses) not readable; keeping the last values');
     }
   }
 
@@ -132,11 +129,21 @@ export class RouterPoller {
     this.connectionsAt = this.deps.now();
     try {
       this.connections = await this.deps.connections.count(this.deps.rest, signal, this.deps.now());
-      this.conditions.ok('connections', 'connection counts readable again');
+      this.recover('connections', 'connection counts readable again');
     } catch (err) {
       if (signal.aborted) throw err;
-      this.conditions.fail('connections', err, 'connection counts not readable; keeping the last values');
+      this.degrade('connections', err, 'connection counts not readable; keeping the last values');
     }
+  }
+
+  /** A collector failed: logged when it starts or its error class changes, at debug while it repeats. */
+  private degrade(key: string, err: unknown, message: string): void {
+    const code = errorCode(err) ?? 'UNEXPECTED';
+    this.conditions.report(key, code, 'warn', { condition: key, code, err: errorMessage(err) }, message);
+  }
+
+  private recover(key: string, message: string): void {
+    this.conditions.clear(key, { condition: key }, message);
   }
 }
 

@@ -6,20 +6,17 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FleetHealth } from '../bridge/bridge.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { RouterView } from '../scheduler/router-runner.js';
 import { bearerCheck } from './auth.js';
 import { formatHostPort, isLoopbackHost, parseListen } from './listen.js';
 import type { MetricsRegistry } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './prom-text.js';
 import { statusDocument } from './status-view.js';
 
-export interface StatusBridge {
-  view(): RouterView[];
-  /** True while every router loop makes progress (see Bridge.healthy). */
-  healthy(now: number, startedAt: number): boolean;
-}
+/** The fleet as the status server reads it. */
+export type StatusBridge = FleetHealth;
 
 /**
  * An extra set of paths served by another feature (e.g. an API for a dashboard's scripts):

@@ -5,14 +5,10 @@
  * only while the scheduler makes progress (the same signal as /healthz, never a bare timer),
  * RELOADING=1/READY=1 around a SIGHUP reload, STOPPING=1 at shutdown.
  */
+import type { FleetHealth } from '../bridge/bridge.js';
 import type { RouterView } from '../scheduler/router-runner.js';
 import type { Clock } from '../scheduler/timers.js';
 import type { Notifier } from './notify.js';
-
-export interface LifecycleBridge {
-  view(): RouterView[];
-  healthy(now: number, startedAt: number): boolean;
-}
 
 export interface SystemdLifecycle {
   reloading(): void;
@@ -23,7 +19,7 @@ export interface SystemdLifecycle {
 
 const READY_CHECK_MS = 500;
 
-export function startSystemdLifecycle(notifier: Notifier, bridge: LifecycleBridge, startedAt: number, clock: Clock): SystemdLifecycle {
+export function startSystemdLifecycle(notifier: Notifier, bridge: FleetHealth, startedAt: number, clock: Clock): SystemdLifecycle {
   if (!notifier.active) return { reloading: () => undefined, reloaded: () => undefined, stopping: () => undefined, close: () => undefined };
   let closed = false;
   let readyTimer: unknown;

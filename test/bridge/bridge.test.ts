@@ -139,6 +139,26 @@ describe('bridge against RouterOS and Komari fakes', () => {
     expect(fake.count('GET', 'ipv6/firewall/connection')).toBe(0);
   });
 
+  it('a failing collector degrades alone: the router still reports, the failure is logged once, recovery once', async () => {
+    fleet = await createFleet({ routers: 1 });
+    const fake = fleet.routers[0]!.fake;
+    fake.fault('ip/firewall/connection/print', '500');
+    await fleet.start();
+    await step(0, TIMERS(1));
+    for (let t = 0; t < 12; t++) await step(5000, TIMERS(1)); // two more connection refreshes
+    const view = fleet.running!.bridge.view()[0]!;
+    expect(view.state).toBe('up');
+    expect(view.degraded).toEqual(['connections']);
+    expect(fleet.reports('r0')).toHaveLength(13);
+    const warned = () => fleet.log.lines().filter((l) => l.msg === 'connection counts not readable; keeping the last values');
+    expect(warned()).toHaveLength(1);
+    fake.clearFaults();
+    for (let t = 0; t < 6; t++) await step(5000, TIMERS(1));
+    expect(fleet.running!.bridge.view()[0]!.degraded).toEqual([]);
+    expect(fleet.log.lines().filter((l) => l.msg === 'connection counts readable again')).toHaveLength(1);
+    expect(fleet.reports('r0').at(-1)!.connections).toEqual({ tcp: 124, udp: 32 });
+  });
+
   it('keeps totals growing across a router reboot and a re-created PPPoE interface', async () => {
     fleet = await createFleet({
       routers: 1,

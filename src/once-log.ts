@@ -1,9 +1,9 @@
 /**
  * Logs a condition once when it starts (or its kind changes), at debug while it repeats,
- * and once at info when it clears: a task that fails every 5 s for a week must not flood
- * the journal.
+ * and once at info when it clears: a router or a task that fails every 5 s for a week must
+ * not flood the journal. Used by the poller (degraded collectors) and the ping scheduler.
  */
-import type { Logger } from '../log.js';
+import type { Logger } from './log.js';
 
 type Level = 'error' | 'warn' | 'info';
 
@@ -31,5 +31,10 @@ export class OnceLog {
     if (!prev) return;
     this.active.delete(key);
     if (message) this.logger.info({ ...fields, repeats: prev.repeats }, message);
+  }
+
+  /** Keys currently active, for status output. */
+  keys(): string[] {
+    return [...this.active.keys()];
   }
 }
