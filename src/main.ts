@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { Bridge, type SharedFactory } from './bridge/bridge.js';
-import { type BridgeObserver, nullObserver } from './bridge/observer.js';
+import { type BridgeObserver, nullObserver } from './telemetry.js';
 import type { RouterExtra } from './bridge/router-unit.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import type { Config } from './config/schema.js';
@@ -17,10 +17,10 @@ import type { Logger } from './log.js';
 import { type BridgeIcmp, createBridgeIcmp } from './probes/bridge-icmp.js';
 import { createHttpProber, type HttpProber } from './probes/http-probe.js';
 import { TlsContexts } from './routeros/tls-contexts.js';
-import { type Clock, systemClock } from './scheduler/timers.js';
-import { createKomariClient } from './sinks/komari/client.js';
-import { createNezhaSinkFactory } from './sinks/nezha/factory.js';
-import type { PingHistory } from './sinks/nezha/history.js';
+import { type Clock, systemClock } from './time/timers.js';
+import { createKomariClient } from './integrations/komari/client.js';
+import { createNezhaSinkFactory } from './integrations/nezha/factory.js';
+import type { PingHistory } from './integrations/nezha/history.js';
 import { createStateFlusher, createStateStore } from './state/store.js';
 
 export interface AppDeps {

@@ -6,7 +6,7 @@
 import type { Config, RouterConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { RouterView } from '../scheduler/router-runner.js';
+import type { RouterView } from './router-runner.js';
 import { type RouterUnit, type SharedDeps, startRouterUnit } from './router-unit.js';
 
 /** What the status server and the systemd watchdog read of the running fleet. */

@@ -4,8 +4,8 @@
  * "Komari acceptance" and sink metrics. The shared client and its connections are untouched.
  */
 import { KomariError } from '../errors.js';
-import type { KomariClient } from '../sinks/komari/client.js';
-import type { BridgeObserver } from './observer.js';
+import type { KomariClient } from '../integrations/komari/client.js';
+import type { BridgeObserver } from '../telemetry.js';
 
 export function observedKomariClient(client: KomariClient, router: string, observer: BridgeObserver): KomariClient {
   const watch = async <T>(endpoint: string, call: Promise<T>): Promise<T> => {

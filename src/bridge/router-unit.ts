@@ -9,16 +9,16 @@ import { restClientFor } from './router-client.js';
 import type { Config, RouterConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { observedKomariClient } from './observed-komari.js';
-import type { BridgeObserver } from './observer.js';
+import type { BridgeObserver } from '../telemetry.js';
 import type { RouterRest } from '../routeros/rest.js';
 import type { TlsContexts } from '../routeros/tls-contexts.js';
-import { RouterPoller } from '../scheduler/router-poller.js';
-import { RouterRunner } from '../scheduler/router-runner.js';
-import type { Clock } from '../scheduler/timers.js';
-import type { KomariClient } from '../sinks/komari/client.js';
-import { KomariSink } from '../sinks/komari/sink.js';
-import type { NezhaSinkFactory } from '../sinks/nezha/factory.js';
-import type { RouterSink } from '../sinks/sink.js';
+import { RouterPoller } from './router-poller.js';
+import { RouterRunner } from './router-runner.js';
+import type { Clock } from '../time/timers.js';
+import type { KomariClient } from '../integrations/komari/client.js';
+import { KomariSink } from '../integrations/komari/sink.js';
+import type { NezhaSinkFactory } from '../integrations/nezha/factory.js';
+import type { RouterSink } from '../integrations/sink.js';
 import type { RouterStateCache } from './state-cache.js';
 
 export interface SharedDeps {

@@ -14,7 +14,7 @@ import type { Config, RouterConfig } from '../config/schema.js';
 import { errorCode, errorMessage } from '../errors.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { TlsContexts } from '../routeros/tls-contexts.js';
-import { createKomariClient, type KomariClient } from '../sinks/komari/client.js';
+import { createKomariClient, type KomariClient } from '../integrations/komari/client.js';
 import { createStateStore } from '../state/store.js';
 import { renderCheckTable } from './check-table.js';
 

@@ -3,13 +3,13 @@
  * PingScheduler fed by that node's task list. Bridge-side ICMP (one raw-socket holder for
  * the whole process) and the HTTP prober come from the composition root, shared with Nezha.
  */
-import { type BridgeObserver, nullObserver } from '../bridge/observer.js';
+import { type BridgeObserver, nullObserver } from '../telemetry.js';
 import type { RouterExtra } from '../bridge/router-unit.js';
 import type { Config } from '../config/schema.js';
 import type { SharedProbes } from '../main.js';
-import { PingScheduler } from '../probes/scheduler.js';
-import type { PingResult, PingTaskSource } from '../probes/task-source.js';
-import type { KomariClient } from '../sinks/komari/client.js';
+import { PingScheduler } from '../integrations/komari/ping-scheduler.js';
+import type { PingResult, PingTaskSource } from '../integrations/komari/task-source.js';
+import type { KomariClient } from '../integrations/komari/client.js';
 import { TikprobeError } from '../errors.js';
 
 export function pingTaskExtra(config: Config, probes: SharedProbes, observer: BridgeObserver = nullObserver): RouterExtra[] {

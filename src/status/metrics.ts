@@ -4,8 +4,8 @@
  * the bridge's views and writes the Prometheus text. Observer calls only update numbers in
  * memory: they are on the hot path of every poll and must never throw.
  */
-import type { BridgeObserver } from '../bridge/observer.js';
-import type { RouterView } from '../scheduler/router-runner.js';
+import type { BridgeObserver } from '../telemetry.js';
+import type { RouterView } from '../bridge/router-runner.js';
 import { type HistogramSeries, type Labels, type MetricFamily, renderExposition, type Sample } from './prom-text.js';
 import { routerFamilies } from './router-metrics.js';
 

@@ -10,7 +10,7 @@ import type { FleetHealth } from '../bridge/bridge.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bearerCheck } from './auth.js';
-import { formatHostPort, isLoopbackHost, parseListen } from './listen.js';
+import { formatHostPort, isLoopbackHost, parseListen } from '../config/listen.js';
 import type { MetricsRegistry } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './prom-text.js';
 import { statusDocument } from './status-view.js';

@@ -4,7 +4,7 @@
  * endpoint answered. Times are ISO 8601 (UTC) so a person can read them. Pure.
  */
 import type { RouterSample } from '../model.js';
-import type { RouterView } from '../scheduler/router-runner.js';
+import type { RouterView } from '../bridge/router-runner.js';
 import type { SinkEndpointView } from './metrics.js';
 
 /** `degraded`: the router answers but some collectors are disabled or failing. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import type { KomariReport } from '../../src/sinks/komari/payload.js';
+import type { KomariReport } from '../../src/integrations/komari/payload.js';
 import { type RunningBridge, startBridge } from '../../src/main.js';
 import { createKomariFake, type KomariFake } from '../fakes/komari.js';
 import { createRouterFake, type RouterFake, type RouterFakeState } from '../fakes/routeros.js';

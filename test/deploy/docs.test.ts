@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RouterView } from '../../src/scheduler/router-runner.js';
+import type { RouterView } from '../../src/bridge/router-runner.js';
 import { createMetricsRegistry } from '../../src/status/metrics.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

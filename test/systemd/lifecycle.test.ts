@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RouterView } from '../../src/scheduler/router-runner.js';
+import type { RouterView } from '../../src/bridge/router-runner.js';
 import { startSystemdLifecycle } from '../../src/systemd/lifecycle.js';
 import { createNotifier, type DgramModule, type Notifier, notifySocketPath, watchdogUsec } from '../../src/systemd/notify.js';
 import { bufferLogger } from '../support/log-buffer.js';

@@ -3,7 +3,7 @@
  * `GET /api/clients/ping/tasks?token=` and `POST /api/clients/ping/result?token=`.
  */
 
-import type { KomariPingResult, KomariPingTask } from '../sinks/komari/ping-tasks.js';
+import type { KomariPingResult, KomariPingTask } from './ping-tasks.js';
 
 /** The task and result shapes are Komari's own; one definition serves the client and the scheduler. */
 export type { KomariPingTask };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AuthGate } from '../../../src/sinks/nezha/auth-gate.js';
-import { describeGrpcError, isAuthFailure } from '../../../src/sinks/nezha/grpc-errors.js';
-import { PingHistory } from '../../../src/sinks/nezha/history.js';
-import { BootTime, parseHealthTemperatures, toNezhaGeoIp, toNezhaHost, toNezhaState } from '../../../src/sinks/nezha/payload.js';
-import { planTask } from '../../../src/sinks/nezha/tasks.js';
-import { isUuid, nodeUuid, TIKPROBE_NEZHA_NAMESPACE, uuidV5 } from '../../../src/sinks/nezha/uuid.js';
+import { AuthGate } from '../../../src/integrations/nezha/auth-gate.js';
+import { describeGrpcError, isAuthFailure } from '../../../src/integrations/nezha/grpc-errors.js';
+import { PingHistory } from '../../../src/integrations/nezha/history.js';
+import { BootTime, parseHealthTemperatures, toNezhaGeoIp, toNezhaHost, toNezhaState } from '../../../src/integrations/nezha/payload.js';
+import { planTask } from '../../../src/integrations/nezha/tasks.js';
+import { isUuid, nodeUuid, TIKPROBE_NEZHA_NAMESPACE, uuidV5 } from '../../../src/integrations/nezha/uuid.js';
 import { routerInfo, routerSample } from '../komari/samples.js';
 
 describe('uuidV5', () => {

@@ -8,7 +8,7 @@ import {
   lacksPublicAddress,
   toKomariBasicInfo,
   toKomariReport,
-} from '../../../src/sinks/komari/payload.js';
+} from '../../../src/integrations/komari/payload.js';
 import { routerInfo, routerSample } from './samples.js';
 
 /** Every number literal of the serialised body, by path. */

@@ -3,8 +3,8 @@ import type { RouterConfig } from '../../../src/config/schema.js';
 import type { Logger } from '../../../src/log.js';
 import type { RouterSample } from '../../../src/model.js';
 import type { RestOptions, RouterRest } from '../../../src/routeros/rest.js';
-import { createNezhaSinkFactory, type NezhaFactoryDeps, type NezhaSinkFactory } from '../../../src/sinks/nezha/factory.js';
-import type { NezhaSink } from '../../../src/sinks/nezha/sink.js';
+import { createNezhaSinkFactory, type NezhaFactoryDeps, type NezhaSinkFactory } from '../../../src/integrations/nezha/factory.js';
+import type { NezhaSink } from '../../../src/integrations/nezha/sink.js';
 import type { ManualClock } from '../../support/manual-clock.js';
 import { routerSample } from '../komari/samples.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay } from '../../src/scheduler/backoff.js';
-import { Loop, nextSlot, type TickResult } from '../../src/scheduler/loop.js';
-import { systemClock } from '../../src/scheduler/timers.js';
+import { backoffDelay } from '../../src/time/backoff.js';
+import { Loop, nextSlot, type TickResult } from '../../src/time/loop.js';
+import { systemClock } from '../../src/time/timers.js';
 
 const policy = { baseMs: 5000, capMs: 60_000, jitter: 0.2 };
 

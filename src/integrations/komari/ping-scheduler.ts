@@ -16,20 +16,20 @@
  * sockets not permitted, REST error, shutdown) posts nothing; only a measured loss is -1.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
-import { errorCode, errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { RouterRest } from '../routeros/rest.js';
-import type { BridgeIcmp } from './bridge-icmp.js';
-import { deadline, untilAborted } from './deadline.js';
-import { createHttpProber, type HttpProber } from './http-probe.js';
-import { isRouterSide, type PingVia, type Probe, type ProbeKind, probeFor, probeTimeoutMs, routerPingTimeoutMs } from './kinds.js';
-import { createMeasure, type Measure } from './measure.js';
-import { OnceLog } from '../once-log.js';
-import { type Lookup, systemLookup } from './resolve.js';
+import { errorCode, errorMessage } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { RouterRest } from '../../routeros/rest.js';
+import type { BridgeIcmp } from '../../probes/bridge-icmp.js';
+import { deadline, untilAborted } from '../../probes/deadline.js';
+import { createHttpProber, type HttpProber } from '../../probes/http-probe.js';
+import { isRouterSide, type PingVia, type Probe, type ProbeKind, probeFor, probeTimeoutMs, routerPingTimeoutMs } from '../../probes/kinds.js';
+import { createMeasure, type Measure } from '../../probes/measure.js';
+import { OnceLog } from '../../once-log.js';
+import { type Lookup, systemLookup } from '../../probes/resolve.js';
 import { DEFAULT_RETRY, type RetryPolicy, sendWithRetry } from './result-sender.js';
-import { localRfc3339 } from './rfc3339.js';
-import { RouterPingGate } from './router-gate.js';
-import { resultValue } from './rtt.js';
+import { localRfc3339 } from '../../probes/rfc3339.js';
+import { RouterPingGate } from '../../probes/router-gate.js';
+import { resultValue } from '../../probes/rtt.js';
 import type { KomariPingTask, PingResult, PingTaskSource } from './task-source.js';
 
 export interface PingSchedulerDeps {

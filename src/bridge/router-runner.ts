@@ -4,13 +4,13 @@
  * after its TTL; a zero or stale report would corrupt its traffic history).
  */
 import { errorCode, errorMessage, TikprobeError } from '../errors.js';
-import type { BridgeObserver } from '../bridge/observer.js';
+import type { BridgeObserver } from '../telemetry.js';
 import type { Logger } from '../log.js';
 import type { RouterSample } from '../model.js';
-import type { RouterSink } from '../sinks/sink.js';
-import { Loop, type TickResult } from './loop.js';
+import type { RouterSink } from '../integrations/sink.js';
+import { Loop, type TickResult } from '../time/loop.js';
 import type { RouterPoller } from './router-poller.js';
-import type { Clock } from './timers.js';
+import type { Clock } from '../time/timers.js';
 
 export type RouterState = 'starting' | 'up' | 'down' | 'backoff';
 

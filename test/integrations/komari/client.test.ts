@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KomariError } from '../../../src/errors.js';
-import { createKomariClient, type KomariClient, verifyKomariToken } from '../../../src/sinks/komari/client.js';
-import { toKomariBasicInfo, toKomariReport, type KomariReport } from '../../../src/sinks/komari/payload.js';
+import { createKomariClient, type KomariClient, verifyKomariToken } from '../../../src/integrations/komari/client.js';
+import { toKomariBasicInfo, toKomariReport, type KomariReport } from '../../../src/integrations/komari/payload.js';
 import { createKomariFake, type KomariFake } from '../../fakes/komari.js';
 import { type MswServer, serveMsw } from '../../fakes/serve-msw.js';
 import { captureLog, type CapturedLog } from './log-capture.js';

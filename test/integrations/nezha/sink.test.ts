@@ -1,8 +1,8 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PingHistory } from '../../../src/sinks/nezha/history.js';
-import { TIKPROBE_NEZHA_NAMESPACE, uuidV5 } from '../../../src/sinks/nezha/uuid.js';
+import { PingHistory } from '../../../src/integrations/nezha/history.js';
+import { TIKPROBE_NEZHA_NAMESPACE, uuidV5 } from '../../../src/integrations/nezha/uuid.js';
 import { type NezhaFake, startNezhaFake } from '../../fakes/nezha.js';
 import { bufferLogger } from '../../support/log-buffer.js';
 import { ManualClock } from '../../support/manual-clock.js';

@@ -8,7 +8,7 @@
  * first router to ask after the pause tries alone) → open again on its success, or refused
  * with twice the pause. Pure apart from the listener calls: time comes in as arguments.
  */
-import { DoublingDelay } from '../komari/repeats.js';
+import { DoublingDelay } from '../../time/repeats.js';
 
 export const AUTH_PAUSE_FIRST_MS = 5 * 60_000;
 export const AUTH_PAUSE_MAX_MS = 60 * 60_000;

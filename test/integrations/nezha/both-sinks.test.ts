@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigText } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/schema.js';
 import { type RunningBridge, startBridge } from '../../../src/main.js';
-import { nodeUuid } from '../../../src/sinks/nezha/uuid.js';
+import { nodeUuid } from '../../../src/integrations/nezha/uuid.js';
 import { createKomariFake, type KomariFake } from '../../fakes/komari.js';
 import { type NezhaFake, startNezhaFake } from '../../fakes/nezha.js';
 import { createRouterFake, type RouterFake } from '../../fakes/routeros.js';

@@ -5,7 +5,7 @@
  * reconnects. Closing it ourselves cancels both streams and reports nothing.
  */
 import type * as grpc from '@grpc/grpc-js';
-import type { Clock } from '../../scheduler/timers.js';
+import type { Clock } from '../../time/timers.js';
 import { isUnimplemented } from './grpc-errors.js';
 import type { NezhaGeoIp, NezhaHost, NezhaReceipt, NezhaState, NezhaTask, NezhaTaskResult, NezhaUint64Receipt } from './proto.js';
 

@@ -12,7 +12,7 @@ import { createHttpProber, type HttpProber } from '../../probes/http-probe.js';
 import { createMeasure } from '../../probes/measure.js';
 import { type Lookup, systemLookup } from '../../probes/resolve.js';
 import type { RouterRest } from '../../routeros/rest.js';
-import type { Clock } from '../../scheduler/timers.js';
+import type { Clock } from '../../time/timers.js';
 import { NezhaDashboard } from './dashboard.js';
 import type { PingHistory } from './history.js';
 import { NezhaSink } from './sink.js';

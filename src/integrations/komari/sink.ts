@@ -33,7 +33,7 @@ import type { RouterSample } from '../../model.js';
 import type { RouterSink } from '../sink.js';
 import { type KomariClient, type KomariCredentials, verifyKomariToken } from './client.js';
 import { basicInfoKey, type KomariBasicInfo, lacksPublicAddress, toKomariBasicInfo, toKomariReport } from './payload.js';
-import { DoublingDelay, RepeatCounter } from './repeats.js';
+import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
 import type { TokenStore } from './token-store.js';
 
 export interface KomariSinkDeps {

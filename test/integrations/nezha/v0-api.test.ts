@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RouterView } from '../../../src/scheduler/router-runner.js';
-import { PingHistory } from '../../../src/sinks/nezha/history.js';
-import { createNezhaV0Api } from '../../../src/sinks/nezha/v0-api.js';
-import { GO_ZERO_TIME, routerIds } from '../../../src/sinks/nezha/v0-payload.js';
+import type { RouterView } from '../../../src/bridge/router-runner.js';
+import { PingHistory } from '../../../src/integrations/nezha/history.js';
+import { createNezhaV0Api } from '../../../src/integrations/nezha/v0-api.js';
+import { GO_ZERO_TIME, routerIds } from '../../../src/integrations/nezha/v0-payload.js';
 import { routerSample } from '../komari/samples.js';
 
 const TOKEN = 'v0-api-token-for-tests-123456';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RouterSample } from '../../../src/model.js';
-import { createKomariClient, type KomariClient, type KomariCredentials } from '../../../src/sinks/komari/client.js';
-import { KomariSink, type KomariSinkDeps } from '../../../src/sinks/komari/sink.js';
-import type { TokenStore } from '../../../src/sinks/komari/token-store.js';
+import { createKomariClient, type KomariClient, type KomariCredentials } from '../../../src/integrations/komari/client.js';
+import { KomariSink, type KomariSinkDeps } from '../../../src/integrations/komari/sink.js';
+import type { TokenStore } from '../../../src/integrations/komari/token-store.js';
 import { createKomariFake, type KomariFake } from '../../fakes/komari.js';
 import { type MswServer, serveMsw } from '../../fakes/serve-msw.js';
 import { type CapturedLog, captureLog } from './log-capture.js';

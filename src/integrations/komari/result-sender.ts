@@ -2,8 +2,8 @@
  * Posts one result, retrying a failed post a few times with exponential backoff. The result
  * is sent unchanged each time: its `finished_at` stays the moment the probe finished.
  */
-import { TikprobeError } from '../errors.js';
-import { abortReason } from './deadline.js';
+import { TikprobeError } from '../../errors.js';
+import { abortReason } from '../../probes/deadline.js';
 import type { PingResult, PingTaskSource } from './task-source.js';
 
 export interface RetryPolicy {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bodyMessage, classifyKomariReply } from '../../../src/sinks/komari/classify.js';
-import { parsePingTasks } from '../../../src/sinks/komari/ping-tasks.js';
-import { DoublingDelay, RepeatCounter } from '../../../src/sinks/komari/repeats.js';
+import { bodyMessage, classifyKomariReply } from '../../../src/integrations/komari/classify.js';
+import { parsePingTasks } from '../../../src/integrations/komari/ping-tasks.js';
+import { DoublingDelay, RepeatCounter } from '../../../src/time/repeats.js';
 
 describe('classifyKomariReply', () => {
   it.each([
