@@ -6,6 +6,7 @@
  */
 import { advanceTraffic, type TrafficState } from '../accounting/traffic.js';
 import type { ConnectionCounter } from '../collect/connections.js';
+import { collectHealth } from '../collect/health.js';
 import { collectInfo } from '../collect/info.js';
 import { collectInterfaceCounters } from '../collect/interfaces.js';
 import { collectResource } from '../collect/resource.js';
@@ -13,9 +14,12 @@ import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
 import type { RouterConfig } from '../config/schema.js';
 import { errorCode, errorMessage, RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ConnectionCounts, Resource, RouterInfo, RouterSample } from '../model.js';
+import type { ConnectionCounts, HealthSensor, Resource, RouterInfo, RouterSample } from '../model.js';
 import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
+
+/** Sensors change slowly: one `/system/health` read a minute. */
+const HEALTH_REFRESH_MS = 60_000;
 
 export interface PollerDeps {
   router: RouterConfig;
@@ -37,6 +41,10 @@ export class RouterPoller {
   private connections: ConnectionCounts | undefined;
   private connectionsAt = Number.NEGATIVE_INFINITY;
   private lastUptimeS: number | undefined;
+  private health: HealthSensor[] = [];
+  private healthAt = Number.NEGATIVE_INFINITY;
+  /** Set when the router has no /system/health menu: it is not asked again. */
+  private healthUnsupported = false;
   private readonly conditions: OnceLog;
 
   constructor(private readonly deps: PollerDeps) {
@@ -88,6 +96,7 @@ export class RouterPoller {
     }
 
     if (now() - this.connectionsAt >= router.intervals.connections) await this.refreshConnections(signal);
+    if (!this.healthUnsupported && now() - this.healthAt >= HEALTH_REFRESH_MS) await this.refreshHealth(signal);
 
     const takenAt = now();
     const { state, reading, events } = advanceTraffic(
@@ -100,7 +109,7 @@ export class RouterPoller {
     this.deps.onTraffic(state);
 
     const info = this.info ?? fallbackInfo(router.name, resource);
-    return { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info };
+    return { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health };
   }
 
   private async refreshInfo(resource: Resource, signal: AbortSignal): Promise<void> {
@@ -133,6 +142,22 @@ export class RouterPoller {
     } catch (err) {
       if (signal.aborted) throw err;
       this.degrade('connections', err, 'connection counts not readable; keeping the last values');
+    }
+  }
+
+  private async refreshHealth(signal: AbortSignal): Promise<void> {
+    this.healthAt = this.deps.now();
+    try {
+      this.health = await collectHealth(this.deps.rest, signal);
+      this.recover('health', '/system/health readable again');
+    } catch (err) {
+      if (signal.aborted) throw err;
+      if (errorCode(err) === 'ROUTER_UNSUPPORTED') {
+        this.healthUnsupported = true;
+        this.deps.logger.debug('the router has no /system/health menu: no sensor readings');
+        return;
+      }
+      this.degrade('health', err, '/system/health not readable; keeping the last sensor readings');
     }
   }
 

@@ -1,40 +1,31 @@
 /**
- * Runs one router: a Loop at `intervals.report` whose tick polls the router and hands the
- * sample to every sink. A failed poll sends nothing (Komari then shows the node offline
- * after its TTL; a zero or stale report would corrupt its traffic history).
+ * Runs one router: a Loop at `intervals.report` whose tick polls the router and offers the
+ * sample to every attached part. Offering never waits for a dashboard (see
+ * integrations/handoff.ts), so the loop's progress depends on the router alone. A failed
+ * poll offers nothing (Komari then shows the node offline after its TTL; a zero or stale
+ * report would corrupt its traffic history).
  */
 import { errorCode, errorMessage, TikprobeError } from '../errors.js';
-import type { BridgeObserver } from '../telemetry.js';
+import type { Telemetry } from '../telemetry.js';
 import type { Logger } from '../log.js';
 import type { RouterSample } from '../model.js';
-import type { RouterSink } from '../integrations/sink.js';
+import type { PollState, RouterView } from '../router-view.js';
+import type { AttachedPart } from './parts.js';
 import { Loop, type TickResult } from '../time/loop.js';
 import type { RouterPoller } from './router-poller.js';
 import type { Clock } from '../time/timers.js';
 
-export type RouterState = 'starting' | 'up' | 'down' | 'backoff';
-
-export interface RouterView {
-  name: string;
-  state: RouterState;
-  lastSample: RouterSample | undefined;
-  lastSuccessAt: number | undefined;
-  lastError: string | undefined;
-  lastErrorCode: string | undefined;
-  lastPollMs: number | undefined;
-  degraded: string[];
-  lastPing: { value: number; at: number } | undefined;
-}
+export type { RouterView };
 
 export interface RunnerDeps {
   name: string;
   intervalMs: number;
   poller: RouterPoller;
-  sinks: RouterSink[];
+  parts: readonly AttachedPart[];
   logger: Logger;
   clock: Clock;
   random: () => number;
-  observer: BridgeObserver;
+  telemetry: Telemetry;
 }
 
 /** After a timeout RouterOS keeps serving the abandoned request; give it room before the next one. */
@@ -42,15 +33,12 @@ const AFTER_TIMEOUT_MS = 3000;
 
 export class RouterRunner {
   private readonly loop: Loop;
-  private state: RouterState = 'starting';
+  private state: PollState = 'starting';
   private lastSample: RouterSample | undefined;
   private lastSuccessAt: number | undefined;
   private lastError: string | undefined;
   private lastErrorCode: string | undefined;
   private lastPollMs: number | undefined;
-  private readonly sinkAbort = new AbortController();
-  /** Set by the ping-task feature: the latest ping result, for status views. */
-  pingStatus: () => { value: number; at: number } | undefined = () => undefined;
 
   constructor(private readonly deps: RunnerDeps) {
     this.loop = new Loop({
@@ -64,16 +52,13 @@ export class RouterRunner {
     });
   }
 
-  async start(): Promise<void> {
-    await Promise.all(this.deps.sinks.map((s) => s.start(this.sinkAbort.signal)));
+  start(): void {
     this.loop.start();
   }
 
-  /** Stops polling, waits for the poll in flight, then stops (flushes) every sink. */
+  /** Stops polling: aborts the poll in flight and waits for it to settle. The parts are stopped by the unit. */
   async stop(): Promise<void> {
     await this.loop.stop();
-    this.sinkAbort.abort();
-    await Promise.all(this.deps.sinks.map((s) => s.stop()));
   }
 
   /** Whether the router answered its last poll (router-side probes skip otherwise). */
@@ -101,7 +86,8 @@ export class RouterRunner {
       lastErrorCode: this.lastErrorCode,
       lastPollMs: this.lastPollMs,
       degraded: this.deps.poller.degraded(),
-      lastPing: this.pingStatus(),
+      lastPing: latestPing(this.deps.parts),
+      parts: this.deps.parts.map((p) => p.view()),
     };
   }
 
@@ -114,11 +100,11 @@ export class RouterRunner {
     } catch (err) {
       this.lastPollMs = clock.now() - started;
       if (signal.aborted) return { ok: false };
-      this.deps.observer.pollFinished(this.deps.name, this.lastPollMs, errorCode(err) ?? 'UNEXPECTED');
+      this.deps.telemetry.pollFinished(this.deps.name, this.lastPollMs, errorCode(err) ?? 'UNEXPECTED');
       return this.onFailure(err);
     }
     this.lastPollMs = clock.now() - started;
-    this.deps.observer.pollFinished(this.deps.name, this.lastPollMs, undefined);
+    this.deps.telemetry.pollFinished(this.deps.name, this.lastPollMs, undefined);
     if (this.state !== 'up') {
       logger.info({ pollMs: this.lastPollMs, version: sample.resource.version }, 'router up');
     }
@@ -127,7 +113,7 @@ export class RouterRunner {
     this.lastSuccessAt = sample.takenAt;
     this.lastError = undefined;
     this.lastErrorCode = undefined;
-    await Promise.all(this.deps.sinks.map((s) => s.push(sample, this.sinkAbort.signal)));
+    for (const part of this.deps.parts) part.offer(sample);
     logger.debug({ pollMs: this.lastPollMs, upBps: sample.traffic.upBps, downBps: sample.traffic.downBps }, 'cycle');
     return { ok: true };
   }
@@ -150,4 +136,14 @@ export class RouterRunner {
     }
     return { ok: false, slow: !retryable, minDelayMs: code === 'ROUTER_TIMEOUT' ? AFTER_TIMEOUT_MS : undefined };
   }
+}
+
+/** The most recent ping-task result of any part, for status views. */
+function latestPing(parts: readonly AttachedPart[]): { value: number; at: number } | undefined {
+  let best: { value: number; at: number } | undefined;
+  for (const part of parts) {
+    const ping = part.lastPing();
+    if (ping !== undefined && (best === undefined || ping.at > best.at)) best = ping;
+  }
+  return best;
 }

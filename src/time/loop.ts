@@ -44,6 +44,11 @@ export class Loop {
     this.schedule(startDelayMs);
   }
 
+  /** Resolves when the tick in progress (if any) has finished. */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
   get consecutiveFailures(): number {
     return this.failures;
   }

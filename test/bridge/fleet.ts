@@ -37,6 +37,8 @@ export interface Fleet {
   yaml: string;
   running: RunningBridge | undefined;
   start(): Promise<RunningBridge>;
+  /** Resolves once no integration of any router has a send in flight or waiting. */
+  delivered(): Promise<void>;
   /** Reports Komari accepted for one router, in order. */
   reports(name: string): KomariReport[];
   close(): Promise<void>;
@@ -79,6 +81,13 @@ export async function createFleet(options: {
         stateFlushMs: 3_600_000,
       });
       return fleet.running;
+    },
+    async delivered() {
+      const busy = () => fleet.running?.bridge.view().some((v) => v.parts.some((p) => p.sending)) ?? false;
+      for (let i = 0; busy(); i++) {
+        if (i > 2000) throw new Error('a dashboard hand-off did not settle');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     reports(name) {
       const token = routers.find((r) => r.name === name)!.token;

@@ -53,6 +53,7 @@ describe('deployment docs', () => {
       lastPollMs: 1,
       degraded: [],
       lastPing: undefined,
+      parts: [],
     };
     const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0 });
     const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);

@@ -15,6 +15,7 @@ function view(name: string, over: Partial<RouterView> = {}): RouterView {
     lastPollMs: undefined,
     degraded: [],
     lastPing: undefined,
+    parts: [],
     ...over,
   };
 }

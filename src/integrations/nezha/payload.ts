@@ -5,7 +5,7 @@
  * 0, so a transient negative (free > total) never wraps to 2^64. RouterOS has no swap, no
  * processes and no load average: those are 0, never invented.
  */
-import type { RouterInfo, RouterSample } from '../../model.js';
+import type { HealthSensor, RouterInfo, RouterSample } from '../../model.js';
 import type { NezhaGeoIp, NezhaHost, NezhaState, NezhaTemperature } from './proto.js';
 
 function uint(value: number | undefined): number {
@@ -89,23 +89,9 @@ export function geoIpKey(geo: NezhaGeoIp | undefined): string {
   return geo === undefined ? '' : `${geo.ip?.ipv4 ?? ''}|${geo.ip?.ipv6 ?? ''}`;
 }
 
-/**
- * `/system/health` entries in °C as Nezha temperatures. RouterOS v7 answers
- * `[{name, value, type}]` with every value a string; only `type` "C" entries are temperatures.
- * Anything else (older shapes, fans, voltages) is skipped. Undefined when the reply is not a list.
- */
-export function parseHealthTemperatures(reply: unknown): NezhaTemperature[] | undefined {
-  if (!Array.isArray(reply)) return undefined;
-  const out: NezhaTemperature[] = [];
-  for (const entry of reply) {
-    if (entry === null || typeof entry !== 'object') continue;
-    const { name, value, type } = entry as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof value !== 'string' || type !== 'C') continue;
-    const temperature = Number(value);
-    if (value.trim() === '' || !Number.isFinite(temperature)) continue;
-    out.push({ name, temperature });
-  }
-  return out;
+/** The sensors in °C as Nezha temperatures (RouterOS names the unit "C"). */
+export function temperaturesOf(sensors: readonly HealthSensor[]): NezhaTemperature[] {
+  return sensors.filter((s) => s.unit === 'C').map((s) => ({ name: s.name, temperature: s.value }));
 }
 
 /**

@@ -16,8 +16,8 @@
  * dashboard's AuthGate, which closes every router's link and pauses them all (see there).
  * Nothing here throws.
  *
- * Temperatures come from `/system/health` (entries in °C), read once a minute at most; a
- * router without that menu is not asked again.
+ * Temperatures come with the sample (the poller reads `/system/health`); the State cadence
+ * runs on the shared Loop.
  */
 import { errorCode, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -25,16 +25,16 @@ import type { RouterSample } from '../../model.js';
 import type { PingVia, Probe } from '../../probes/kinds.js';
 import { routerPingTimeoutMs } from '../../probes/kinds.js';
 import type { Measure } from '../../probes/measure.js';
-import type { RouterRest } from '../../routeros/rest.js';
-import type { Clock } from '../../time/timers.js';
+import type { Telemetry } from '../../telemetry.js';
+import { Loop } from '../../time/loop.js';
 import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
-import type { RouterSink } from '../sink.js';
+import type { Clock } from '../../time/timers.js';
+import type { RouterPart } from '../contract.js';
 import { NezhaConnection } from './connection.js';
 import type { NezhaDashboard } from './dashboard.js';
 import { describeGrpcError, isAuthFailure } from './grpc-errors.js';
-import type { PingHistory } from './history.js';
-import { BootTime, geoIpKey, hostKey, parseHealthTemperatures, toNezhaGeoIp, toNezhaHost, toNezhaState } from './payload.js';
-import type { NezhaTask, NezhaTemperature } from './proto.js';
+import { BootTime, geoIpKey, hostKey, temperaturesOf, toNezhaGeoIp, toNezhaHost, toNezhaState } from './payload.js';
+import type { NezhaTask } from './proto.js';
 import { planTask, TASK_NOMINAL_INTERVAL_S, TASK_TIMEOUT_MS, TaskType, taskTypeName } from './tasks.js';
 
 export interface NezhaSinkDeps {
@@ -42,7 +42,6 @@ export interface NezhaSinkDeps {
   /** The node's UUID, already validated. */
   uuid: string;
   dashboard: NezhaDashboard;
-  rest: RouterRest;
   /** Whether the router answered its last poll. */
   isRouterUp: () => boolean;
   measure: Measure;
@@ -54,8 +53,8 @@ export interface NezhaSinkDeps {
   clock: Clock;
   random: () => number;
   logger: Logger;
-  /** Receives ping-task results for the v0 API's monitor history. */
-  history: PingHistory | undefined;
+  /** Receives every task result (the v0 API's monitor history listens). */
+  telemetry: Telemetry;
   /** A boot time kept from an earlier run (Unix s), and where a new one is saved. */
   bootTime?: { restored: number | undefined; save(bootTimeS: number): void };
 }
@@ -63,7 +62,6 @@ export interface NezhaSinkDeps {
 export const HOST_REFRESH_MS = 10 * 60_000;
 export const GEOIP_REFRESH_MS = 30 * 60_000;
 const GEOIP_RETRY_MS = 60_000;
-const HEALTH_REFRESH_MS = 60_000;
 const RECONNECT_FIRST_MS = 10_000;
 const RECONNECT_MAX_MS = 5 * 60_000;
 const MAX_TASKS_IN_FLIGHT = 8;
@@ -80,7 +78,7 @@ interface Link {
   receipted: boolean;
 }
 
-export class NezhaSink implements RouterSink {
+export class NezhaSink implements RouterPart {
   readonly kind = 'nezha';
 
   private latest: RouterSample | undefined;
@@ -91,28 +89,42 @@ export class NezhaSink implements RouterSink {
   private readonly reconnectDelay = new DoublingDelay(RECONNECT_FIRST_MS, RECONNECT_MAX_MS);
   private readonly failures = new RepeatCounter();
   private everConnected = false;
-  private timer: unknown;
-  private ticking: Promise<void> | undefined;
+  private readonly loop: Loop;
+  private started = false;
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
   private tasksInFlight = 0;
-  private temperatures: NezhaTemperature[] = [];
-  private healthAt = Number.NEGATIVE_INFINITY;
-  private healthUnsupported = false;
-  private healthReading = false;
   private statesSent = 0;
+  private lastAckAt: number | undefined;
+  private lastErrorAt: number | undefined;
+  private lastError: string | undefined;
 
   constructor(private readonly deps: NezhaSinkDeps) {
     this.boot = new BootTime(deps.bootTime?.restored);
+    const interval = deps.dashboard.config.reportInterval;
+    this.loop = new Loop({
+      intervalMs: interval,
+      startDelayMs: interval,
+      // Every State cycle succeeds as far as the loop is concerned: link failures have their own backoff.
+      backoff: { baseMs: interval, capMs: interval, jitter: 0 },
+      clock: deps.clock,
+      random: deps.random,
+      tick: async () => {
+        await this.step();
+        return { ok: true };
+      },
+      onCrash: (err) => this.log.error({ err: errorMessage(err) }, `Nezha sink failed unexpectedly for router "${deps.router}"; continuing`),
+    });
   }
 
-  async start(_signal: AbortSignal): Promise<void> {
-    if (this.stopped || this.timer !== undefined) return;
+  start(): void {
+    if (this.stopped || this.started) return;
+    this.started = true;
     this.unsubscribe = this.deps.dashboard.gate.onRefused(() => this.dropLink('auth'));
-    this.schedule(this.deps.dashboard.config.reportInterval);
+    this.loop.start();
   }
 
-  async push(sample: RouterSample, _signal: AbortSignal): Promise<void> {
+  offer(sample: RouterSample): void {
     try {
       const before = this.boot.value;
       const bootTime = this.boot.update(sample.resource.uptimeS, sample.takenAt);
@@ -123,12 +135,26 @@ export class NezhaSink implements RouterSink {
     }
   }
 
+  /** Closes the streams at once (aborting calls in flight), then waits for the State cycle to end. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.deps.clock.clearTimeout(this.timer);
     this.unsubscribe?.();
-    await this.ticking;
     this.dropLink('stop');
+    await this.loop.stop();
+    this.dropLink('stop');
+  }
+
+  status() {
+    const latest = this.latest;
+    const waiting = latest !== undefined && (this.lastAckAt === undefined || this.lastAckAt < latest.takenAt) && this.link !== undefined;
+    return {
+      lastSuccessAt: this.lastAckAt,
+      lastErrorAt: this.lastErrorAt,
+      lastError: this.lastError,
+      sending: waiting,
+      queueAgeMs: waiting ? Math.max(0, this.deps.clock.now() - latest.takenAt) : 0,
+      dropped: 0,
+    };
   }
 
   /** States acknowledged by the dashboard so far (for status views and tests). */
@@ -138,7 +164,7 @@ export class NezhaSink implements RouterSink {
 
   /** Resolves when the State cycle in progress (if any) has finished: lets callers and tests wait for quiet. */
   async settled(): Promise<void> {
-    await this.ticking;
+    await this.loop.settled();
   }
 
   get connected(): boolean {
@@ -150,26 +176,6 @@ export class NezhaSink implements RouterSink {
   }
 
   // ----- cadence ---------------------------------------------------------------------
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.ticking = this.tick().finally(() => {
-        this.ticking = undefined;
-      });
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    const started = this.deps.clock.now();
-    try {
-      await this.step();
-    } catch (err) {
-      this.log.error({ err: errorMessage(err) }, `Nezha sink failed unexpectedly for router "${this.deps.router}"; continuing`);
-    }
-    const interval = this.deps.dashboard.config.reportInterval;
-    this.schedule(Math.max(0, started + interval - this.deps.clock.now()));
-  }
 
   private freshSample(): RouterSample | undefined {
     const s = this.latest;
@@ -196,11 +202,13 @@ export class NezhaSink implements RouterSink {
     await this.refresh(this.link, sample);
     const link = this.link;
     if (link === undefined || link.conn.isClosed) return;
-    this.readHealth();
     const interval = this.deps.dashboard.config.reportInterval;
-    const ok = await link.conn.sendState(toNezhaState(sample, this.temperatures), Math.max(10_000, 3 * interval), this.deps.clock);
+    const ok = await link.conn.sendState(toNezhaState(sample, temperaturesOf(sample.health)), Math.max(10_000, 3 * interval), this.deps.clock);
     if (!ok) return;
     this.statesSent++;
+    this.lastAckAt = this.deps.clock.now();
+    this.lastError = undefined;
+    this.lastErrorAt = undefined;
     if (!link.receipted) {
       link.receipted = true;
       this.reconnectDelay.reset();
@@ -320,6 +328,8 @@ export class NezhaSink implements RouterSink {
     const { dashboard, uuid, clock, router } = this.deps;
     const now = clock.now();
     const text = describeGrpcError(err, dashboard.secret);
+    this.lastErrorAt = now;
+    this.lastError = text;
     if (isAuthFailure(err)) {
       const { pauseMs, first, refusals } = dashboard.gate.refused(now);
       const minutes = Math.round(pauseMs / 60_000);
@@ -382,7 +392,7 @@ export class NezhaSink implements RouterSink {
     }
     if (signal.aborted) return;
     if (delay === undefined && error === undefined) error = lossText(probe);
-    this.deps.history?.record(this.deps.router, task.id, monitorName(task), at, delay);
+    this.deps.telemetry.monitorResult?.(this.deps.router, { id: task.id, name: monitorName(task), type: taskTypeName(task.type) }, at, delay);
     conn.sendTaskResult({
       id: task.id,
       type: task.type,
@@ -390,32 +400,6 @@ export class NezhaSink implements RouterSink {
       data: error ?? '',
       successful: delay !== undefined,
     });
-  }
-
-  // ----- temperatures ----------------------------------------------------------------
-
-  private readHealth(): void {
-    const now = this.deps.clock.now();
-    if (this.healthUnsupported || this.healthReading || now - this.healthAt < HEALTH_REFRESH_MS) return;
-    this.healthReading = true;
-    this.healthAt = now;
-    void this.deps.rest
-      .get('system/health')
-      .then((reply) => {
-        const temps = parseHealthTemperatures(reply);
-        if (temps !== undefined) this.temperatures = temps;
-      })
-      .catch((err: unknown) => {
-        if (errorCode(err) === 'ROUTER_UNSUPPORTED') {
-          this.healthUnsupported = true;
-          this.log.debug(`router "${this.deps.router}" has no /system/health: no temperatures for Nezha`);
-        } else {
-          this.log.debug({ code: errorCode(err), err: errorMessage(err) }, `reading /system/health of router "${this.deps.router}" failed`);
-        }
-      })
-      .finally(() => {
-        this.healthReading = false;
-      });
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RouterView } from '../../bridge/router-runner.js';
+import type { RouterView } from '../../router-view.js';
 import type { PingHistory } from './history.js';
 import { routerIds, toV0Details, toV0Monitors, toV0ServerInfo, type V0Router } from './v0-payload.js';
 

@@ -8,7 +8,7 @@
  * as `last_active`, as a v0 server not seen since the dashboard started.
  */
 import { createHash } from 'node:crypto';
-import type { RouterView } from '../../bridge/router-runner.js';
+import type { RouterView } from '../../router-view.js';
 import type { MonitorSeries } from './history.js';
 import { toNezhaHost, toNezhaState } from './payload.js';
 

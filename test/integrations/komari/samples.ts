@@ -21,6 +21,7 @@ export function routerInfo(over: Partial<RouterInfo> = {}): RouterInfo {
 
 export function routerSample(over: Partial<RouterSample> = {}): RouterSample {
   return {
+    health: [],
     router: 'home-gw',
     takenAt: 1_760_000_000_000,
     resource: {

@@ -3,8 +3,16 @@ import type { RouterConfig } from '../../../src/config/schema.js';
 import type { Logger } from '../../../src/log.js';
 import type { RouterSample } from '../../../src/model.js';
 import type { RestOptions, RouterRest } from '../../../src/routeros/rest.js';
-import { createNezhaSinkFactory, type NezhaFactoryDeps, type NezhaSinkFactory } from '../../../src/integrations/nezha/factory.js';
+import { parseHealth } from '../../../src/collect/health.js';
+import type { Integration, RouterStateAccess } from '../../../src/integrations/contract.js';
+import type { PingHistory } from '../../../src/integrations/nezha/history.js';
+import { createNezha } from '../../../src/integrations/nezha/index.js';
 import type { NezhaSink } from '../../../src/integrations/nezha/sink.js';
+import type { BridgeIcmp } from '../../../src/probes/bridge-icmp.js';
+import { createHttpProber } from '../../../src/probes/http-probe.js';
+import type { Lookup } from '../../../src/probes/resolve.js';
+import type { RouterState } from '../../../src/state/schema.js';
+import { nullTelemetry } from '../../../src/telemetry.js';
 import type { ManualClock } from '../../support/manual-clock.js';
 import { routerSample } from '../komari/samples.js';
 
@@ -65,36 +73,76 @@ export interface TestRouter {
   uptimeS: number;
 }
 
-export function makeFactory(server: string, clock: ManualClock, logger: Logger, over: Partial<NezhaFactoryDeps> = {}): NezhaSinkFactory {
-  return createNezhaSinkFactory(
-    { nezha: { server, tls: false, insecureTls: false, secret: SECRET, reportInterval: 3000 } },
-    { logger, clock, random: () => 0.5, version: '0.1.0', ...over },
-  );
+export interface HarnessOptions {
+  /** Receives every task result, as the v0 API's history does through telemetry. */
+  history?: PingHistory;
+  lookup?: Lookup;
+  bridgeIcmp?: BridgeIcmp;
 }
 
-export function addRouter(factory: NezhaSinkFactory, name: string, logger: Logger, over: Partial<RouterConfig> = {}): TestRouter {
+const unusedIcmp: BridgeIcmp = {
+  available: () => false,
+  ping: async () => {
+    throw new Error('bridge ICMP is not used in this test');
+  },
+  close: () => undefined,
+};
+
+/** The Nezha integration against the fake dashboard, as the composition root builds it. */
+export function makeFactory(server: string, clock: ManualClock, logger: Logger, over: HarnessOptions = {}): Integration {
+  const history = over.history;
+  const integration = createNezha(
+    { nezha: { server, tls: false, insecureTls: false, secret: SECRET, reportInterval: 3000 }, status: undefined } as Parameters<typeof createNezha>[0],
+    {
+      logger,
+      clock,
+      random: () => 0.5,
+      version: '0.1.0',
+      probes: { icmp: over.bridgeIcmp ?? unusedIcmp, http: createHttpProber() },
+      telemetry: { ...nullTelemetry, monitorResult: (router, m, at, delay) => history?.record(router, m.id, m.name, at, delay) },
+      fleet: { view: () => [], tagOf: () => undefined },
+    },
+    { lookup: over.lookup },
+  );
+  if (integration === undefined) throw new Error('no integration');
+  return integration;
+}
+
+/** A router's state kept in memory, as the state cache would keep it. */
+export function memoryState(): RouterStateAccess {
+  let state: RouterState = { version: 1 };
+  return {
+    get: () => state,
+    update: (patch) => {
+      state = { ...state, ...patch };
+    },
+    saveNow: async (patch) => {
+      state = { ...state, ...patch };
+    },
+  };
+}
+
+export function addRouter(integration: Integration, name: string, logger: Logger, over: Partial<RouterConfig> = {}): TestRouter {
   const rest = new StubRest();
   const r = { name, rest, up: true, uptimeS: 86_400 } as TestRouter;
-  const sink = factory.sinkFor(routerConfig(name, over), { rest, logger, isRouterUp: () => r.up });
-  if (!sink) throw new Error('no sink');
-  r.sink = sink;
+  const part = integration.attach({ router: routerConfig(name, over), rest, logger, isUp: () => r.up, state: memoryState() });
+  if (!part) throw new Error('no sink');
+  r.sink = part as NezhaSink;
   return r;
 }
 
 /** A sample of router `r` taken now, its uptime following the clock. */
 export function sampleOf(r: TestRouter, clock: ManualClock, over: Partial<RouterSample> = {}): RouterSample {
-  const base = routerSample({ router: r.name, takenAt: clock.now() });
+  const base = routerSample({ router: r.name, takenAt: clock.now(), health: parseHealth(r.rest.health) ?? [] });
   return { ...base, resource: { ...base.resource, uptimeS: r.uptimeS }, ...over };
 }
-
-const signal = new AbortController().signal;
 
 /**
  * One State period for every router: each gets a fresh sample (when up), the clock moves by
  * `ms` (firing the State timers), and the test waits until every sink's cycle has finished.
  */
 export async function period(routers: TestRouter[], clock: ManualClock, ms = 3000): Promise<void> {
-  for (const r of routers) if (r.up) await r.sink.push(sampleOf(r, clock), signal);
+  for (const r of routers) if (r.up) r.sink.offer(sampleOf(r, clock));
   clock.advance(ms);
   for (const r of routers) r.uptimeS += ms / 1000;
   await Promise.all(routers.map((r) => r.sink.settled()));

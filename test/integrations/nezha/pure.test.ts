@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AuthGate } from '../../../src/integrations/nezha/auth-gate.js';
 import { describeGrpcError, isAuthFailure } from '../../../src/integrations/nezha/grpc-errors.js';
 import { PingHistory } from '../../../src/integrations/nezha/history.js';
-import { BootTime, parseHealthTemperatures, toNezhaGeoIp, toNezhaHost, toNezhaState } from '../../../src/integrations/nezha/payload.js';
+import { parseHealth } from '../../../src/collect/health.js';
+import { BootTime, temperaturesOf, toNezhaGeoIp, toNezhaHost, toNezhaState } from '../../../src/integrations/nezha/payload.js';
 import { planTask } from '../../../src/integrations/nezha/tasks.js';
 import { isUuid, nodeUuid, TIKPROBE_NEZHA_NAMESPACE, uuidV5 } from '../../../src/integrations/nezha/uuid.js';
 import { routerInfo, routerSample } from '../komari/samples.js';
@@ -46,18 +47,21 @@ describe('payload mapping', () => {
   });
   it('reads only °C entries of /system/health', () => {
     expect(
-      parseHealthTemperatures([
+      temperaturesOf(
+        parseHealth([
         { name: 'cpu-temperature', value: '51', type: 'C' },
         { name: 'board-temperature1', value: '38.5', type: 'C' },
         { name: 'fan1-speed', value: '4000', type: 'RPM' },
         { name: 'voltage', value: '24.1', type: 'V' },
         { name: 'broken', value: '', type: 'C' },
-      ]),
+        ]) ?? [],
+      ),
     ).toEqual([
       { name: 'cpu-temperature', temperature: 51 },
       { name: 'board-temperature1', temperature: 38.5 },
     ]);
-    expect(parseHealthTemperatures({ detail: 'x' })).toBeUndefined();
+    expect(parseHealth({ detail: 'x' })).toEqual([]);
+    expect(parseHealth('garbage')).toBeUndefined();
   });
 });
 

@@ -14,7 +14,6 @@ let fake: NezhaFake;
 let clock: ManualClock;
 let log: ReturnType<typeof bufferLogger>;
 const started: TestRouter[] = [];
-const signal = new AbortController().signal;
 
 beforeEach(async () => {
   fake = await startNezhaFake({ secret: SECRET });
@@ -37,7 +36,7 @@ function at(level: number): { level: number; msg: string }[] {
 async function launch(names: string[], factory = makeFactory(fake.address, clock, log.logger)): Promise<TestRouter[]> {
   const routers = names.map((n) => addRouter(factory, n, log.logger));
   for (const r of routers) {
-    await r.sink.start(signal);
+    await r.sink.start();
     started.push(r);
   }
   return routers;
@@ -64,7 +63,7 @@ describe('a router as a Nezha node', () => {
   it('a configured uuid wins over the derived one', async () => {
     const factory = makeFactory(fake.address, clock, log.logger);
     const r = addRouter(factory, 'home-gw', log.logger, { nezha: { uuid: 'A1B2C3D4-0000-4000-8000-00000000CAFE' } });
-    await r.sink.start(signal);
+    await r.sink.start();
     started.push(r);
     await period([r], clock);
     expect([...fake.hosts.keys()]).toEqual(['a1b2c3d4-0000-4000-8000-00000000cafe']);
@@ -96,8 +95,8 @@ describe('a router as a Nezha node', () => {
       expect(fake.states.get(uuid)).toHaveLength(i);
     }
     expect(r!.sink.statesAcknowledged).toBe(5);
-    // Temperatures are read in the background: from the second State on.
-    expect(fake.states.get(uuid)?.[0]?.value.temperatures).toEqual([]);
+    // Temperatures ride on the sample (the poller reads /system/health): from the first State on.
+    expect(fake.states.get(uuid)?.[0]?.value.temperatures).toEqual([{ name: 'cpu-temperature', temperature: 47 }]);
     expect(fake.states.get(uuid)?.at(-1)?.value).toMatchObject({
       cpu: 7,
       mem_used: 1073741824 - 805306368,
@@ -122,7 +121,7 @@ describe('a router as a Nezha node', () => {
     const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
     // 10 min of reports, polls finishing at jittering times: the Host is re-sent after 10 min.
     for (let i = 0; i < 210; i++) {
-      await r!.sink.push(sampleOf(r!, clock, { takenAt: clock.now() - (i % 3) * 400 }), signal);
+      r!.sink.offer(sampleOf(r!, clock, { takenAt: clock.now() - (i % 3) * 400 }));
       clock.advance(3000);
       r!.uptimeS += 3;
       await r!.sink.settled();
@@ -153,7 +152,7 @@ describe('a router as a Nezha node', () => {
 
   it('sends no GeoIP when the router has no known public address', async () => {
     const [r] = await launch(['home-gw']);
-    await r!.sink.push(sampleOf(r!, clock, { info: { ...sampleOf(r!, clock).info, publicIpv4: undefined, publicIpv6: undefined } }), signal);
+    r!.sink.offer(sampleOf(r!, clock, { info: { ...sampleOf(r!, clock).info, publicIpv4: undefined, publicIpv6: undefined } }));
     clock.advance(3000);
     await r!.sink.settled();
     expect(fake.geoips.size).toBe(0);
@@ -184,7 +183,7 @@ describe('an unreachable router', () => {
     const [r] = await launch(['home-gw']);
     const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
     await period([r!], clock);
-    await r!.sink.push(sampleOf(r!, clock), signal);
+    r!.sink.offer(sampleOf(r!, clock));
     // No more samples: the last one may be re-sent for a short grace (2 polls + 1 State), then nothing.
     for (let i = 0; i < 8; i++) {
       clock.advance(3000);
@@ -259,7 +258,7 @@ describe('an auth refusal', () => {
     const before = hostCalls();
     // Past the 5 min pause one router probes; both stop answering while its Host call is in flight.
     for (let i = 0; i < 120 && hostCalls() === before; i++) {
-      for (const r of routers) await r.sink.push(sampleOf(r, clock), signal);
+      for (const r of routers) r.sink.offer(sampleOf(r, clock));
       clock.advance(3000);
       for (const r of routers) r.up = false;
       await Promise.all(routers.map((r) => r.sink.settled()));
@@ -323,7 +322,7 @@ describe('tasks from the dashboard', () => {
     expect(byId.get(14)!.data).toMatch(/refused.*never executes/);
     expect(byId.get(15)).toMatchObject({ type: 13, successful: false });
     expect(byId.get(16)).toMatchObject({ type: 3, successful: false, data: 'cannot connect to 127.0.0.1:1' });
-    // The command was never run anywhere: the router saw only the ping (and the health read).
+    // The command was never run anywhere: the router saw only the ping.
     expect(r!.rest.requests.filter((q) => q.startsWith('POST'))).toHaveLength(1);
     expect(fake.calls.some((c) => c.method === 'IOStream')).toBe(false);
     // The ping results feed the v0 monitor history.
@@ -347,7 +346,7 @@ describe('tasks from the dashboard', () => {
       lookup: async (h) => h,
     });
     const r = addRouter(factory, 'home-gw', log.logger, { ping: { via: 'bridge', count: 3 } });
-    await r.sink.start(signal);
+    await r.sink.start();
     started.push(r);
     const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
     await period([r], clock);

@@ -21,6 +21,7 @@ function view(name: string, polled: boolean): RouterView {
     lastPollMs: polled ? 40 : undefined,
     degraded: [],
     lastPing: undefined,
+    parts: [],
   };
 }
 

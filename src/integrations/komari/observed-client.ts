@@ -3,11 +3,11 @@
  * outcome (HTTP status, or 'error' without an answer) to the observer, for the status server's
  * "Komari acceptance" and sink metrics. The shared client and its connections are untouched.
  */
-import { KomariError } from '../errors.js';
-import type { KomariClient } from '../integrations/komari/client.js';
-import type { BridgeObserver } from '../telemetry.js';
+import { KomariError } from '../../errors.js';
+import type { KomariClient } from './client.js';
+import type { Telemetry } from '../../telemetry.js';
 
-export function observedKomariClient(client: KomariClient, router: string, observer: BridgeObserver): KomariClient {
+export function observedKomariClient(client: KomariClient, router: string, observer: Telemetry): KomariClient {
   const watch = async <T>(endpoint: string, call: Promise<T>): Promise<T> => {
     try {
       const result = await call;
