@@ -64,6 +64,11 @@ export interface RouterInfo {
   virtualization: string;
   publicIpv4: string | undefined;
   publicIpv6: string | undefined;
+  /**
+   * What identifies the device itself (not its address): the RouterBOARD serial number, or
+   * the license software-id on CHR/x86. Undefined until read (see collect/device.ts).
+   */
+  deviceId?: string;
 }
 
 /** Rates and tikprobe's own monotonic totals for one router. */
