@@ -21,7 +21,7 @@
  */
 import { errorCode, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { RouterSample } from '../../model.js';
+import type { RouterInfo, RouterSample } from '../../model.js';
 import type { PingVia, Probe } from '../../probes/kinds.js';
 import { routerPingTimeoutMs } from '../../probes/kinds.js';
 import type { Measure } from '../../probes/measure.js';
@@ -32,15 +32,16 @@ import type { Clock } from '../../time/timers.js';
 import type { RouterPart } from '../contract.js';
 import { NezhaConnection } from './connection.js';
 import type { NezhaDashboard } from './dashboard.js';
-import { describeGrpcError, isAuthFailure } from './grpc-errors.js';
+import { describeGrpcError, isAuthFailure, isNodeRefusal } from './grpc-errors.js';
+import { NodePause } from './node-pause.js';
 import { BootTime, geoIpKey, hostKey, temperaturesOf, toNezhaGeoIp, toNezhaHost, toNezhaState } from './payload.js';
 import type { NezhaTask } from './proto.js';
 import { planTask, TASK_NOMINAL_INTERVAL_S, TASK_TIMEOUT_MS, TaskType, taskTypeName } from './tasks.js';
 
 export interface NezhaSinkDeps {
   router: string;
-  /** The node's UUID, already validated. */
-  uuid: string;
+  /** The node's UUID, already validated, or how to resolve it at the first connection (see node-identity.ts). */
+  uuid: string | ((info: RouterInfo) => Promise<string>);
   dashboard: NezhaDashboard;
   /** Whether the router answered its last poll. */
   isRouterUp: () => boolean;
@@ -98,8 +99,11 @@ export class NezhaSink implements RouterPart {
   private lastAckAt: number | undefined;
   private lastErrorAt: number | undefined;
   private lastError: string | undefined;
+  private uuid: string | undefined;
+  private readonly nodePause = new NodePause();
 
   constructor(private readonly deps: NezhaSinkDeps) {
+    this.uuid = typeof deps.uuid === 'string' ? deps.uuid : undefined;
     this.boot = new BootTime(deps.bootTime?.restored);
     const interval = deps.dashboard.config.reportInterval;
     this.loop = new Loop({
@@ -218,44 +222,69 @@ export class NezhaSink implements RouterPart {
   // ----- connecting ------------------------------------------------------------------
 
   private async connect(sample: RouterSample): Promise<void> {
-    const { dashboard, uuid, clock, router } = this.deps;
-    const now = clock.now();
-    if (this.connecting || now < this.retryAt || !dashboard.gate.mayConnect(uuid, now)) return;
+    const { dashboard, clock } = this.deps;
+    if (this.connecting || clock.now() < this.retryAt) return;
     this.connecting = true;
+    try {
+      const uuid = await this.nodeUuid(sample.info);
+      if (uuid === undefined || !dashboard.gate.mayConnect(uuid, clock.now())) return;
+      await this.openLink(sample, uuid);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  /** The node UUID, resolved (and saved) once; undefined, retried in a minute, when the state directory fails. */
+  private async nodeUuid(info: RouterInfo): Promise<string | undefined> {
+    if (this.uuid !== undefined || typeof this.deps.uuid === 'string') return (this.uuid ??= this.deps.uuid as string);
+    try {
+      this.uuid = await this.deps.uuid(info);
+      return this.uuid;
+    } catch (err) {
+      this.retryAt = this.deps.clock.now() + 60_000;
+      this.log.error({ err: errorMessage(err) }, `cannot fix router "${this.deps.router}"'s Nezha node UUID (state directory): not reporting it to Nezha; retrying in a minute`);
+      return undefined;
+    }
+  }
+
+  private async openLink(sample: RouterSample, uuid: string): Promise<void> {
+    const { dashboard, clock, router } = this.deps;
     const abort = new AbortController();
     const conn: NezhaConnection = new NezhaConnection(dashboard.newClient(), dashboard.metadata(uuid), {
       onTask: (task) => this.onTask(conn, abort.signal, task),
       onBroken: (err) => this.linkFailed(conn, err),
     });
+    const host = toNezhaHost(sample, this.boot.value ?? 0, this.deps.version);
+    let dashboardBoot: number | undefined;
     try {
-      const host = toNezhaHost(sample, this.boot.value ?? 0, this.deps.version);
-      let dashboardBoot: number | undefined;
-      try {
-        dashboardBoot = await conn.reportHost(host);
-      } catch (err) {
-        conn.close();
-        this.callFailed(err);
-        return;
-      }
-      // The dashboard accepted the secret: open the gate even if this router no longer
-      // needs the link (as the prober it would otherwise hold every other router back).
-      const ended = dashboard.gate.accepted();
-      if (ended > 0) dashboard.logger.info({ refusals: ended }, `the Nezha dashboard ${dashboard.config.server} accepts the agent secret again; all routers reconnect`);
-      if (this.stopped || this.freshSample() === undefined) {
-        conn.close();
-        return;
-      }
-      conn.openStreams();
-      this.link = { conn, abort, hostKey: hostKey(host), hostAt: clock.now(), dashboardBoot, geoKey: '', geoAt: 0, geoRetryAt: 0, receipted: false };
-      const recovered = this.failures.success();
-      if (!this.everConnected || recovered > 0) {
-        this.log.info({ uuid, failures: recovered || undefined }, `router "${router}" is live on Nezha ${dashboard.config.server} as node ${uuid}`);
-      }
-      this.everConnected = true;
-      await this.sendGeoIp(this.link, sample);
-    } finally {
-      this.connecting = false;
+      dashboardBoot = await conn.reportHost(host);
+    } catch (err) {
+      conn.close();
+      this.callFailed(err);
+      return;
     }
+    // The dashboard accepted the secret: open the gate even if this router no longer
+    // needs the link (as the prober it would otherwise hold every other router back).
+    this.secretAccepted();
+    if (this.stopped || this.freshSample() === undefined) {
+      conn.close();
+      return;
+    }
+    conn.openStreams();
+    this.link = { conn, abort, hostKey: hostKey(host), hostAt: clock.now(), dashboardBoot, geoKey: '', geoAt: 0, geoRetryAt: 0, receipted: false };
+    const recovered = this.failures.success();
+    const nodeRefusals = this.nodePause.accepted();
+    if (!this.everConnected || recovered > 0 || nodeRefusals > 0) {
+      this.log.info({ uuid, failures: recovered || undefined }, `router "${router}" is live on Nezha ${dashboard.config.server} as node ${uuid}`);
+    }
+    this.everConnected = true;
+    await this.sendGeoIp(this.link, sample);
+  }
+
+  private secretAccepted(): void {
+    const { dashboard } = this.deps;
+    const ended = dashboard.gate.accepted();
+    if (ended > 0) dashboard.logger.info({ refusals: ended }, `the Nezha dashboard ${dashboard.config.server} accepts the agent secret again; all routers reconnect`);
   }
 
   /** Host again every 10 min or when it changed (a reboot moves boot_time); GeoIP when due. */
@@ -325,11 +354,18 @@ export class NezhaSink implements RouterPart {
   }
 
   private callFailed(err: unknown): void {
-    const { dashboard, uuid, clock, router } = this.deps;
+    const { dashboard, clock, router } = this.deps;
+    const uuid = this.uuid ?? router;
     const now = clock.now();
     const text = describeGrpcError(err, dashboard.secret);
     this.lastErrorAt = now;
     this.lastError = text;
+    if (isNodeRefusal(err)) {
+      // The secret is fine: the others go on; only this router waits.
+      this.secretAccepted();
+      this.retryAt = now + this.nodePause.refused(this.log, { router, uuid, server: dashboard.config.server, err: text });
+      return;
+    }
     if (isAuthFailure(err)) {
       const { pauseMs, first, refusals } = dashboard.gate.refused(now);
       const minutes = Math.round(pauseMs / 60_000);
