@@ -236,9 +236,11 @@ export class NezhaSink implements RouterPart {
 
   /** The node UUID, resolved (and saved) once; undefined, retried in a minute, when the state directory fails. */
   private async nodeUuid(info: RouterInfo): Promise<string | undefined> {
-    if (this.uuid !== undefined || typeof this.deps.uuid === 'string') return (this.uuid ??= this.deps.uuid as string);
+    if (this.uuid !== undefined) return this.uuid;
+    const resolve = this.deps.uuid;
+    if (typeof resolve === 'string') return resolve;
     try {
-      this.uuid = await this.deps.uuid(info);
+      this.uuid = await resolve(info);
       return this.uuid;
     } catch (err) {
       this.retryAt = this.deps.clock.now() + 60_000;
