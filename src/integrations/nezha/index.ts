@@ -88,6 +88,7 @@ function nezhaPart(ctx: RouterContext, dashboard: NezhaDashboard, config: Config
     dashboard,
     isRouterUp: () => ctx.isUp(),
     measure: createMeasure({ rest: ctx.rest, bridgeIcmp: deps.probes.icmp, http: deps.probes.http, lookup: seams.lookup }),
+    httpGet: (url, options) => deps.probes.http.measure(url, options, 'nezha'),
     ping: { via: router.ping.via, count: router.ping.count },
     staleAfterMs: staleAfterMs(router, config),
     version: deps.version,

@@ -24,6 +24,7 @@ import type { Logger } from '../../log.js';
 import type { RouterInfo, RouterSample } from '../../model.js';
 import type { PingVia, Probe } from '../../probes/kinds.js';
 import { routerPingTimeoutMs } from '../../probes/kinds.js';
+import type { HttpOutcome } from '../../probes/http-probe.js';
 import type { Measure } from '../../probes/measure.js';
 import type { Telemetry } from '../../telemetry.js';
 import { Loop } from '../../time/loop.js';
@@ -46,6 +47,8 @@ export interface NezhaSinkDeps {
   /** Whether the router answered its last poll. */
   isRouterUp: () => boolean;
   measure: Measure;
+  /** HTTP GET by the Nezha agent's rule (body read, certificate data); without it, `measure` is used. */
+  httpGet?: (url: string, options: { signal: AbortSignal; timeoutMs: number }) => Promise<HttpOutcome>;
   ping: { via: PingVia; count: number };
   /** A sample older than this is not sent: the router is treated as unreachable. */
   staleAfterMs: number;
@@ -415,29 +418,27 @@ export class NezhaSink implements RouterPart {
 
   private async runProbe(conn: NezhaConnection, signal: AbortSignal, task: NezhaTask, probe: Probe): Promise<void> {
     const at = this.deps.clock.now();
-    let delay: number | undefined;
-    let error: string | undefined;
-    if (probe.kind === 'router-icmp' && !this.deps.isRouterUp()) {
-      error = 'the router cannot be reached by tikprobe right now';
-    } else {
-      const timeoutMs = probe.kind === 'router-icmp' ? routerPingTimeoutMs(probe.count, TASK_NOMINAL_INTERVAL_S) : TASK_TIMEOUT_MS;
-      try {
-        delay = await this.deps.measure(probe, { signal, timeoutMs });
-      } catch (err) {
-        if (signal.aborted) return;
-        error = errorMessage(err);
-      }
-    }
+    const { delay, data, ok } = await this.measureTask(probe, signal);
     if (signal.aborted) return;
-    if (delay === undefined && error === undefined) error = lossText(probe);
-    this.deps.telemetry.monitorResult?.(this.deps.router, { id: task.id, name: monitorName(task), type: taskTypeName(task.type) }, at, delay);
-    conn.sendTaskResult({
-      id: task.id,
-      type: task.type,
-      delay: delay ?? 0,
-      data: error ?? '',
-      successful: delay !== undefined,
-    });
+    this.deps.telemetry.monitorResult?.(this.deps.router, { id: task.id, name: monitorName(task), type: taskTypeName(task.type) }, at, ok ? delay : undefined);
+    conn.sendTaskResult({ id: task.id, type: task.type, delay: delay ?? 0, data, successful: ok });
+  }
+
+  /** The agent's answer: a success's delay (and for HTTPS the certificate data), or the failure text. */
+  private async measureTask(probe: Probe, signal: AbortSignal): Promise<{ delay: number | undefined; data: string; ok: boolean }> {
+    if (probe.kind === 'router-icmp' && !this.deps.isRouterUp()) return { delay: undefined, data: 'the router cannot be reached by tikprobe right now', ok: false };
+    const timeoutMs = probe.kind === 'router-icmp' ? routerPingTimeoutMs(probe.count, TASK_NOMINAL_INTERVAL_S) : TASK_TIMEOUT_MS;
+    try {
+      if (probe.kind === 'http' && this.deps.httpGet !== undefined) {
+        const outcome = await this.deps.httpGet(probe.url, { signal, timeoutMs });
+        // As the agent: a failure still carries the delay when there was an answer.
+        return outcome.ok ? { delay: outcome.delayMs, data: outcome.certificate ?? '', ok: true } : { delay: outcome.delayMs, data: outcome.reason, ok: false };
+      }
+      const delay = await this.deps.measure(probe, { signal, timeoutMs });
+      return delay === undefined ? { delay, data: lossText(probe), ok: false } : { delay, data: '', ok: true };
+    } catch (err) {
+      return { delay: undefined, data: errorMessage(err), ok: false };
+    }
   }
 }
 

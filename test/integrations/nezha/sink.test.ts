@@ -282,7 +282,13 @@ describe('tasks from the dashboard', () => {
 
   beforeEach(async () => {
     tcp = createTcpServer((s) => s.destroy());
-    http = createHttpServer((_req, res) => res.end('ok'));
+    http = createHttpServer((req, res) => {
+      if (req.url !== '/slow-body') return void res.end('ok');
+      // Headers at once, the body 40 ms later: the Nezha agent's delay includes the body.
+      res.writeHead(200);
+      res.flushHeaders();
+      setTimeout(() => res.end('late'), 40);
+    });
     tcpPort = await new Promise((resolve) => tcp.listen(0, '127.0.0.1', () => resolve((tcp.address() as { port: number }).port)));
     httpPort = await new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
   });
@@ -329,6 +335,18 @@ describe('tasks from the dashboard', () => {
     // A loss adds no point: monitor 16 has none to show.
     expect(series.map((s) => s.monitorId)).toEqual([11, 12, 13]);
     expect(series[0]?.avgDelay[0]).toBeCloseTo(13, 3);
+  });
+
+  it('HTTP GET as the Nezha agent measures it: until the body has been read', async () => {
+    const [r] = await launch(['home-gw']);
+    const uuid = nodeOf('home-gw');
+    await period([r!], clock);
+    await vi.waitFor(() => expect(fake.taskStreams()).toEqual([uuid]));
+    fake.pushTask(uuid, { id: 21, type: 1, data: `http://127.0.0.1:${httpPort}/slow-body` });
+    await vi.waitFor(() => expect(fake.results.get(uuid)).toHaveLength(1));
+    const result = fake.results.get(uuid)![0]!;
+    expect(result).toMatchObject({ id: 21, type: 1, successful: true, data: '' });
+    expect(result.delay).toBeGreaterThanOrEqual(40);
   });
 
   it('pings from this host instead when the router says ping.via: bridge', async () => {
