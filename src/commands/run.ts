@@ -30,38 +30,8 @@ export interface RunDeps {
 
 export async function runDaemon(deps: RunDeps): Promise<void> {
   const { logger } = deps;
-  let starting: Promise<Daemon> | undefined;
-  let stopping = false;
-
-  const shutdown = (code: number, reason: string) => {
-    if (stopping) {
-      logger.warn({ signal: reason }, 'already stopping; the signal is absorbed');
-      return;
-    }
-    stopping = true;
-    logger.info({ reason }, 'stopping');
-    const deadline = setTimeout(() => {
-      logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'shutdown deadline passed; saving state and exiting');
-      const exitCode = code === 0 ? 128 + (SIGNAL_NUMBERS[reason] ?? 15) : code;
-      const flushed = starting?.then((d) => d.flushState()) ?? Promise.resolve();
-      void Promise.race([flushed.catch(() => undefined), delay(LAST_FLUSH_MS)]).then(() => deps.exit(exitCode));
-    }, STOP_DEADLINE_MS);
-    deadline.unref();
-    // A stop during start waits for the start to finish, then stops what it started.
-    (starting ?? Promise.reject(new Error('not started')))
-      .then((daemon) => daemon.stop())
-      .then(() => {
-        clearTimeout(deadline);
-        logger.info('stopped');
-        deps.exit(code);
-      })
-      .catch((err: unknown) => {
-        clearTimeout(deadline);
-        logger.error({ err: errorMessage(err) }, 'error while stopping');
-        deps.exit(code === 0 ? 1 : code);
-      });
-  };
-
+  const run: RunState = { starting: undefined, stopping: false };
+  const shutdown = (code: number, reason: string) => stopOnce(run, deps, code, reason);
   process.on('SIGTERM', () => shutdown(0, 'SIGTERM'));
   process.on('SIGINT', () => shutdown(0, 'SIGINT'));
   process.on('uncaughtException', (err) => {
@@ -72,12 +42,11 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
     logger.fatal({ err }, 'unhandled promise rejection');
     shutdown(1, 'unhandledRejection');
   });
-
   let reloading = false;
   process.on('SIGHUP', () => {
-    if (starting === undefined || stopping || reloading) return;
+    if (run.starting === undefined || run.stopping || reloading) return;
     reloading = true;
-    starting
+    run.starting
       .then((daemon) => daemon.reload())
       .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'reload failed; the running configuration stays'))
       .finally(() => {
@@ -86,16 +55,52 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
   });
 
   logger.info({ version: deps.version, config: deps.configFile, routers: deps.config.routers.length }, 'tikprobe starting');
-  starting = startDaemon(deps);
+  run.starting = startDaemon(deps);
   try {
-    await starting;
+    await run.starting;
   } catch (err) {
     logger.fatal({ err: errorMessage(err) }, 'tikprobe could not start');
-    if (!stopping) {
-      stopping = true;
+    if (!run.stopping) {
+      run.stopping = true;
       deps.exit(1);
     }
   }
+}
+
+interface RunState {
+  starting: Promise<Daemon> | undefined;
+  stopping: boolean;
+}
+
+/** The one shutdown: later signals are absorbed; the deadline saves state (bounded) before it exits. */
+function stopOnce(run: RunState, deps: RunDeps, code: number, reason: string): void {
+  const { logger } = deps;
+  if (run.stopping) {
+    logger.warn({ signal: reason }, 'already stopping; the signal is absorbed');
+    return;
+  }
+  run.stopping = true;
+  logger.info({ reason }, 'stopping');
+  const deadline = setTimeout(() => {
+    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'shutdown deadline passed; saving state and exiting');
+    const exitCode = code === 0 ? 128 + (SIGNAL_NUMBERS[reason] ?? 15) : code;
+    const flushed = run.starting?.then((d) => d.flushState()) ?? Promise.resolve();
+    void Promise.race([flushed.catch(() => undefined), delay(LAST_FLUSH_MS)]).then(() => deps.exit(exitCode));
+  }, STOP_DEADLINE_MS);
+  deadline.unref();
+  // A stop during start waits for the start to finish, then stops what it started.
+  (run.starting ?? Promise.reject(new Error('not started')))
+    .then((daemon) => daemon.stop())
+    .then(() => {
+      clearTimeout(deadline);
+      logger.info('stopped');
+      deps.exit(code);
+    })
+    .catch((err: unknown) => {
+      clearTimeout(deadline);
+      logger.error({ err: errorMessage(err) }, 'error while stopping');
+      deps.exit(code === 0 ? 1 : code);
+    });
 }
 
 function delay(ms: number): Promise<void> {

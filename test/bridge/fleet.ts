@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { IntegrationFactory } from '../../src/integrations/contract.js';
 import type { KomariReport } from '../../src/integrations/komari/payload.js';
 import { type RunningBridge, startBridge } from '../../src/main.js';
 import { createKomariFake, type KomariFake } from '../fakes/komari.js';
@@ -49,6 +50,8 @@ export async function createFleet(options: {
   state?: (i: number) => Partial<RouterFakeState>;
   extraYaml?: string;
   timeout?: string;
+  /** The integration list handed to the composition root (default: its own INTEGRATIONS). */
+  integrations?: (clock: ManualClock) => readonly IntegrationFactory[];
 }): Promise<Fleet> {
   const routers: FleetRouter[] = [];
   for (let i = 0; i < options.routers; i++) {
@@ -79,6 +82,7 @@ export async function createFleet(options: {
         clock,
         random: () => 0,
         stateFlushMs: 3_600_000,
+        integrations: options.integrations?.(clock),
       });
       return fleet.running;
     },
