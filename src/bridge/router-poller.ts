@@ -109,7 +109,7 @@ export class RouterPoller {
     this.deps.onTraffic(state);
 
     const info = this.info ?? fallbackInfo(router.name, resource);
-    return { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health };
+    return { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health, degraded: this.degraded() };
   }
 
   private async refreshInfo(resource: Resource, signal: AbortSignal): Promise<void> {
