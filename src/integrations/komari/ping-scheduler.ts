@@ -10,7 +10,14 @@
  *   requests one at a time, so a metrics poll waits for at most one ping (< 1 s) and the
  *   REST pool's second connection stays free for it;
  * - at most `limits.bridge` (4) bridge-side probes in flight;
- * - every probe has a timeout below its task interval (see kinds.ts).
+ * - every probe has a timeout below its task interval (see kinds.ts);
+ * - at most MAX_TASKS_PER_ROUTER (50) tasks run per router, the first in the list; a longer
+ *   list is said once at warn with its count (a hostile or mistaken dashboard cannot make
+ *   one router probe thousands of targets). At most MAX_LIST_ENTRIES entries are looked at;
+ * - a task interval below MIN_TASK_INTERVAL_S (1 s, Komari's own unit) is raised to it;
+ * - at most MAX_POSTS_IN_FLIGHT (16) result posts per router are in flight (over a
+ *   connection pool of their own, see transport.ts); a result beyond that is dropped and
+ *   said once, so results never pile up in memory behind a slow Komari.
  *
  * Results are never invented: a skipped run (router down, `test` policy missing, raw
  * sockets not permitted, REST error, shutdown) posts nothing; only a measured loss is -1.
@@ -89,6 +96,15 @@ interface TaskEntry {
 const SKIP = Symbol('skip');
 type Measured = number | undefined | typeof SKIP;
 
+/** Tasks run per router; the rest of a longer list is ignored (said once). */
+export const MAX_TASKS_PER_ROUTER = 50;
+/** Entries of a task list looked at, skipped ones included: bounds the work and the skip log. */
+export const MAX_LIST_ENTRIES = 4 * MAX_TASKS_PER_ROUTER;
+/** Shortest task interval run, in seconds. */
+export const MIN_TASK_INTERVAL_S = 1;
+/** Result posts in flight per router. */
+export const MAX_POSTS_IN_FLIGHT = 16;
+
 /** setTimeout's limit; longer waits are done in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_FETCH_TIMEOUT_MS = 15_000;
@@ -98,6 +114,8 @@ export class PingScheduler {
   private readonly skipped = new Map<number, string>();
   private readonly results = new Map<number, PingTaskStatus>();
   private readonly inflight = new Set<Promise<void>>();
+  private postsInFlight = 0;
+  private droppedPosts = 0;
   private readonly stopController = new AbortController();
   private readonly log: Logger;
   private readonly once: OnceLog;
@@ -188,7 +206,9 @@ export class PingScheduler {
     const seen = new Set<number>();
     let added = 0;
     let changed = 0;
-    for (const raw of tasks) {
+    this.sayCap(tasks.length);
+    for (const raw of tasks.slice(0, MAX_LIST_ENTRIES)) {
+      if (seen.size >= MAX_TASKS_PER_ROUTER) break;
       const checked = this.check(raw, seen);
       if (!checked) continue;
       const { task, probe } = checked;
@@ -223,6 +243,21 @@ export class PingScheduler {
     if ([...this.entries.values()].some((e) => e.probe.kind === 'bridge-icmp')) this.deps.bridgeIcmp.available();
   }
 
+  /** Says once (until the list fits again) that the list is longer than a router runs. */
+  private sayCap(count: number): void {
+    if (count <= MAX_TASKS_PER_ROUTER) {
+      this.once.clear('task:cap', { router: this.deps.router }, 'the ping task list fits the per-router cap again');
+      return;
+    }
+    this.once.report(
+      'task:cap',
+      'over',
+      'warn',
+      { router: this.deps.router, tasks: count, cap: MAX_TASKS_PER_ROUTER },
+      `Komari hands this router ${count} ping tasks: only the first ${MAX_TASKS_PER_ROUTER} run (per-router cap)`,
+    );
+  }
+
   /** A runnable task and its probe, or undefined (logged once per task id) for one that is skipped. */
   private check(raw: unknown, seen: Set<number>): { task: KomariPingTask; probe: Probe } | undefined {
     if (!isRecord(raw) || typeof raw.id !== 'number' || !Number.isInteger(raw.id) || raw.id <= 0) {
@@ -237,6 +272,7 @@ export class PingScheduler {
       target: typeof raw.target === 'string' ? raw.target : '',
       interval: typeof raw.interval === 'number' ? raw.interval : Number.NaN,
     };
+    if (task.interval > 0 && task.interval < MIN_TASK_INTERVAL_S) task.interval = MIN_TASK_INTERVAL_S;
     let reason: string | undefined;
     let probe: Probe | undefined;
     if (seen.has(id)) reason = 'duplicate task id';
@@ -427,7 +463,23 @@ export class PingScheduler {
       delivery: 'sending',
     };
     this.results.set(result.task_id, status);
-    const sending = this.send(result, status).finally(() => this.inflight.delete(sending));
+    if (this.postsInFlight >= MAX_POSTS_IN_FLIGHT) {
+      status.delivery = 'failed';
+      // Counted, not logged per result: a flood of results must not become a flood of log lines.
+      if (this.droppedPosts++ === 0) {
+        this.log.warn({ router: this.deps.router, inFlight: this.postsInFlight }, `${MAX_POSTS_IN_FLIGHT} ping result posts already in flight; newer results are dropped until Komari catches up`);
+      }
+      return;
+    }
+    if (this.droppedPosts > 0) {
+      this.log.info({ router: this.deps.router, dropped: this.droppedPosts }, 'ping result posts keep up again');
+      this.droppedPosts = 0;
+    }
+    this.postsInFlight++;
+    const sending = this.send(result, status).finally(() => {
+      this.postsInFlight--;
+      this.inflight.delete(sending);
+    });
     this.inflight.add(sending);
   }
 
