@@ -3,10 +3,10 @@
  * the real samples in test/fixtures/routeros: every value a string, absent fields absent,
  * `.proplist` honoured, query-string filters exact, Basic auth and user policies checked on
  * every request, RouterOS error bodies. Record selection (`.proplist`, filters, the `.query`
- * stack) is the simulator's own (src/sim/ros-query.ts). Tests mutate `state` and inject faults per path.
+ * stack) is the simulator's own (packages/sim/src/ros-query.ts). Tests mutate `state` and inject faults per path.
  */
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { compileQuery, filterTest, parseProplist, pickProps, QueryError } from '../../src/sim/ros-query.js';
+import { compileQuery, filterTest, parseProplist, pickProps, QueryError } from '@tikprobe/sim/ros-query.js';
 
 export interface FakeInterface {
   id: string;

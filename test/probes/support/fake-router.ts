@@ -13,7 +13,7 @@
 import { HttpResponse, http, type JsonBodyType } from 'msw';
 import { createRouterClient } from '../../../src/routeros/client.js';
 import type { RouterRest } from '../../../src/routeros/rest.js';
-import { parseRosDurationMs, rosRtt } from '../../../src/sim/ros-format.js';
+import { parseRosDurationMs, rosRtt } from '@tikprobe/sim/ros-format.js';
 import { type MswServer, serveMsw } from '../../fakes/serve-msw.js';
 
 /** RTTs in microseconds per echo; null = lost. */
