@@ -3,7 +3,6 @@ import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { startBridge } from '../main.js';
 import { readVersion } from '../version.js';
-import { pingTaskExtra } from './ping-extra.js';
 import { loadSim, type SimDemoModule } from './sim-loader.js';
 
 /**
@@ -23,7 +22,7 @@ export async function runDemoCommand(args: string[], env: Record<string, string 
     startBridge: async (configFile) => {
       const config = await loadConfig(configFile, env);
       const logger = createLogger({ level: 'warn', destination: process.stderr, pretty: false });
-      const running = await startBridge(config, { logger, version, extras: (cfg, _log, probes) => pingTaskExtra(cfg, probes) });
+      const running = await startBridge(config, { logger, version });
       return {
         stop: () => running.stop(),
         view: () => running.bridge.view(),
