@@ -1,6 +1,6 @@
 /**
  * CPU cost of one REST request through the router client (undici request() on its keep-alive
- * Pool, Basic auth, JSON parse), in µs of client-process CPU per request.
+ * Client, Basic auth, JSON parse), in µs of client-process CPU per request.
  *   npm run build && node bench/rest-client-cpu.mjs [--requests 5000]
  * The responder runs in a child process (this file with --serve) so the figure is the
  * client's alone. It is strict where it matters for the cost: Basic auth is checked on every
@@ -139,7 +139,7 @@ async function main(requests) {
   } finally {
     secure.stop();
   }
-  console.log(`Node ${process.version}, ${requests} sequential requests per row after 500 warm-up, on the keep-alive Pool (≤ 2 connections)`);
+  console.log(`Node ${process.version}, ${requests} sequential requests per row after 500 warm-up, on the keep-alive Client (one connection)`);
   console.log('case                             CPU µs/req  (user/sys)  reply bytes  wall µs/req');
   for (const r of rows) {
     console.log(
