@@ -64,6 +64,11 @@ export interface RouterInfo {
   virtualization: string;
   publicIpv4: string | undefined;
   publicIpv6: string | undefined;
+  /**
+   * What identifies the device itself (not its address): the RouterBOARD serial number, or
+   * the license software-id on CHR/x86. Undefined until read (see collect/device.ts).
+   */
+  deviceId?: string;
 }
 
 /** Rates and tikprobe's own monotonic totals for one router. */
@@ -77,7 +82,14 @@ export interface TrafficReading {
   totalDownBytes: number;
 }
 
-/** One router's numbers after one successful poll: what every sink receives. */
+/** One `/system/health` sensor: its value in the unit RouterOS names ("C", "V", "A", "W", "RPM", "%"). */
+export interface HealthSensor {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+/** One router's numbers after one successful poll: what every integration receives. */
 export interface RouterSample {
   router: string;
   /** Epoch ms when the poll finished. */
@@ -87,4 +99,6 @@ export interface RouterSample {
   /** Undefined until the first count succeeded (or when the router cannot count). */
   connections: ConnectionCounts | undefined;
   info: RouterInfo;
+  /** The last `/system/health` reading (refreshed once a minute); empty when the router has no sensors. */
+  health: HealthSensor[];
 }

@@ -4,7 +4,6 @@ import { createLogger } from '../log.js';
 import { startBridge } from '../main.js';
 import { runDemo } from '../sim/demo.js';
 import { readVersion } from '../version.js';
-import { pingTaskExtra } from './ping-extra.js';
 
 /**
  * `tikprobe demo`: simulated routers, the built-in Komari receiver and the bridge, with a
@@ -22,7 +21,7 @@ export async function runDemoCommand(args: string[], env: Record<string, string 
     startBridge: async (configFile) => {
       const config = await loadConfig(configFile, env);
       const logger = createLogger({ level: 'warn', destination: process.stderr, pretty: false });
-      const running = await startBridge(config, { logger, version, extras: (cfg, _log, probes) => pingTaskExtra(cfg, probes) });
+      const running = await startBridge(config, { logger, version });
       return {
         stop: () => running.stop(),
         view: () => running.bridge.view(),

@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseListen } from '../status/listen.js';
+import { parseListen } from './listen.js';
 import { formatDuration, parseConfigDuration } from './duration.js';
 
 const durationInput = z.union([z.number().nonnegative(), z.string()]);

@@ -6,11 +6,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FleetHealth } from '../bridge/bridge.js';
+import type { StatusRoute } from '../integrations/contract.js';
+import type { FleetHealth } from '../router-view.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bearerCheck } from './auth.js';
-import { formatHostPort, isLoopbackHost, parseListen } from './listen.js';
+import { formatHostPort, isLoopbackHost, parseListen } from '../config/listen.js';
 import type { MetricsRegistry } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './prom-text.js';
 import { statusDocument } from './status-view.js';
@@ -23,7 +24,7 @@ export type StatusBridge = FleetHealth;
  * returns false for a path it does not serve. It answers before the status token check, so it
  * must do its own authorization.
  */
-export type StatusRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+export type { StatusRoute };
 
 export interface StatusServerDeps {
   /** host:port; port 0 picks a free port (tests). */

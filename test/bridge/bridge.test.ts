@@ -9,10 +9,11 @@ afterEach(async () => {
   await fleet?.close();
 });
 
-/** Advances the manual clock by `ms` and waits until every router loop is idle again. */
+/** Advances the manual clock by `ms` and waits until every router loop and every dashboard hand-off is idle again. */
 async function step(ms: number, timers: number): Promise<void> {
   fleet.clock.advance(ms);
   await fleet.clock.idle(timers);
+  await fleet.delivered();
 }
 
 const TIMERS = (routers: number) => routers + 1; // one loop per router + the state flusher

@@ -7,7 +7,7 @@
  * node's task stream, and can be told to refuse everything or to lack ReportSystemInfo2.
  */
 import * as grpc from '@grpc/grpc-js';
-import { loadNezhaService, type NezhaGeoIp, type NezhaHost, type NezhaState, type NezhaTask, type NezhaTaskResult } from '../../src/sinks/nezha/proto.js';
+import { loadNezhaService, type NezhaGeoIp, type NezhaHost, type NezhaState, type NezhaTask, type NezhaTaskResult } from '../../src/integrations/nezha/proto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

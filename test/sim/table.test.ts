@@ -9,6 +9,7 @@ const NOW = 1_800_000_000_000;
 
 function sample(over: Partial<RouterSample> = {}): RouterSample {
   return {
+    health: [],
     router: 'r1',
     takenAt: NOW - 3000,
     resource: {
