@@ -8,6 +8,7 @@ import { Client } from 'undici';
 import { RouterError } from '../errors.js';
 import { classifyReply, classifyTransport, type Classification } from './classify.js';
 import { parseRouterJson } from './json.js';
+import { RequestCancel } from './request-cancel.js';
 import type { RestOptions, RouterRest } from './rest.js';
 import { buildTlsConnect, FingerprintMismatchError, type RouterTlsOptions } from './tls.js';
 import type { TlsContexts } from './tls-contexts.js';
@@ -95,23 +96,25 @@ export function createRouterClient(options: RouterClientOptions): RouterRest {
     const where = cachedRestPath(path);
     const query = method === 'GET' && (opts.proplist !== undefined || opts.filter !== undefined) ? restQuery(opts) : '';
     const timeoutMs = opts.timeoutMs ?? options.timeoutMs;
-    const controller = new AbortController();
+    const cancel = new RequestCancel();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      cancel.abort(new Error('timeout'));
     }, timeoutMs);
     const callerSignal = opts.signal;
-    const onCallerAbort = () => controller.abort();
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    if (callerSignal?.aborted) controller.abort();
+    const onCallerAbort = () => cancel.abort(new Error('aborted'));
+    if (callerSignal !== undefined) {
+      if (callerSignal.aborted) cancel.abort(new Error('aborted'));
+      else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+    }
 
     const headers = body === undefined ? getHeaders : postHeaders;
     let status: number | undefined;
     let reply: { status: number; contentType: string | undefined; text: string };
     try {
       requests += 1;
-      const res = await client.request({ path: `${where}${query}`, method, headers, body, signal: controller.signal });
+      const res = await client.request({ path: `${where}${query}`, method, headers, body, signal: cancel });
       status = res.statusCode;
       const text = await res.body.text();
       bytes += Buffer.byteLength(text, 'utf8');
