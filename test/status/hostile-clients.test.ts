@@ -74,7 +74,9 @@ describe('status server under hostile clients', () => {
   it('answers /healthz 10 times out of 10 while 150 idle sockets reconnect as fast as they are closed', async () => {
     const at = await start();
     const stops = [flood(at, 150, '')];
-    stopFlood = () => stops.forEach((s) => s());
+    stopFlood = () => {
+      for (const s of stops) s();
+    };
     await settle(300);
     const results: (number | string)[] = [];
     for (let i = 0; i < 10; i++) results.push(await probe(at, '/healthz'));
@@ -84,7 +86,9 @@ describe('status server under hostile clients', () => {
   it('also with slowloris clients trickling request heads and idle keep-alive sockets', async () => {
     const at = await start();
     const stops = [flood(at, 100, 'GET /status HTTP/1.1\r\nHost: x\r\nX-Slow: '), flood(at, 100, '')];
-    stopFlood = () => stops.forEach((s) => s());
+    stopFlood = () => {
+      for (const s of stops) s();
+    };
     await settle(300);
     const results = await Promise.all(Array.from({ length: 10 }, () => probe(at, '/healthz')));
     expect(results).toEqual(Array(10).fill(200));
