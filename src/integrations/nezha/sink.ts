@@ -25,7 +25,7 @@ import type { RouterSample } from '../../model.js';
 import type { PingVia, Probe } from '../../probes/kinds.js';
 import { routerPingTimeoutMs } from '../../probes/kinds.js';
 import type { Measure } from '../../probes/measure.js';
-import type { Telemetry } from '../../telemetry.js';
+import type { IntegrationEvent, MonitorType, Telemetry } from '../../telemetry.js';
 import { Loop } from '../../time/loop.js';
 import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
 import type { Clock } from '../../time/timers.js';
@@ -206,6 +206,7 @@ export class NezhaSink implements RouterPart {
     const ok = await link.conn.sendState(toNezhaState(sample, temperaturesOf(sample.health)), Math.max(10_000, 3 * interval), this.deps.clock);
     if (!ok) return;
     this.statesSent++;
+    this.event('state_acknowledged');
     this.lastAckAt = this.deps.clock.now();
     this.lastError = undefined;
     this.lastErrorAt = undefined;
@@ -251,6 +252,8 @@ export class NezhaSink implements RouterPart {
       if (!this.everConnected || recovered > 0) {
         this.log.info({ uuid, failures: recovered || undefined }, `router "${router}" is live on Nezha ${dashboard.config.server} as node ${uuid}`);
       }
+      this.event('link_up');
+      if (this.everConnected) this.event('reconnect');
       this.everConnected = true;
       await this.sendGeoIp(this.link, sample);
     } finally {
@@ -313,6 +316,7 @@ export class NezhaSink implements RouterPart {
     if (link === undefined) return;
     link.abort.abort();
     link.conn.close();
+    this.event('link_down');
     if (why === 'auth') this.log.debug(`closing router "${this.deps.router}"'s Nezha streams: the dashboard refused the secret`);
   }
 
@@ -332,6 +336,7 @@ export class NezhaSink implements RouterPart {
     this.lastError = text;
     if (isAuthFailure(err)) {
       const { pauseMs, first, refusals } = dashboard.gate.refused(now);
+      this.event('auth_pause');
       const minutes = Math.round(pauseMs / 60_000);
       if (first) {
         dashboard.logger.error(
@@ -362,17 +367,26 @@ export class NezhaSink implements RouterPart {
       if (task.type !== TaskType.HttpGet && task.type !== TaskType.IcmpPing && task.type !== TaskType.TcpPing) {
         this.log.info({ taskId: task.id, type: task.type }, `refused a Nezha ${taskTypeName(task.type)} task for router "${this.deps.router}": tikprobe never executes anything on request`);
       }
-      conn.sendTaskResult({ id: task.id, type: task.type, delay: 0, data: plan.message, successful: false });
+      this.sendTaskResult(conn, { id: task.id, type: task.type, delay: 0, data: plan.message, successful: false });
       return;
     }
     if (this.tasksInFlight >= MAX_TASKS_IN_FLIGHT) {
-      conn.sendTaskResult({ id: task.id, type: task.type, delay: 0, data: 'too many tasks in flight for this router; skipped', successful: false });
+      this.sendTaskResult(conn, { id: task.id, type: task.type, delay: 0, data: 'too many tasks in flight for this router; skipped', successful: false });
       return;
     }
     this.tasksInFlight++;
     void this.runProbe(conn, signal, task, plan.probe).finally(() => {
       this.tasksInFlight--;
     });
+  }
+
+  private sendTaskResult(conn: NezhaConnection, result: Parameters<NezhaConnection['sendTaskResult']>[0]): void {
+    conn.sendTaskResult(result);
+    this.event('task_result');
+  }
+
+  private event(what: IntegrationEvent): void {
+    this.deps.telemetry.integrationEvent?.(this.deps.router, 'nezha', what);
   }
 
   private async runProbe(conn: NezhaConnection, signal: AbortSignal, task: NezhaTask, probe: Probe): Promise<void> {
@@ -392,8 +406,8 @@ export class NezhaSink implements RouterPart {
     }
     if (signal.aborted) return;
     if (delay === undefined && error === undefined) error = lossText(probe);
-    this.deps.telemetry.monitorResult?.(this.deps.router, { id: task.id, name: monitorName(task), type: taskTypeName(task.type) }, at, delay);
-    conn.sendTaskResult({
+    this.deps.telemetry.monitorResult?.(this.deps.router, { source: 'nezha', id: task.id, name: monitorName(task), type: monitorType(task.type) }, at, delay);
+    this.sendTaskResult(conn, {
       id: task.id,
       type: task.type,
       delay: delay ?? 0,
@@ -415,6 +429,11 @@ function lossText(probe: Probe): string {
   }
 }
 
+function monitorType(type: number): MonitorType {
+  return type === TaskType.IcmpPing ? 'icmp' : type === TaskType.TcpPing ? 'tcp' : 'http';
+}
+
+/** The agent protocol carries no monitor name: the type and target stand in for it. */
 function monitorName(task: NezhaTask): string {
   return `${taskTypeName(task.type)} ${task.data.trim()}`.slice(0, 120);
 }
