@@ -24,6 +24,18 @@ describe('loadConfig', () => {
         publicIp: 'auto',
         ping: { via: 'router', count: 3 },
         komari: { token: 'tok' },
+        collectors: {
+          health: { enabled: true, every: 60_000 },
+          interfaces: { enabled: true, every: 15_000 },
+          ethernet: { enabled: true, every: 60_000 },
+          ppp: { enabled: true, every: 30_000 },
+          dhcp: { enabled: true, every: 60_000 },
+          wireless: { enabled: true, every: 30_000 },
+          wireguard: { enabled: true, every: 30_000 },
+          updates: { enabled: true, every: 21_600_000 },
+          interfaceLimit: 64,
+          wirelessListLimit: 64,
+        },
       },
     ]);
   });
