@@ -3,13 +3,11 @@
  * 2 000 leases cost two short replies. Per-server counts would cost two requests per server
  * and are left out on purpose.
  */
+import type { DhcpLeaseCounts } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { countOf } from './ros-values.js';
 
-export interface DhcpLeaseCounts {
-  bound: number;
-  waiting: number;
-}
+export type { DhcpLeaseCounts };
 
 export function parseLeaseCounts(boundReply: unknown, waitingReply: unknown): DhcpLeaseCounts | undefined {
   const bound = countOf(boundReply);

@@ -4,8 +4,11 @@
  * `rate` is absent without link and "" on virtual NICs; SFP values carry their unit in the
  * string ("37C", "3.297V", "6mA", "-2.384dBm") and appear only on ports with a module.
  */
+import type { EthernetLink, SfpOptics } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { flag, type RosRecord, measured, recordsOf, text } from './ros-values.js';
+
+export type { EthernetLink, SfpOptics };
 
 /** Ports asked per request at most (the names list is a request size). */
 export const MAX_MONITORED_PORTS = 64;
@@ -23,26 +26,6 @@ export const ETHERNET_MONITOR_PROPLIST = [
   'sfp-tx-power',
   'sfp-rx-power',
 ] as const;
-
-export interface SfpOptics {
-  rxLoss?: boolean;
-  txFault?: boolean;
-  temperatureCelsius?: number;
-  supplyVolts?: number;
-  txBiasAmperes?: number;
-  txPowerDbm?: number;
-  rxPowerDbm?: number;
-}
-
-export interface EthernetLink {
-  name: string;
-  /** "link-ok", "no-link", …; undefined when not reported. */
-  status?: string;
-  /** Negotiated rate in bits per second; undefined without link or on virtual NICs. */
-  rateBps?: number;
-  /** Present only for ports with an SFP module. */
-  sfp?: SfpOptics;
-}
 
 const RATE = /^(\d+(?:\.\d+)?)(M|G)bps$/;
 

@@ -6,25 +6,16 @@
  */
 import type { CollectorsConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
+import type { CollectorState, CollectorStatus, ExtendedView } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { type ExtendedReading, NoWirelessPackage, type RunMemory, runCollector } from './extended-runs.js';
 import { dueAt, EXTENDED_COLLECTORS, type ExtendedCollector, type PlanEntry, planSlots, type Slot } from './plan.js';
 import { isAbsent } from './ros-values.js';
 
-export type CollectorState = 'disabled' | 'pending' | 'ok' | 'absent' | 'failing';
-
-export interface CollectorStatus {
-  name: ExtendedCollector;
-  state: CollectorState;
-  /** Epoch ms of the last success. */
-  lastOkAt?: number;
-  /** The last failure, for `ok`→`failing`; never holds secrets (router messages only). */
-  error?: string;
-  failures: number;
-}
-
 /** An absent menu is asked again after this long (a package may have been installed). */
 export const ABSENT_RETRY_MS = 6 * 3_600_000;
+
+export type { CollectorState, CollectorStatus };
 
 export interface ExtendedRunnerDeps {
   rest: RouterRest;
@@ -81,6 +72,10 @@ export class ExtendedRunner {
 
   status(): CollectorStatus[] {
     return EXTENDED_COLLECTORS.map((n) => ({ ...(this.statuses.get(n) as CollectorStatus) }));
+  }
+
+  view(): ExtendedView {
+    return { reading: this.reading, collectors: this.status() };
   }
 
   plan(): readonly Slot[] {

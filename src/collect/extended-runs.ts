@@ -3,29 +3,20 @@
  * earlier runs (the ethernet port names, the wireless package). No scheduling, no state kept.
  */
 import type { CollectorsConfig } from '../config/schema.js';
+import type { ExtendedReading } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
-import { collectDhcpLeases, type DhcpLeaseCounts } from './dhcp-leases.js';
-import { collectEthernetMonitor, type EthernetLink } from './ethernet-monitor.js';
-import { collectHealthReading, type HealthReading } from './health.js';
-import { collectInterfaceStats, type InterfaceTable } from './interface-stats.js';
-import { collectPackageUpdate, type PackageUpdate } from './package-update.js';
+import { collectDhcpLeases } from './dhcp-leases.js';
+import { collectEthernetMonitor } from './ethernet-monitor.js';
+import { collectHealthReading } from './health.js';
+import { collectInterfaceStats } from './interface-stats.js';
+import { collectPackageUpdate } from './package-update.js';
 import type { ExtendedCollector } from './plan.js';
-import { collectPppActive, type PppSessions } from './ppp-active.js';
-import { recordsOf, text } from './ros-values.js';
-import { collectWireguardPeers, type WireguardPeer } from './wireguard-peers.js';
-import { collectWirelessClients, probeWirelessPackage, type WirelessPackage, type WirelessReading } from './wireless-clients.js';
 
-/** The latest result of every collector that has succeeded at least once. */
-export interface ExtendedReading {
-  interfaces?: InterfaceTable;
-  health?: HealthReading;
-  ethernet?: EthernetLink[];
-  ppp?: PppSessions;
-  dhcp?: DhcpLeaseCounts;
-  wireless?: WirelessReading;
-  wireguard?: WireguardPeer[];
-  updates?: PackageUpdate;
-}
+export type { ExtendedReading };
+import { collectPppActive } from './ppp-active.js';
+import { recordsOf, text } from './ros-values.js';
+import { collectWireguardPeers } from './wireguard-peers.js';
+import { collectWirelessClients, probeWirelessPackage, type WirelessPackage } from './wireless-clients.js';
 
 /** What runs carry between each other. */
 export interface RunMemory {

@@ -5,28 +5,17 @@
  * ones states; entries of neither shape are skipped. A router without the menu (CHR, VMs)
  * answers "no such command" (ROUTER_UNSUPPORTED): the caller stops asking.
  */
-import type { HealthSensor } from '../model.js';
+import type { HealthReading, HealthSensor, HealthState } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { baseUnit, recordsOf, text } from './ros-values.js';
+
+export type { HealthReading, HealthState };
 
 /** Sensor entries kept at most (a reply is outside-controlled). */
 export const MAX_SENSORS = 64;
 const MAX_NAME = 64;
 /** Only these properties are asked for: the reply stays small. */
 export const HEALTH_PROPLIST = ['name', 'value', 'type'] as const;
-
-/** A textual health entry: `psu1-state` = "ok", `fan-state` = "fail". */
-export interface HealthState {
-  name: string;
-  state: string;
-  /** True for "ok"; false for anything else ("fail", "no-input", …). */
-  ok: boolean;
-}
-
-export interface HealthReading {
-  sensors: HealthSensor[];
-  states: HealthState[];
-}
 
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 

@@ -3,8 +3,11 @@
  * reply carries numbers only (no comments or free text). At most `limit` interfaces are kept
  * (label cardinality); the caller is told how many were dropped so it can say so once.
  */
+import type { InterfaceStats, InterfaceTable } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { counter, flag, type RosRecord, recordsOf, text } from './ros-values.js';
+
+export type { InterfaceStats, InterfaceTable };
 
 /** Rows read at most from a reply, whatever the export limit (an outside-controlled size). */
 export const MAX_INTERFACE_ROWS = 4096;
@@ -24,28 +27,6 @@ export const INTERFACE_PROPLIST = [
   'rx-error',
   'tx-error',
 ] as const;
-
-export interface InterfaceStats {
-  name: string;
-  type: string;
-  running: boolean;
-  disabled: boolean;
-  linkDowns?: number;
-  rxBytes?: number;
-  txBytes?: number;
-  rxPackets?: number;
-  txPackets?: number;
-  rxDrops?: number;
-  txDrops?: number;
-  rxErrors?: number;
-  txErrors?: number;
-}
-
-export interface InterfaceTable {
-  interfaces: InterfaceStats[];
-  /** Interfaces in the reply that were not kept because of the limit. */
-  truncated: number;
-}
 
 function statsOf(rec: RosRecord): InterfaceStats | undefined {
   const name = text(rec, 'name');

@@ -5,18 +5,13 @@
  * a download), so it stays the operator's decision. `latest-version` is therefore present only
  * after the router (or its operator) last checked; without it the state is "unknown".
  */
+import type { PackageUpdate } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { recordsOf, text } from './ros-values.js';
 
-export const PACKAGE_UPDATE_PROPLIST = ['channel', 'installed-version', 'latest-version', 'status'] as const;
+export type { PackageUpdate };
 
-export interface PackageUpdate {
-  channel?: string;
-  installed?: string;
-  latest?: string;
-  /** True when a newer version is known; undefined when the router has not checked. */
-  available?: boolean;
-}
+export const PACKAGE_UPDATE_PROPLIST = ['channel', 'installed-version', 'latest-version', 'status'] as const;
 
 const VERSION = /^(\d+)\.(\d+)(?:\.(\d+))?(?:(beta|rc)(\d+))?$/;
 

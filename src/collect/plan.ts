@@ -5,7 +5,11 @@
  * every period lines up). Deterministic: the same entries always give the same plan.
  */
 
-export const EXTENDED_COLLECTORS = [
+import type { ExtendedCollector } from '../model.js';
+
+export type { ExtendedCollector };
+
+export const EXTENDED_COLLECTORS: readonly ExtendedCollector[] = [
   'interfaces',
   'health',
   'ethernet',
@@ -14,8 +18,7 @@ export const EXTENDED_COLLECTORS = [
   'wireless',
   'wireguard',
   'updates',
-] as const;
-export type ExtendedCollector = (typeof EXTENDED_COLLECTORS)[number];
+];
 
 /** Requests one run may send at most (wireless: count, then the short list; dhcp: two counts). */
 export const REQUESTS_PER_RUN: Readonly<Record<ExtendedCollector, number>> = {

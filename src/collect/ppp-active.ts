@@ -3,12 +3,11 @@
  * so a concentrator with thousands of sessions costs one short reply. A router without the
  * ppp menu answers "no such command".
  */
+import type { PppSessions } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { countOf } from './ros-values.js';
 
-export interface PppSessions {
-  active: number;
-}
+export type { PppSessions };
 
 /** `{"ret":"<n>"}` → the count; undefined when the reply is not a count. */
 export function parsePppCount(reply: unknown): PppSessions | undefined {

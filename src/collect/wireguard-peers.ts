@@ -2,23 +2,15 @@
  * WireGuard peers: `last-handshake` (a RouterOS duration, absent before the first handshake)
  * and byte counters, read with a `.proplist` that leaves keys out. At most MAX_PEERS are kept.
  */
+import type { WireguardPeer } from '../model.js';
 import { parseRouterDuration } from '../routeros/duration.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { counter, flag, recordsOf, text } from './ros-values.js';
 
+export type { WireguardPeer };
+
 export const MAX_PEERS = 256;
 export const WIREGUARD_PROPLIST = ['interface', 'name', 'comment', 'last-handshake', 'rx', 'tx', 'disabled'] as const;
-
-export interface WireguardPeer {
-  interface: string;
-  /** The peer's name (7.15+), else its comment, else its position. */
-  name: string;
-  /** Seconds since the last handshake; undefined when there has been none. */
-  handshakeAgeSeconds?: number;
-  rxBytes?: number;
-  txBytes?: number;
-  disabled: boolean;
-}
 
 /** Whole seconds of a RouterOS duration; undefined for text that is not one. */
 function handshakeAge(raw: string): number | undefined {

@@ -4,28 +4,17 @@
  * (500 clients cost one short reply); the per-client signal list is read only while the count
  * is at most `listLimit`, with a `.proplist` of three fields.
  */
+import type { WirelessClient, WirelessPackage, WirelessReading } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { isAbsent, measured, recordsOf, text } from './ros-values.js';
 
-export type WirelessPackage = 'wifi' | 'wireless';
+export type { WirelessClient, WirelessPackage, WirelessReading };
+
 export const WIRELESS_MENUS: Readonly<Record<WirelessPackage, string>> = {
   wifi: 'interface/wifi/registration-table',
   wireless: 'interface/wireless/registration-table',
 };
 const SIGNAL_FIELD: Readonly<Record<WirelessPackage, string>> = { wifi: 'signal', wireless: 'signal-strength' };
-
-export interface WirelessClient {
-  interface: string;
-  /** dBm; undefined when not reported. */
-  signalDbm?: number;
-}
-
-export interface WirelessReading {
-  package: WirelessPackage;
-  clients: number;
-  /** Per-client signals; empty when the count exceeded the list limit. */
-  signals: WirelessClient[];
-}
 
 /** Parses a registration table: `signal` "-58" (wifi) or `signal-strength` "-63@1Mbps" (wireless). */
 export function parseRegistrationTable(reply: unknown, pkg: WirelessPackage, max: number): WirelessClient[] {
