@@ -143,7 +143,9 @@ const routerNezhaSchema = z
 
 /**
  * Extended collectors (issue 15): each on its own slower cadence, opt-in/opt-out per router.
- * Defaults keep the extra load near one request per 5 s cycle (docs/metrics.md, "Request budget").
+ * On by default: health (it replaces the poll's own once-a-minute read, so it costs nothing new)
+ * and updates (one small read every 6 h). The others are opt-in: they serve /metrics and cost
+ * up to ~16 requests a minute together (docs/metrics.md, "Request budget").
  */
 function collector(every: string, min: number, max: number, what: string, enabled = true) {
   return z
@@ -157,12 +159,12 @@ function collector(every: string, min: number, max: number, what: string, enable
 const collectorsSchema = z
   .strictObject({
     health: collector('60s', 15 * S, 1 * H, '/system/health (MikroTik advises >= 60 s on some CCRs)'),
-    interfaces: collector('15s', 5 * S, 10 * M, 'every interface counter (/interface)'),
-    ethernet: collector('60s', 15 * S, 1 * H, 'link rate and SFP optics (/interface/ethernet/monitor once)'),
-    ppp: collector('30s', 10 * S, 1 * H, 'the PPP active session count (count-only)'),
-    dhcp: collector('60s', 15 * S, 1 * H, 'DHCP lease counts, bound and waiting (count-only)'),
-    wireless: collector('30s', 10 * S, 1 * H, 'wifi/wireless registration-table clients and signal'),
-    wireguard: collector('30s', 10 * S, 1 * H, 'WireGuard peers and their last handshake'),
+    interfaces: collector('15s', 5 * S, 10 * M, 'every interface counter (/interface)', false),
+    ethernet: collector('60s', 15 * S, 1 * H, 'link rate and SFP optics (/interface/ethernet/monitor once)', false),
+    ppp: collector('30s', 10 * S, 1 * H, 'the PPP active session count (count-only)', false),
+    dhcp: collector('60s', 15 * S, 1 * H, 'DHCP lease counts, bound and waiting (count-only)', false),
+    wireless: collector('30s', 10 * S, 1 * H, 'wifi/wireless registration-table clients and signal', false),
+    wireguard: collector('30s', 10 * S, 1 * H, 'WireGuard peers and their last handshake', false),
     updates: collector('6h', 1 * H, 7 * 24 * H, 'installed vs latest RouterOS version (passive: never checks or downloads)'),
     interfaceLimit: z.number().int().min(1).max(4096).default(64).describe('interfaces exported per router at most (label cardinality)'),
     wirelessListLimit: z

@@ -11,8 +11,14 @@ import { useRouterHarness } from './harness.js';
 
 const TICK = 5_000;
 
+const ALL_ON = Object.fromEntries(
+  ['health', 'interfaces', 'ethernet', 'ppp', 'dhcp', 'wireless', 'wireguard', 'updates'].map((n) => [n, { enabled: true }]),
+);
+
+/** Every collector on (most are opt-in), then `overrides`. */
 function collectorsConfig(overrides: Record<string, unknown> = {}) {
-  const r = routerSchema.parse({ name: 'edge1', url: 'https://192.0.2.1', username: 'u', password: 'p', collectors: overrides });
+  const collectors = { ...ALL_ON, ...overrides };
+  const r = routerSchema.parse({ name: 'edge1', url: 'https://192.0.2.1', username: 'u', password: 'p', collectors });
   return r.collectors;
 }
 
@@ -78,7 +84,7 @@ describe('extended runner', () => {
     const clock = { t: 0 };
     const runner = new ExtendedRunner({
       rest: h.rest,
-      config: collectorsConfig({ health: { every: '15s' } }),
+      config: collectorsConfig({ health: { enabled: true, every: '15s' } }),
       tickMs: TICK,
       now: () => clock.t,
       notice: () => {},

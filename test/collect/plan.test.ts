@@ -4,7 +4,15 @@ import { enabledEntries } from '../../src/collect/extended-runner.js';
 import { dueAt, type PlanEntry, peakRequests, planSlots } from '../../src/collect/plan.js';
 import { routerSchema } from '../../src/config/schema.js';
 
-const defaults = routerSchema.parse({ name: 'r', url: 'https://192.0.2.1', username: 'u', password: 'p' }).collectors;
+const names = ['health', 'interfaces', 'ethernet', 'ppp', 'dhcp', 'wireless', 'wireguard', 'updates'];
+/** Every collector on at its default cadence. */
+const defaults = routerSchema.parse({
+  name: 'r',
+  url: 'https://192.0.2.1',
+  username: 'u',
+  password: 'p',
+  collectors: Object.fromEntries(names.map((n) => [n, { enabled: true }])),
+}).collectors;
 
 describe('planSlots', () => {
   it('runs each collector exactly once per period', () => {
