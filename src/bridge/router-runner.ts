@@ -92,6 +92,7 @@ export class RouterRunner {
       degraded: this.deps.poller.degraded(),
       lastPing: latestPing(this.deps.parts),
       parts: this.deps.parts.map((p) => p.view()),
+      extended: this.deps.poller.extendedView(),
     };
   }
 

@@ -86,6 +86,12 @@ export interface RouterFakeState {
   singletonAsArray: boolean;
   /** RTTs the `/ping` probes report, cycled; `undefined` entries are lost probes. */
   pingRttUs: (number | undefined)[];
+  /**
+   * Further menus (issue 15: system/health, ppp/active, …) as their GET reply: an array is a
+   * list (printable, count-only), an object a singleton. `interface/ethernet/monitor` answers
+   * `POST` with `once`. Absent menus answer "no such command", like a router without the package.
+   */
+  menus: Record<string, Rec | Rec[]>;
 }
 
 export type FaultKind = '401' | '500' | 'timeout' | 'malformed' | 'control-char' | 'html403' | 'reset';
@@ -157,6 +163,7 @@ export function defaultFakeState(): RouterFakeState {
     users: { tikprobe: { password: 's3cret-pass', policies: ['read', 'api', 'rest-api', 'test'] } },
     singletonAsArray: false,
     pingRttUs: [453, 382, 650, 359],
+    menus: {},
   };
 }
 
@@ -409,12 +416,12 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     const proplist = parseProplist(url.searchParams.get('.proplist') ?? undefined);
     // Parameters starting with "." (.proplist, a misplaced .query) are not filters.
     const filters = filterTest(Object.fromEntries([...url.searchParams.entries()].filter(([k]) => !k.startsWith('.'))));
-    const single = singletons[path];
+    const single = singletons[path] ?? extraSingle(path);
     if (single) {
       const body = pickProps(single(), proplist);
       return json(state.singletonAsArray ? [body] : body);
     }
-    const list = lists[path];
+    const list = lists[path] ?? extraList(path);
     if (list) return json(list().filter(filters).map((r) => pickProps(r, withId(proplist))));
     // `<menu>/<id or name>`: one record.
     const slash = path.lastIndexOf('/');
@@ -427,8 +434,28 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     return noSuchCommand(path.split('/').at(-1) ?? path);
   };
 
+  const extraList = (path: string): (() => Rec[]) | undefined => {
+    const m = state.menus[path];
+    return Array.isArray(m) ? () => m : undefined;
+  };
+  const extraSingle = (path: string): (() => Rec) | undefined => {
+    const m = state.menus[path];
+    return m !== undefined && !Array.isArray(m) ? () => m : undefined;
+  };
+
+  /** `/interface/ethernet/monitor`: needs `once` (else the 60 s limit), `numbers` selects ports. */
+  const handleMonitor = (body: Record<string, unknown>): Response => {
+    const ports = state.menus['interface/ethernet/monitor'];
+    if (!Array.isArray(ports)) return noSuchCommand('monitor');
+    if (!('once' in body) || body.once === 'false') return routerError(400, 'Bad Request', 'Session closed');
+    const names = typeof body.numbers === 'string' ? body.numbers.split(',') : [];
+    const picked = ports.filter((p) => names.includes(p.name ?? ''));
+    if (picked.length !== names.length) return routerError(400, 'Bad Request', 'no such item');
+    return json(picked.map((r) => pickProps(r, parseProplist(body['.proplist']))));
+  };
+
   const handlePrint = (menu: string, body: Record<string, unknown>): Response => {
-    const list = lists[menu];
+    const list = lists[menu] ?? extraList(menu);
     if (!list) return noSuchCommand('print');
     const query = body['.query'];
     const words: unknown[] | undefined = query === undefined ? [] : Array.isArray(query) ? query : undefined;
@@ -500,6 +527,10 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     if (path === 'ping') {
       if (!u.policies.includes('test')) return noPermission();
       return handlePing(body);
+    }
+    if (path === 'interface/ethernet/monitor') {
+      if (!u.policies.includes('read')) return noPermission();
+      return handleMonitor(body);
     }
     if (path.endsWith('/print')) {
       if (!u.policies.includes('read')) return noPermission();
