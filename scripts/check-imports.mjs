@@ -22,6 +22,7 @@ export const LAYERS = [
   ['collect'],
   ['integrations'],
   ['bridge'],
+  ['cluster'],
   ['status', 'systemd'],
   ['main', 'daemon'],
   ['commands'],

@@ -258,6 +258,21 @@ const statusSchema = z
   .optional()
   .describe('the local status server; off when absent');
 
+// Cluster mode (issue 14): several replicas share one fleet on PostgreSQL. Absent: one process, state in files.
+const clusterSchema = z
+  .strictObject({
+    postgres: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string (put the password in an environment variable)')
+      .describe('connection string of the shared database; write its password as an environment variable reference'),
+    memberId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 of A-Z a-z 0-9 . _ -').optional().describe('default: $HOSTNAME (the pod name), else host-pid'),
+    heartbeat: duration(200, 10 * S).prefault('1s').describe('how often this replica heartbeats and checks its database session (at most 2 s apart)'),
+    deadAfter: duration(1 * S, 60 * S).prefault('5s').describe('a replica whose heartbeat is older is dead; its routers move'),
+  })
+  .refine((c) => c.heartbeat <= 2 * S && c.heartbeat * 2 < c.deadAfter, 'heartbeat must be at most 2s and less than half of deadAfter')
+  .optional()
+  .describe('cluster mode: replicas on one PostgreSQL share the routers; off when absent');
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 export const fileSchema = z
@@ -285,6 +300,7 @@ export const fileSchema = z
       .prefault({}),
     log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
     status: statusSchema,
+    cluster: clusterSchema,
     concurrency: z.number().int().min(1).max(10_000).default(32).describe('router requests in flight, whole fleet'),
     defaults: defaultsSchema.optional(),
     routers: z.array(z.record(z.string(), z.unknown())).min(1, 'list at least one router'),
@@ -329,6 +345,8 @@ export interface Config {
   concurrency: number;
   /** The local status server; absent: off. */
   status?: FileConfig['status'];
+  /** Cluster mode on PostgreSQL; absent: one process with state in files. */
+  cluster?: FileConfig['cluster'];
   routers: RouterConfig[];
 }
 

@@ -35,7 +35,7 @@ function loadExample(env: Record<string, string | undefined>) {
 
 describe('config.example.yaml', () => {
   test('names its secrets as variables', () => {
-    expect(Object.keys(dummyEnv()).sort()).toEqual(['HOME_GW_TOKEN', 'KOMARI_DISCOVERY_KEY', 'LAB_TOKEN', 'NEZHA_AGENT_SECRET', 'ROUTER_PASSWORD', 'TIKPROBE_STATUS_TOKEN']);
+    expect(Object.keys(dummyEnv()).sort()).toEqual(['HOME_GW_TOKEN', 'KOMARI_DISCOVERY_KEY', 'LAB_TOKEN', 'NEZHA_AGENT_SECRET', 'PGPASSWORD', 'ROUTER_PASSWORD', 'TIKPROBE_STATUS_TOKEN']);
   });
 
   test('loads through the real loader into the routers it describes', async () => {
