@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseListen } from '../status/listen.js';
 import { formatDuration, parseConfigDuration } from './duration.js';
+import { routerUrlProblem } from './router-url.js';
 
 const durationInput = z.union([z.number().nonnegative(), z.string()]);
 
@@ -158,11 +159,11 @@ const settingsShape = {
 const routerObject = z.strictObject({
     name: z.string().regex(ROUTER_NAME, 'must be 1–64 of A-Z a-z 0-9 . _ -').describe('unique; the key of its saved state'),
     url: z
-      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-      .refine((u) => {
-        const p = new URL(u);
-        return (p.pathname === '/' || p.pathname === '') && !p.search && !p.hash && !p.username && !p.password;
-      }, 'must be http(s)://host[:port] with no path, query or credentials')
+      .string()
+      .superRefine((u, ctx) => {
+        const problem = routerUrlProblem(u);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .describe('http(s)://host[:port]; /rest is appended'),
     tag: z.string().min(1).max(64).optional().describe('optional group name'),
     nezha: routerNezhaSchema,
