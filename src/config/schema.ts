@@ -157,7 +157,11 @@ const settingsShape = {
 };
 
 const routerObject = z.strictObject({
-    name: z.string().regex(ROUTER_NAME, 'must be 1–64 of A-Z a-z 0-9 . _ -').describe('unique; the key of its saved state'),
+    name: z
+      .string()
+      .regex(ROUTER_NAME, 'must be 1–64 of A-Z a-z 0-9 . _ -')
+      .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".." (it names the state file)')
+      .describe('unique; the key of its saved state'),
     url: z
       .string()
       .superRefine((u, ctx) => {
