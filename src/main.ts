@@ -4,6 +4,7 @@
  * flusher, ping-task feature) and hands them to the Bridge. Nothing below it reaches for a
  * global: every dependency arrives as an argument.
  */
+import { startupWarnings } from './config/startup-warnings.js';
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import pLimit from 'p-limit';
@@ -54,10 +55,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const logger = deps.logger;
-  for (const r of config.routers) {
-    if (!r.tls.verify) logger.warn({ router: r.name }, 'tls.verify is false: the router certificate is not checked (man-in-the-middle possible)');
-    if (r.url.startsWith('http://')) logger.warn({ router: r.name }, 'plain http: the RouterOS password crosses the network unencrypted');
-  }
+  for (const w of startupWarnings(config)) logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
   await ensureWritableDir(config.stateDir);
   const store = createStateStore(config.stateDir, { logger });
   const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
