@@ -43,3 +43,15 @@ describe('router url', () => {
     for (const u of MALFORMED) expect(routerUrlProblem(u) ?? '').not.toContain(u);
   });
 });
+
+describe('messages that point the right way', () => {
+  it('report: 0 says 0s, not 0h', async () => {
+    const got = lines(await issuesOf(load(twoRouters('https://h').replace('timeout: 9s', 'intervals: { report: 0 }'))));
+    expect(got.join('\n')).toContain('0s is out of range (1s–30s)');
+  });
+
+  it('a short report interval with the default timeout says the timeout was a default', async () => {
+    const got = lines(await issuesOf(load(twoRouters('https://h').replace('timeout: 9s', 'intervals: { report: 3s }'))));
+    expect(got.join('\n')).toContain('4s (the default when timeout is not set) must be below intervals.report (3s)');
+  });
+});
