@@ -2,7 +2,7 @@
  * A strict Komari server as msw handlers (serve them with `serveMsw` on a real port).
  *
  * It behaves like Komari HEAD as described in the protocol notes, with payloads judged by
- * the shared rules module (`src/sim/komari-rules.ts`): the node token only from `?token=`
+ * the shared rules module (`packages/sim/src/komari-rules.ts`): the node token only from `?token=`
  * (an Authorization header does not authenticate), Go-style decoding of reports (integer
  * fields take integer literals only), the synchronous report checks, basic info going
  * "straight into SQL" (unknown keys and admin columns fail), strict ping results, and
@@ -18,7 +18,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { checkBasicInfo, checkPingResult, checkReport, type KomariMode, type KomariVerdict } from '../../src/sim/komari-rules.js';
+import { checkBasicInfo, checkPingResult, checkReport, type KomariMode, type KomariVerdict } from '@tikprobe/sim/komari-rules.js';
 
 export type KomariFakeVersion = KomariMode;
 export type KomariEndpoint = 'report' | 'basicInfo' | 'pingTasks' | 'pingResult' | 'register' | 'version';

@@ -55,7 +55,7 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
       }),
     ],
     listen: {
-      monitorResult: (router, monitor, at, delayMs) => history.record(router, monitor.id, monitor.name, at, delayMs),
+      monitorResult: (router, monitor, at, delayMs) => history.record(router, monitor, at, delayMs),
     },
     close: async () => undefined,
   };

@@ -26,7 +26,7 @@ import type { PingVia, Probe } from '../../probes/kinds.js';
 import { routerPingTimeoutMs } from '../../probes/kinds.js';
 import type { HttpOutcome } from '../../probes/http-probe.js';
 import type { Measure } from '../../probes/measure.js';
-import type { Telemetry } from '../../telemetry.js';
+import type { IntegrationEvent, MonitorType, Telemetry } from '../../telemetry.js';
 import { Loop } from '../../time/loop.js';
 import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
 import type { Clock } from '../../time/timers.js';
@@ -213,6 +213,7 @@ export class NezhaSink implements RouterPart {
     const ok = await link.conn.sendState(toNezhaState(sample, temperaturesOf(sample.health)), Math.max(10_000, 3 * interval), this.deps.clock);
     if (!ok) return;
     this.statesSent++;
+    this.event('state_acknowledged');
     this.lastAckAt = this.deps.clock.now();
     this.lastError = undefined;
     this.lastErrorAt = undefined;
@@ -282,6 +283,8 @@ export class NezhaSink implements RouterPart {
     if (!this.everConnected || recovered > 0 || nodeRefusals > 0) {
       this.log.info({ uuid, failures: recovered || undefined }, `router "${router}" is live on Nezha ${dashboard.config.server} as node ${uuid}`);
     }
+    this.event('link_up');
+    if (this.everConnected) this.event('reconnect');
     this.everConnected = true;
     await this.sendGeoIp(this.link, sample);
   }
@@ -347,6 +350,7 @@ export class NezhaSink implements RouterPart {
     if (link === undefined) return;
     link.abort.abort();
     link.conn.close();
+    this.event('link_down');
     if (why === 'auth') this.log.debug(`closing router "${this.deps.router}"'s Nezha streams: the dashboard refused the secret`);
   }
 
@@ -373,6 +377,7 @@ export class NezhaSink implements RouterPart {
     }
     if (isAuthFailure(err)) {
       const { pauseMs, first, refusals } = dashboard.gate.refused(now);
+      this.event('auth_pause');
       const minutes = Math.round(pauseMs / 60_000);
       if (first) {
         dashboard.logger.error(
@@ -403,11 +408,11 @@ export class NezhaSink implements RouterPart {
       if (task.type !== TaskType.HttpGet && task.type !== TaskType.IcmpPing && task.type !== TaskType.TcpPing) {
         this.log.info({ taskId: task.id, type: task.type }, `refused a Nezha ${taskTypeName(task.type)} task for router "${this.deps.router}": tikprobe never executes anything on request`);
       }
-      conn.sendTaskResult({ id: task.id, type: task.type, delay: 0, data: plan.message, successful: false });
+      this.sendTaskResult(conn, { id: task.id, type: task.type, delay: 0, data: plan.message, successful: false });
       return;
     }
     if (this.tasksInFlight >= MAX_TASKS_IN_FLIGHT) {
-      conn.sendTaskResult({ id: task.id, type: task.type, delay: 0, data: 'too many tasks in flight for this router; skipped', successful: false });
+      this.sendTaskResult(conn, { id: task.id, type: task.type, delay: 0, data: 'too many tasks in flight for this router; skipped', successful: false });
       return;
     }
     this.tasksInFlight++;
@@ -420,8 +425,17 @@ export class NezhaSink implements RouterPart {
     const at = this.deps.clock.now();
     const { delay, data, ok } = await this.measureTask(probe, signal);
     if (signal.aborted) return;
-    this.deps.telemetry.monitorResult?.(this.deps.router, { id: task.id, name: monitorName(task), type: taskTypeName(task.type) }, at, ok ? delay : undefined);
-    conn.sendTaskResult({ id: task.id, type: task.type, delay: delay ?? 0, data, successful: ok });
+    this.deps.telemetry.monitorResult?.(this.deps.router, { source: 'nezha', id: task.id, name: monitorName(task), type: monitorType(task.type) }, at, ok ? delay : undefined);
+    this.sendTaskResult(conn, { id: task.id, type: task.type, delay: delay ?? 0, data, successful: ok });
+  }
+
+  private sendTaskResult(conn: NezhaConnection, result: Parameters<NezhaConnection['sendTaskResult']>[0]): void {
+    conn.sendTaskResult(result);
+    this.event('task_result');
+  }
+
+  private event(what: IntegrationEvent): void {
+    this.deps.telemetry.integrationEvent?.(this.deps.router, 'nezha', what);
   }
 
   /** The agent's answer: a success's delay (and for HTTPS the certificate data), or the failure text. */
@@ -440,6 +454,10 @@ export class NezhaSink implements RouterPart {
       return { delay: undefined, data: errorMessage(err), ok: false };
     }
   }
+}
+
+function monitorType(type: number): MonitorType {
+  return type === TaskType.IcmpPing ? 'icmp' : type === TaskType.TcpPing ? 'tcp' : 'http';
 }
 
 function lossText(probe: Probe): string {

@@ -330,11 +330,18 @@ describe('tasks from the dashboard', () => {
     // The command was never run anywhere: the router saw only the ping.
     expect(r!.rest.requests.filter((q) => q.startsWith('POST'))).toHaveLength(1);
     expect(fake.calls.some((c) => c.method === 'IOStream')).toBe(false);
-    // The ping results feed the v0 monitor history.
+    // The ping results feed the v0 monitor history, by v0's rules: a point per run of two
+    // results, ICMP and TCP only, failures counted at 0 ms (monitor 16's point is 0).
+    expect(history.query('home-gw', clock.now())).toEqual([]);
+    fake.pushTask(uuid, { id: 11, type: 2, data: '192.0.2.1' });
+    fake.pushTask(uuid, { id: 12, type: 3, data: `127.0.0.1:${tcpPort}` });
+    fake.pushTask(uuid, { id: 13, type: 1, data: `http://127.0.0.1:${httpPort}/` });
+    fake.pushTask(uuid, { id: 16, type: 3, data: '127.0.0.1:1' });
+    await vi.waitFor(() => expect(fake.results.get(uuid)).toHaveLength(10));
     const series = history.query('home-gw', clock.now());
-    // A loss adds no point: monitor 16 has none to show.
-    expect(series.map((s) => s.monitorId)).toEqual([11, 12, 13]);
+    expect(series.map((s) => s.monitorId)).toEqual([11, 12, 16]);
     expect(series[0]?.avgDelay[0]).toBeCloseTo(13, 3);
+    expect(series[2]?.avgDelay).toEqual([0]);
   });
 
   it('HTTP GET as the Nezha agent measures it: until the body has been read', async () => {
