@@ -33,7 +33,8 @@ import { isRouterSide, type PingVia, type Probe, type ProbeKind, probeFor, probe
 import { createMeasure, type Measure } from '../../probes/measure.js';
 import { OnceLog } from '../../once-log.js';
 import { type Lookup, systemLookup } from '../../probes/resolve.js';
-import { DEFAULT_RETRY, type RetryPolicy, sendWithRetry } from './result-sender.js';
+import { ResultPoster } from './result-poster.js';
+import type { RetryPolicy } from './result-sender.js';
 import { localRfc3339 } from '../../probes/rfc3339.js';
 import { RouterPingGate } from '../../probes/router-gate.js';
 import { resultValue } from '../../probes/rtt.js';
@@ -104,8 +105,7 @@ export const MAX_TASKS_PER_ROUTER = 50;
 export const MAX_LIST_ENTRIES = 4 * MAX_TASKS_PER_ROUTER;
 /** Shortest task interval run, in seconds. */
 export const MIN_TASK_INTERVAL_S = 1;
-/** Result posts in flight per router. */
-export const MAX_POSTS_IN_FLIGHT = 16;
+export { MAX_POSTS_IN_FLIGHT } from './result-poster.js';
 
 /** setTimeout's limit; longer waits are done in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -116,9 +116,8 @@ export class PingScheduler {
   private readonly skipped = new Map<number, string>();
   private readonly results = new Map<number, PingTaskStatus>();
   private readonly inflight = new Set<Promise<void>>();
-  private postsInFlight = 0;
-  private droppedPosts = 0;
   private readonly stopController = new AbortController();
+  private readonly poster: ResultPoster;
   private readonly log: Logger;
   private readonly once: OnceLog;
   private readonly gate: RouterPingGate;
@@ -141,6 +140,7 @@ export class PingScheduler {
     this.gate = new RouterPingGate(deps.router, this.log, this.now, deps.policyRetryMs);
     this.routerLimit = pLimit(deps.limits?.router ?? 1);
     this.bridgeLimit = pLimit(deps.limits?.bridge ?? 4);
+    this.poster = new ResultPoster(deps.router, deps.source, this.log, this.stopController.signal, deps.retry);
   }
 
   /** Fetches the task list now and then every `pingTasksIntervalMs`; tasks start at random offsets. */
@@ -156,7 +156,7 @@ export class PingScheduler {
     clearTimeout(this.fetchTimer);
     for (const entry of this.entries.values()) this.retire(entry);
     this.stopController.abort();
-    await Promise.allSettled([this.fetching, ...this.inflight]);
+    await Promise.allSettled([this.fetching, ...this.inflight, this.poster.settled()]);
     if (this.http && !this.deps.http) {
       const http = this.http;
       this.http = undefined;
@@ -454,7 +454,7 @@ export class PingScheduler {
 
   // ---- results ----
 
-  /** Posts in the background (retries must not hold the task's slot) and records the status. */
+  /** Records the status and posts in the background (see result-poster.ts). */
   private deliver(entry: TaskEntry, result: PingResult): void {
     const status: PingTaskStatus = {
       taskId: result.task_id,
@@ -466,44 +466,7 @@ export class PingScheduler {
       delivery: 'sending',
     };
     this.results.set(result.task_id, status);
-    if (this.postsInFlight >= MAX_POSTS_IN_FLIGHT) {
-      status.delivery = 'failed';
-      // Counted, not logged per result: a flood of results must not become a flood of log lines.
-      if (this.droppedPosts++ === 0) {
-        this.log.warn({ router: this.deps.router, inFlight: this.postsInFlight }, `${MAX_POSTS_IN_FLIGHT} ping result posts already in flight; newer results are dropped until Komari catches up`);
-      }
-      return;
-    }
-    if (this.droppedPosts > 0) {
-      this.log.info({ router: this.deps.router, dropped: this.droppedPosts }, 'ping result posts keep up again');
-      this.droppedPosts = 0;
-    }
-    this.postsInFlight++;
-    const sending = this.send(result, status).finally(() => {
-      this.postsInFlight--;
-      this.inflight.delete(sending);
-    });
-    this.inflight.add(sending);
-  }
-
-  private async send(result: PingResult, status: PingTaskStatus): Promise<void> {
-    try {
-      const outcome = await sendWithRetry(this.deps.source, result, this.stopController.signal, this.deps.retry ?? DEFAULT_RETRY);
-      status.delivery = outcome.ok ? 'sent' : 'failed';
-      if (outcome.ok) {
-        this.once.clear('send', { router: this.deps.router }, 'ping results are accepted again');
-        return;
-      }
-      this.once.report(
-        'send',
-        errorCode(outcome.error) ?? 'UNEXPECTED',
-        'warn',
-        { router: this.deps.router, taskId: result.task_id, attempts: outcome.attempts, err: errorMessage(outcome.error) },
-        'ping result could not be sent; dropped',
-      );
-    } catch {
-      status.delivery = 'failed'; // aborted by stop()
-    }
+    this.poster.post(result, status);
   }
 }
 
