@@ -34,6 +34,7 @@ import { createMeasure, type Measure } from '../../probes/measure.js';
 import { OnceLog } from '../../once-log.js';
 import { type Lookup, systemLookup } from '../../probes/resolve.js';
 import { ResultPoster } from './result-poster.js';
+import { TaskFilter } from './task-filter.js';
 import type { RetryPolicy } from './result-sender.js';
 import { localRfc3339 } from '../../probes/rfc3339.js';
 import { RouterPingGate } from '../../probes/router-gate.js';
@@ -99,12 +100,7 @@ interface TaskEntry {
 const SKIP = Symbol('skip');
 type Measured = number | undefined | typeof SKIP;
 
-/** Tasks run per router; the rest of a longer list is ignored (said once). */
-export const MAX_TASKS_PER_ROUTER = 50;
-/** Entries of a task list looked at, skipped ones included: bounds the work and the skip log. */
-export const MAX_LIST_ENTRIES = 4 * MAX_TASKS_PER_ROUTER;
-/** Shortest task interval run, in seconds. */
-export const MIN_TASK_INTERVAL_S = 1;
+export { MAX_LIST_ENTRIES, MAX_TASKS_PER_ROUTER, MIN_TASK_INTERVAL_S } from './task-filter.js';
 export { MAX_POSTS_IN_FLIGHT } from './result-poster.js';
 
 /** setTimeout's limit; longer waits are done in steps. */
@@ -113,7 +109,7 @@ const DEFAULT_FETCH_TIMEOUT_MS = 15_000;
 
 export class PingScheduler {
   private readonly entries = new Map<number, TaskEntry>();
-  private readonly skipped = new Map<number, string>();
+  private readonly filter: TaskFilter;
   private readonly results = new Map<number, PingTaskStatus>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly stopController = new AbortController();
@@ -140,6 +136,7 @@ export class PingScheduler {
     this.gate = new RouterPingGate(deps.router, this.log, this.now, deps.policyRetryMs);
     this.routerLimit = pLimit(deps.limits?.router ?? 1);
     this.bridgeLimit = pLimit(deps.limits?.bridge ?? 4);
+    this.filter = new TaskFilter(deps, this.log);
     this.poster = new ResultPoster(deps.router, deps.source, this.log, this.stopController.signal, deps.retry);
   }
 
@@ -208,12 +205,7 @@ export class PingScheduler {
     const seen = new Set<number>();
     let added = 0;
     let changed = 0;
-    this.sayCap(tasks.length);
-    for (const raw of tasks.slice(0, MAX_LIST_ENTRIES)) {
-      if (seen.size >= MAX_TASKS_PER_ROUTER) break;
-      const checked = this.check(raw, seen);
-      if (!checked) continue;
-      const { task, probe } = checked;
+    for (const { task, probe } of this.filter.select(tasks)) {
       seen.add(task.id);
       const existing = this.entries.get(task.id);
       if (existing && sameSchedule(existing.task, task)) {
@@ -236,63 +228,12 @@ export class PingScheduler {
       this.results.delete(id);
       removed += 1;
     }
-    for (const id of this.skipped.keys()) if (!tasks.some((t) => isRecord(t) && t.id === id)) this.skipped.delete(id);
 
     const fields = { router: this.deps.router, tasks: this.entries.size, added, changed, removed };
     if (added + changed + removed > 0) this.log.info(fields, 'ping tasks updated');
     else this.log.debug(fields, 'ping tasks unchanged');
     // Opens the shared raw socket now, so a missing permission is reported at start, once.
     if ([...this.entries.values()].some((e) => e.probe.kind === 'bridge-icmp')) this.deps.bridgeIcmp.available();
-  }
-
-  /** Says once (until the list fits again) that the list is longer than a router runs. */
-  private sayCap(count: number): void {
-    if (count <= MAX_TASKS_PER_ROUTER) {
-      this.once.clear('task:cap', { router: this.deps.router }, 'the ping task list fits the per-router cap again');
-      return;
-    }
-    this.once.report(
-      'task:cap',
-      'over',
-      'warn',
-      { router: this.deps.router, tasks: count, cap: MAX_TASKS_PER_ROUTER },
-      `Komari hands this router ${count} ping tasks: only the first ${MAX_TASKS_PER_ROUTER} run (per-router cap)`,
-    );
-  }
-
-  /** A runnable task and its probe, or undefined (logged once per task id) for one that is skipped. */
-  private check(raw: unknown, seen: Set<number>): { task: KomariPingTask; probe: Probe } | undefined {
-    if (!isRecord(raw) || typeof raw.id !== 'number' || !Number.isInteger(raw.id) || raw.id <= 0) {
-      this.once.report('task:malformed', 'malformed', 'warn', { router: this.deps.router }, 'ping task without a valid id skipped');
-      return undefined;
-    }
-    const id = raw.id;
-    const task: KomariPingTask = {
-      id,
-      name: typeof raw.name === 'string' ? raw.name : '',
-      type: typeof raw.type === 'string' ? raw.type : '',
-      target: typeof raw.target === 'string' ? raw.target : '',
-      interval: typeof raw.interval === 'number' ? raw.interval : Number.NaN,
-    };
-    if (task.interval > 0 && task.interval < MIN_TASK_INTERVAL_S) task.interval = MIN_TASK_INTERVAL_S;
-    let reason: string | undefined;
-    let probe: Probe | undefined;
-    if (seen.has(id)) reason = 'duplicate task id';
-    else if (!(task.interval > 0) || !Number.isFinite(task.interval)) reason = 'interval is not above 0 s';
-    else {
-      const parsed = probeFor(task, this.deps.via, this.deps.count);
-      if (parsed.ok) probe = parsed.value;
-      else reason = parsed.reason;
-    }
-    if (probe) {
-      this.skipped.delete(id);
-      return { task, probe };
-    }
-    if (this.skipped.get(id) !== reason) {
-      this.skipped.set(id, reason ?? '');
-      this.log.warn({ router: this.deps.router, taskId: id, name: task.name, type: task.type, reason }, 'ping task skipped');
-    }
-    return undefined;
   }
 
   // ---- per-task timers ----
@@ -468,10 +409,6 @@ export class PingScheduler {
     this.results.set(result.task_id, status);
     this.poster.post(result, status);
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function sameSchedule(a: KomariPingTask, b: KomariPingTask): boolean {
