@@ -154,4 +154,27 @@ describe('the /status view', () => {
       sinks: [{ sink: 'komari', endpoint: 'report', lastStatus: 401, lastAt: '2026-01-01T00:00:05.000Z', lastAcceptedAt: null }],
     });
   });
+
+  it('shows each integration with its delivery and, for Nezha, its link activity: a dashboard down shows here, not in health', () => {
+    const m = createMetricsRegistry();
+    m.integrationEvent('r1', 'nezha', 'link_up');
+    m.integrationEvent('r1', 'nezha', 'auth_pause');
+    m.integrationEvent('r1', 'nezha', 'link_down');
+    const down = { integration: 'nezha', lastSuccessAt: undefined, lastErrorAt: Date.UTC(2026, 0, 1), lastError: 'UNAUTHENTICATED', sending: false, queueAgeMs: 0, dropped: 0 };
+    const komari = { integration: 'komari', lastSuccessAt: Date.UTC(2026, 0, 1), lastErrorAt: undefined, lastError: undefined, sending: true, queueAgeMs: 4000, dropped: 7 };
+    const s = routerStatus(view('r1', { state: 'up', parts: [komari, down] }), [], m.linkActivity('r1'));
+    expect(s.state).toBe('up');
+    expect(s.integrations).toEqual([
+      { integration: 'komari', lastSuccessAt: '2026-01-01T00:00:00.000Z', lastError: null, sending: true, queueAgeMs: 4000, dropped: 7, link: null },
+      {
+        integration: 'nezha',
+        lastSuccessAt: null,
+        lastError: { at: '2026-01-01T00:00:00.000Z', message: 'UNAUTHENTICATED' },
+        sending: false,
+        queueAgeMs: 0,
+        dropped: 0,
+        link: { linkUp: false, reconnects: 0, statesAcknowledged: 0, authPauses: 1, taskResults: 0 },
+      },
+    ]);
+  });
 });
