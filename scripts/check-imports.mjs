@@ -22,10 +22,9 @@ export const LAYERS = [
   ['collect'],
   ['integrations'],
   ['bridge'],
+  ['cluster'],
   ['status', 'systemd'],
   ['main', 'daemon'],
-  // The simulator leaves src/ for its own workspace package; until then it sits here.
-  ['sim'],
   ['commands'],
   ['cli'],
 ];

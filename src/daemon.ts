@@ -59,7 +59,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       try {
         const next = await readConfig(deps);
         if (next === undefined) return undefined;
-        await running.bridge.reload(next);
+        await running.reload(next);
         status.reloaded(next);
         return next;
       } finally {

@@ -8,6 +8,8 @@
 import pLimit from 'p-limit';
 import { Bridge, type FleetFactory } from './bridge/bridge.js';
 import { RouterStateCache } from './bridge/state-cache.js';
+import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
+import { type ClusterView, createCluster } from './cluster/backend.js';
 import type { Config } from './config/schema.js';
 import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes, StatusRoute } from './integrations/contract.js';
 import { createKomari } from './integrations/komari/index.js';
@@ -45,6 +47,10 @@ export interface RunningBridge {
   routes(): StatusRoute[];
   /** Writes every router's state now. */
   flushState(): Promise<void>;
+  /** Applies a new configuration (in cluster mode: to the routers this replica owns). */
+  reload(next: Config): Promise<void>;
+  /** This replica's part in the cluster; undefined without a `cluster:` section. */
+  cluster(): ClusterView | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,8 +62,9 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     if (!r.tls.verify) logger.warn({ router: r.name }, 'tls.verify is false: the router certificate is not checked (man-in-the-middle possible)');
     if (r.url.startsWith('http://')) logger.warn({ router: r.name }, 'plain http: the RouterOS password crosses the network unencrypted');
   }
-  await ensureWritableDir(config.stateDir);
-  const store = createStateStore(config.stateDir, { logger });
+  const cluster = config.cluster ? createCluster(config.cluster, logger) : undefined;
+  if (!cluster) await ensureWritableDir(config.stateDir);
+  const store = cluster?.store ?? createStateStore(config.stateDir, { logger });
   const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
   const states = new RouterStateCache(store, flusher);
   const tlsContexts = new TlsContexts();
@@ -89,16 +96,24 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     },
     fleetKey: (cfg) => JSON.stringify([cfg.komari, cfg.nezha, cfg.status, cfg.concurrency]),
   };
-  bridge = new Bridge(config, factory, logger, () => flusher.flush());
+  // In cluster mode the bridge starts empty and runs the routers whose buckets this replica takes.
+  bridge = new Bridge(cluster ? withoutRouters(config) : config, factory, logger, () => flusher.flush());
   const startedAt = clock.now();
   await bridge.start();
   const running = bridge;
+  const attached: AttachedCluster | undefined = cluster ? await attachCluster(cluster, running, config, () => flusher.flush(), logger) : undefined;
   return {
     bridge: running,
     startedAt,
     routes: () => current.flatMap((i) => i.routes?.() ?? []),
     flushState: () => flusher.flush(),
+    reload: async (next) => {
+      if (attached) await attached.reload(next);
+      else await running.reload(next);
+    },
+    cluster: () => cluster?.view(),
     async stop() {
+      await attached?.stop();
       await running.stop();
       flusher.stop?.();
       probes.icmp.close();

@@ -141,6 +141,43 @@ const routerNezhaSchema = z
   .optional()
   .describe('false: this router does not report to Nezha; { uuid } to pick its node');
 
+/**
+ * Extended collectors (issue 15): each on its own slower cadence, opt-in/opt-out per router.
+ * On by default: health (it replaces the poll's own once-a-minute read, so it costs nothing new)
+ * and updates (one small read every 6 h). The others are opt-in: they serve /metrics and cost
+ * up to ~16 requests a minute together (docs/metrics.md, "Request budget").
+ */
+function collector(every: string, min: number, max: number, what: string, enabled = true) {
+  return z
+    .strictObject({
+      enabled: z.boolean().default(enabled).describe(`read ${what}`),
+      every: duration(min, max).prefault(every).describe(`how often ${what} is read`),
+    })
+    .prefault({});
+}
+
+const collectorsSchema = z
+  .strictObject({
+    health: collector('60s', 15 * S, 1 * H, '/system/health (MikroTik advises >= 60 s on some CCRs)'),
+    interfaces: collector('15s', 5 * S, 10 * M, 'every interface counter (/interface)', false),
+    ethernet: collector('60s', 15 * S, 1 * H, 'link rate and SFP optics (/interface/ethernet/monitor once)', false),
+    ppp: collector('30s', 10 * S, 1 * H, 'the PPP active session count (count-only)', false),
+    dhcp: collector('60s', 15 * S, 1 * H, 'DHCP lease counts, bound and waiting (count-only)', false),
+    wireless: collector('30s', 10 * S, 1 * H, 'wifi/wireless registration-table clients and signal', false),
+    wireguard: collector('30s', 10 * S, 1 * H, 'WireGuard peers and their last handshake', false),
+    updates: collector('6h', 1 * H, 7 * 24 * H, 'installed vs latest RouterOS version (passive: never checks or downloads)'),
+    interfaceLimit: z.number().int().min(1).max(4096).default(64).describe('interfaces exported per router at most (label cardinality)'),
+    wirelessListLimit: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024)
+      .default(64)
+      .describe('per-client signals are listed only while a router has at most this many clients; above it, counts only'),
+  })
+  .prefault({})
+  .describe('extended collectors: health, every interface, PPP, DHCP, wireless, WireGuard, SFP, updates');
+
 /** Settings a router may inherit from `defaults:`. */
 const settingsShape = {
   username: z.string().min(1).describe('RouterOS user (a read-only group: read, api, rest-api, test)'),
@@ -153,6 +190,7 @@ const settingsShape = {
   publicIp: publicIpSchema,
   ping: pingSchema.prefault({}),
   komari: routerKomariSchema.prefault({}),
+  collectors: collectorsSchema,
 };
 
 const routerObject = z.strictObject({
@@ -201,6 +239,7 @@ const defaultsSchema = z
     publicIp: z.string().optional(),
     ping: z.record(z.string(), z.unknown()).optional(),
     komari: z.record(z.string(), z.unknown()).optional(),
+    collectors: z.record(z.string(), z.unknown()).optional(),
   })
   .describe('settings every router inherits; a router’s own keys win (deep merge)');
 
@@ -218,6 +257,21 @@ const statusSchema = z
   })
   .optional()
   .describe('the local status server; off when absent');
+
+// Cluster mode (issue 14): several replicas share one fleet on PostgreSQL. Absent: one process, state in files.
+const clusterSchema = z
+  .strictObject({
+    postgres: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string (put the password in an environment variable)')
+      .describe('connection string of the shared database; write its password as an environment variable reference'),
+    memberId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 of A-Z a-z 0-9 . _ -').optional().describe('default: $HOSTNAME (the pod name), else host-pid'),
+    heartbeat: duration(200, 10 * S).prefault('1s').describe('how often this replica heartbeats and checks its database session (at most 2 s apart)'),
+    deadAfter: duration(1 * S, 60 * S).prefault('5s').describe('a replica whose heartbeat is older is dead; its routers move'),
+  })
+  .refine((c) => c.heartbeat <= 2 * S && c.heartbeat * 2 < c.deadAfter, 'heartbeat must be at most 2s and less than half of deadAfter')
+  .optional()
+  .describe('cluster mode: replicas on one PostgreSQL share the routers; off when absent');
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
@@ -246,6 +300,7 @@ export const fileSchema = z
       .prefault({}),
     log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
     status: statusSchema,
+    cluster: clusterSchema,
     concurrency: z.number().int().min(1).max(10_000).default(32).describe('router requests in flight, whole fleet'),
     defaults: defaultsSchema.optional(),
     routers: z.array(z.record(z.string(), z.unknown())).min(1, 'list at least one router'),
@@ -290,6 +345,8 @@ export interface Config {
   concurrency: number;
   /** The local status server; absent: off. */
   status?: FileConfig['status'];
+  /** Cluster mode on PostgreSQL; absent: one process with state in files. */
+  cluster?: FileConfig['cluster'];
   routers: RouterConfig[];
 }
 
@@ -304,3 +361,6 @@ export function configJsonSchema(): Record<string, unknown> {
   });
   return z.toJSONSchema(docSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
+
+/** The `collectors:` block of one router, defaults applied. */
+export type CollectorsConfig = z.output<typeof collectorsSchema>;
