@@ -29,7 +29,7 @@ import type { RouterRest } from '../../routeros/rest.js';
 import type { BridgeIcmp } from '../../probes/bridge-icmp.js';
 import { deadline, untilAborted } from '../../probes/deadline.js';
 import { createHttpProber, type HttpProber } from '../../probes/http-probe.js';
-import { isRouterSide, type PingVia, type Probe, type ProbeKind, probeFor, probeTimeoutMs, routerPingTimeoutMs } from '../../probes/kinds.js';
+import { isRouterSide, type PingVia, type Probe, type ProbeKind, probeTimeoutMs, routerPingTimeoutMs } from '../../probes/kinds.js';
 import { createMeasure, type Measure } from '../../probes/measure.js';
 import { OnceLog } from '../../once-log.js';
 import { type Lookup, systemLookup } from '../../probes/resolve.js';
