@@ -95,6 +95,6 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
       },
     }),
     initialTraffic,
-    onTraffic: (state) => deps.states.setTraffic(router.name, state),
+    onTraffic: (state, shapeChanged) => deps.states.setTraffic(router.name, state, shapeChanged),
   });
 }
