@@ -19,6 +19,7 @@ import type { Logger } from '../log.js';
 import type { ConnectionCounts, HealthSensor, Resource, RouterInfo, RouterSample } from '../model.js';
 import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
+import type { AccountingView } from '../router-view.js';
 
 /** Sensors change slowly: one `/system/health` read a minute. */
 const HEALTH_REFRESH_MS = 60_000;
@@ -33,6 +34,8 @@ export interface PollerDeps {
   initialTraffic: TrafficState | undefined;
   /** Called with the new accounting state after every successful poll (to be persisted; `shapeChanged`: at once). */
   onTraffic: (state: TrafficState, shapeChanged: boolean) => void;
+  /** The router's accounting numbers for /status (from the state cache). */
+  accounting?: () => AccountingView | undefined;
 }
 
 export class RouterPoller {
@@ -65,6 +68,10 @@ export class RouterPoller {
   /** The interfaces whose counters are summed (resolved under `auto`). */
   trafficInterfaces(): readonly string[] {
     return this.interfaces;
+  }
+
+  accounting(): AccountingView | undefined {
+    return this.deps.accounting?.();
   }
 
   trafficState(): TrafficState | undefined {

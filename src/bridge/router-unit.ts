@@ -96,5 +96,6 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
     }),
     initialTraffic,
     onTraffic: (state, shapeChanged) => deps.states.setTraffic(router.name, state, shapeChanged),
+    accounting: () => deps.states.accounting(router.name),
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { TrafficState } from '../accounting/traffic.js';
 import type { RouterStateAccess } from '../integrations/contract.js';
+import type { AccountingView } from '../router-view.js';
 import type { RouterState, StateStore } from '../state/store.js';
 
 export interface DirtyMarker {
@@ -14,18 +15,8 @@ export interface DirtyMarker {
   saveNow(router: string, state: RouterState): Promise<void>;
 }
 
-/** Plain numbers for /status; totals as decimal strings (exact). */
-export interface AccountingStatus {
-  deviceId: string | undefined;
-  lastEvent: { kind: string; atMs: number } | undefined;
-  totalUpBytes: string;
-  totalDownBytes: string;
-  /** As last written to disk; undefined before the first write. */
-  persistedTotalUpBytes: string | undefined;
-  persistedTotalDownBytes: string | undefined;
-  /** The observation time of the persisted totals. */
-  persistedAtMs: number | undefined;
-}
+/** Plain numbers for /status; totals as decimal strings (exact); `persisted*` as last written to disk. */
+export type AccountingStatus = AccountingView;
 
 export class RouterStateCache {
   private readonly states = new Map<string, RouterState>();
