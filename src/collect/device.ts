@@ -34,7 +34,7 @@ function rethrowIfAborted(signal: AbortSignal): (err: unknown) => undefined {
 /** `serial:<serial-number>` from a `/system/routerboard` reply on RouterBOARD hardware. */
 export function deviceIdFromRouterboard(reply: unknown): string | undefined {
   const r = record(reply);
-  if (!r || r.routerboard !== 'true') return undefined;
+  if (r?.routerboard !== 'true') return undefined;
   const serial = text(r['serial-number']);
   return serial === undefined ? undefined : `serial:${serial}`;
 }

@@ -117,3 +117,21 @@ export function nextSlot(slotAt: number, intervalMs: number, now: number): numbe
   const missed = Math.floor((now - slotAt) / intervalMs);
   return slotAt + (missed + 1) * intervalMs;
 }
+
+/**
+ * A loop that runs `run` every `intervalMs` on the fixed grid, first after one interval,
+ * whatever `run` achieved (its own failures have their own handling): e.g. Nezha's State
+ * cadence. A throw is reported to `onCrash` and the cadence goes on.
+ */
+export function fixedCadence(options: Pick<LoopOptions, 'intervalMs' | 'clock' | 'random' | 'onCrash'> & { run: () => Promise<void> }): Loop {
+  const { intervalMs, run } = options;
+  return new Loop({
+    ...options,
+    startDelayMs: intervalMs,
+    backoff: { baseMs: intervalMs, capMs: intervalMs, jitter: 0 },
+    tick: async () => {
+      await run();
+      return { ok: true };
+    },
+  });
+}

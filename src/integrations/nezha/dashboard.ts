@@ -65,4 +65,24 @@ export class NezhaDashboard {
     md.set('client-uuid', uuid);
     return md;
   }
+
+  /** The secret worked: the gate opens for every router (said once when it had been closed). */
+  secretAccepted(): void {
+    const ended = this.gate.accepted();
+    if (ended > 0) this.logger.info({ refusals: ended }, `the Nezha dashboard ${this.config.server} accepts the agent secret again; all routers reconnect`);
+  }
+
+  /** The dashboard refused the secret: every router's link pauses (said once, repeats at debug). */
+  secretRefused(router: string, text: string, now: number): void {
+    const { pauseMs, first, refusals } = this.gate.refused(now);
+    const minutes = Math.round(pauseMs / 60_000);
+    if (first) {
+      this.logger.error(
+        { code: 'NEZHA_AUTH', err: text, router, retryInMin: minutes },
+        `the Nezha dashboard ${this.config.server} refused the agent secret or node UUID (${text}): every router's streams to it are stopped and retried in ${minutes} min; check nezha.secret (and nezha.uuid) — repeated failures get this host's IP banned by the dashboard`,
+      );
+    } else {
+      this.logger.debug({ code: 'NEZHA_AUTH', refusals, retryInMin: minutes }, `the Nezha dashboard ${this.config.server} still refuses the agent secret`);
+    }
+  }
 }
