@@ -62,14 +62,14 @@ export async function loadConfigText(text: string, file: string, env: Env, opts:
   if (!src) throw fail();
 
   const jsonSchema = configJsonSchema();
-  substituteDocument(src, env, jsonSchema, issues);
+  const fromVariables = substituteDocument(src, env, jsonSchema, issues);
   const data = toPlainData(src.doc);
   if ('error' in data) {
     issues.add({ path: '', line: undefined, message: data.error });
-    throw fail();
+    throw fail(fromVariables);
   }
   const raw = data.value as Record<string, unknown>;
-  const secrets = collectSecrets(raw);
+  const secrets = [...collectSecrets(raw), ...fromVariables];
 
   // A file of another version is judged by nothing else: its other messages would mislead.
   const badVersion = versionProblem(raw.version);

@@ -55,3 +55,15 @@ describe('messages that point the right way', () => {
     expect(got.join('\n')).toContain('4s (the default when timeout is not set) must be below intervals.report (3s)');
   });
 });
+
+describe('a value that came from a variable is never echoed', () => {
+  const ref = '$' + '{ROUTER_PASSWORD}';
+  it.each(['hunter2-secret', 'x9'])('timeout: <the password variable> (%s) does not show the password', async (pw) => {
+    const text = twoRouters('https://h').replace('timeout: 9s', `timeout: ${ref}\n    tag: ${ref}`);
+    const issues = await issuesOf(load(text, { ROUTER_PASSWORD: pw }));
+    const shown = lines(issues).join('\n');
+    expect(shown).toContain('routers[0].timeout');
+    expect(shown).not.toContain(`"${pw}"`);
+    if (pw.length >= 4) expect(shown).not.toContain(pw);
+  });
+});
