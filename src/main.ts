@@ -1,28 +1,32 @@
 /**
  * The composition root: the only module that knows every concrete class. It builds the
- * logger-bound shared parts (fleet-wide request limit, Komari client, state store and
- * flusher, ping-task feature) and hands them to the Bridge. Nothing below it reaches for a
- * global: every dependency arrives as an argument.
+ * state store, the shared probes and TLS contexts, the integrations (from the one list
+ * below), the bridge, the status server and the systemd notifier, and owns their start and
+ * shutdown order. Nothing below it reaches for a global: every dependency arrives as an
+ * argument.
  */
-import { startupWarnings } from './config/startup-warnings.js';
-import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
 import pLimit from 'p-limit';
-import { Bridge, type SharedFactory } from './bridge/bridge.js';
-import { type BridgeObserver, nullObserver } from './bridge/observer.js';
-import type { RouterExtra } from './bridge/router-unit.js';
+import { Bridge, type FleetFactory } from './bridge/bridge.js';
 import { RouterStateCache } from './bridge/state-cache.js';
+import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
+import { type ClusterView, createCluster } from './cluster/backend.js';
 import type { Config } from './config/schema.js';
-import { errorMessage, TikprobeError } from './errors.js';
+import { startupWarnings } from './config/startup-warnings.js';
+import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes, StatusRoute } from './integrations/contract.js';
+import { createKomari } from './integrations/komari/index.js';
+import { createNezha } from './integrations/nezha/index.js';
 import type { Logger } from './log.js';
-import { type BridgeIcmp, createBridgeIcmp } from './probes/bridge-icmp.js';
-import { createHttpProber, type HttpProber } from './probes/http-probe.js';
+import { createBridgeIcmp } from './probes/bridge-icmp.js';
+import { createHttpProber } from './probes/http-probe.js';
 import { TlsContexts } from './routeros/tls-contexts.js';
-import { type Clock, systemClock } from './scheduler/timers.js';
-import { createKomariClient } from './sinks/komari/client.js';
-import { createNezhaSinkFactory } from './sinks/nezha/factory.js';
-import type { PingHistory } from './sinks/nezha/history.js';
+import type { FleetView } from './router-view.js';
+import { ensureWritableDir } from './state/writable.js';
 import { createStateFlusher, createStateStore } from './state/store.js';
+import { fanOut, nullTelemetry, type Telemetry } from './telemetry.js';
+import { type Clock, systemClock } from './time/timers.js';
+
+/** Every integration, in the order their parts are attached. A new one is one line here. */
+export const INTEGRATIONS: readonly IntegrationFactory[] = [createKomari, createNezha];
 
 export interface AppDeps {
   logger: Logger;
@@ -32,81 +36,83 @@ export interface AppDeps {
   /** How often dirty traffic state is written to disk (default 60 s; shutdown always flushes). */
   stateFlushMs?: number;
   /** Receives poll, sink and ping events (the status server's metrics); default: none. */
-  observer?: BridgeObserver;
-  /** Keeps Nezha ping-task history for the v0 API (shared with the status server). */
-  nezhaHistory?: PingHistory;
-  /** Extra per-router features (ping tasks), built by the caller for this config. */
-  extras?: (config: Config, logger: Logger, probes: SharedProbes) => RouterExtra[];
-}
-
-/** Probes every feature shares: one raw ICMP socket and one HTTP prober for the whole process. */
-export interface SharedProbes {
-  icmp: BridgeIcmp;
-  http: HttpProber;
+  telemetry?: Telemetry;
+  /** The integrations to run; default INTEGRATIONS. */
+  integrations?: readonly IntegrationFactory[];
 }
 
 export interface RunningBridge {
   bridge: Bridge;
   startedAt: number;
+  /** The status-server endpoints of the current integrations (they change with a reload). */
+  routes(): StatusRoute[];
+  /** Writes every router's state now. */
+  flushState(): Promise<void>;
+  /** Applies a new configuration (in cluster mode: to the routers this replica owns). */
+  reload(next: Config): Promise<void>;
+  /** This replica's part in the cluster; undefined without a `cluster:` section. */
+  cluster(): ClusterView | undefined;
   stop(): Promise<void>;
 }
 
 export async function startBridge(config: Config, deps: AppDeps): Promise<RunningBridge> {
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
-  const logger = deps.logger;
+  const { logger } = deps;
   for (const w of startupWarnings(config)) logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
-  await ensureWritableDir(config.stateDir);
-  const store = createStateStore(config.stateDir, { logger });
+  const cluster = config.cluster ? createCluster(config.cluster, logger) : undefined;
+  if (!cluster) await ensureWritableDir(config.stateDir);
+  const store = cluster?.store ?? createStateStore(config.stateDir, { logger });
   const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
   const states = new RouterStateCache(store, flusher);
   const tlsContexts = new TlsContexts();
   // Both open nothing until a task needs them (the raw socket on the first bridge-side ICMP).
   const probes: SharedProbes = { icmp: createBridgeIcmp(logger.child({ component: 'icmp' })), http: createHttpProber() };
+  let bridge: Bridge | undefined;
+  let current: Integration[] = [];
+  const fleet: FleetView = { view: () => bridge?.view() ?? [], tagOf: (name) => bridge?.tagOf(name) };
+  const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => current.map((i) => i.listen ?? {}));
+  const integrationDeps: IntegrationDeps = { logger, clock, random, version: deps.version, probes, telemetry, fleet };
 
-  const factory: SharedFactory = {
+  const factory: FleetFactory = {
     build(cfg) {
-      const client = cfg.komari ? createKomariClient({ baseUrl: cfg.komari.url, timeoutMs: cfg.komari.timeout, logger: logger.child({ component: 'komari' }) }) : undefined;
-      const extras = deps.extras?.(cfg, logger, probes) ?? [];
-      const nezha = cfg.nezha
-        ? createNezhaSinkFactory(cfg, {
-            logger,
-            clock,
-            random,
-            version: deps.version,
-            history: deps.nezhaHistory,
-            bootTimes: { load: (r) => states.nezhaBootTime(r), save: (r, s) => states.setNezhaBootTime(r, s) },
-            bridgeIcmp: probes.icmp,
-            http: probes.http,
-          })
-        : undefined;
+      const integrations = buildIntegrations(deps.integrations ?? INTEGRATIONS, cfg, integrationDeps);
+      current = integrations;
       return {
         logger,
         clock,
         random,
-        version: deps.version,
         limit: pLimit(cfg.concurrency),
         tlsContexts,
-        komari: client && cfg.komari ? { client, config: cfg.komari } : undefined,
-        nezha,
         states,
-        observer: deps.observer ?? nullObserver,
-        extras,
+        telemetry,
+        integrations,
         close: async () => {
-          await Promise.all(extras.map((e) => e.close()));
-          await Promise.all([client?.close(), nezha?.close()]);
+          await Promise.all(integrations.map((i) => i.close().catch((err: unknown) => logger.warn({ integration: i.name, err }, 'integration did not close cleanly'))));
         },
       };
     },
+    fleetKey: (cfg) => JSON.stringify([cfg.komari, cfg.nezha, cfg.status, cfg.concurrency]),
   };
-  const bridge = new Bridge(config, factory, logger, () => flusher.flush());
+  // In cluster mode the bridge starts empty and runs the routers whose buckets this replica takes.
+  bridge = new Bridge(cluster ? withoutRouters(config) : config, factory, logger, () => flusher.flush());
   const startedAt = clock.now();
   await bridge.start();
+  const running = bridge;
+  const attached: AttachedCluster | undefined = cluster ? await attachCluster(cluster, running, config, () => flusher.flush(), logger) : undefined;
   return {
-    bridge,
+    bridge: running,
     startedAt,
+    routes: () => current.flatMap((i) => i.routes?.() ?? []),
+    flushState: () => flusher.flush(),
+    reload: async (next) => {
+      if (attached) await attached.reload(next);
+      else await running.reload(next);
+    },
+    cluster: () => cluster?.view(),
     async stop() {
-      await bridge.stop();
+      await attached?.stop();
+      await running.stop();
       flusher.stop?.();
       probes.icmp.close();
       await probes.http.close();
@@ -114,12 +120,16 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   };
 }
 
-/** Fails start-up at once (not a minute later at the first flush) when state cannot be kept. */
-async function ensureWritableDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await access(dir, constants.W_OK);
-  } catch (err) {
-    throw new TikprobeError('STATE_IO', `state.dir ${dir} is not writable (${errorMessage(err)}); totals and registrations are kept there`);
+/** Every registered integration the configuration enables; one whose factory throws is logged and left out. */
+function buildIntegrations(factories: readonly IntegrationFactory[], config: Config, deps: IntegrationDeps): Integration[] {
+  const out: Integration[] = [];
+  for (const create of factories) {
+    try {
+      const integration = create(config, deps);
+      if (integration !== undefined) out.push(integration);
+    } catch (err) {
+      deps.logger.error({ err }, 'an integration could not be built from this configuration; running without it');
+    }
   }
+  return out;
 }

@@ -6,19 +6,16 @@
 import type { Config, RouterConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { RouterView } from '../scheduler/router-runner.js';
-import { type RouterUnit, type SharedDeps, startRouterUnit } from './router-unit.js';
+import type { FleetHealth, FleetView, RouterView } from '../router-view.js';
+import { type FleetDeps, type RouterUnit, startRouterUnit } from './router-unit.js';
 
-/** What the status server and the systemd watchdog read of the running fleet. */
-export interface FleetHealth {
-  view(): RouterView[];
-  /** True while every router loop makes progress (see Bridge.healthy). */
-  healthy(now: number, startedAt: number): boolean;
-}
+export type { FleetHealth };
 
-/** The parts of SharedDeps that depend on fleet-wide settings, rebuilt when those change. */
-export interface SharedFactory {
-  build(config: Config): SharedDeps & { close(): Promise<void> };
+/** Builds what the routers of one configuration share (integrations, limits), rebuilt when fleet-wide settings change. */
+export interface FleetFactory {
+  build(config: Config): FleetDeps & { close(): Promise<void> };
+  /** The settings whose change rebuilds the shared parts (and restarts every router). */
+  fleetKey(config: Config): string;
 }
 
 export interface ReloadSummary {
@@ -28,14 +25,14 @@ export interface ReloadSummary {
   unchanged: string[];
 }
 
-export class Bridge implements FleetHealth {
+export class Bridge implements FleetHealth, FleetView {
   private readonly units = new Map<string, RouterUnit>();
-  private shared: SharedDeps & { close(): Promise<void> };
+  private shared: FleetDeps & { close(): Promise<void> };
   private stopping: Promise<void> | undefined;
 
   constructor(
     private config: Config,
-    private readonly factory: SharedFactory,
+    private readonly factory: FleetFactory,
     private readonly logger: Logger,
     private readonly flushState: () => Promise<void>,
   ) {
@@ -53,6 +50,10 @@ export class Bridge implements FleetHealth {
 
   routerConfigs(): RouterConfig[] {
     return [...this.units.values()].map((u) => u.config);
+  }
+
+  tagOf(router: string): string | undefined {
+    return this.units.get(router)?.config.tag;
   }
 
   /**
@@ -75,9 +76,7 @@ export class Bridge implements FleetHealth {
       next = { ...next, stateDir: this.config.stateDir };
     }
     if (next.logLevel !== this.config.logLevel) this.logger.level = next.logLevel;
-    const fleetChanged =
-      JSON.stringify([next.komari, next.nezha]) !== JSON.stringify([this.config.komari, this.config.nezha]) ||
-      next.concurrency !== this.config.concurrency;
+    const fleetChanged = this.factory.fleetKey(next) !== this.factory.fleetKey(this.config);
     const nextByName = new Map(next.routers.map((r) => [r.name, r]));
     const summary: ReloadSummary = { added: [], removed: [], changed: [], unchanged: [] };
     for (const name of this.units.keys()) if (!nextByName.has(name)) summary.removed.push(name);
@@ -105,11 +104,20 @@ export class Bridge implements FleetHealth {
     return summary;
   }
 
-  /** Stops every router, flushes state and closes shared clients. Idempotent. */
+  /**
+   * Stops every router and saves the state. Idempotent. The order keeps shutdown bounded
+   * whatever a dashboard does: dashboard requests are aborted at once (the parts stop in
+   * parallel), the state is flushed as soon as no poll can change it (without waiting for
+   * any dashboard), and only then are the parts and shared clients awaited.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await Promise.all([...this.units.keys()].map((name) => this.stopRouter(name)));
+      const units = [...this.units.values()];
+      this.units.clear();
+      const parts = Promise.all(units.map((u) => this.stopUnit(u)));
+      await Promise.all(units.map((u) => u.stopPolling().catch(() => undefined)));
       await this.flushState();
+      await parts;
       await this.shared.close();
     })();
     return this.stopping;
@@ -131,10 +139,14 @@ export class Bridge implements FleetHealth {
     const unit = this.units.get(name);
     if (!unit) return;
     this.units.delete(name);
+    await this.stopUnit(unit);
+  }
+
+  private async stopUnit(unit: RouterUnit): Promise<void> {
     try {
       await unit.stop();
     } catch (err) {
-      this.logger.warn({ router: name, err: errorMessage(err) }, 'router did not stop cleanly');
+      this.logger.warn({ router: unit.config.name, err: errorMessage(err) }, 'router did not stop cleanly');
     }
   }
 }

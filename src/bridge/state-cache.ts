@@ -4,6 +4,7 @@
  * registration is written at once, before the token is ever used.
  */
 import type { TrafficState } from '../accounting/traffic.js';
+import type { RouterStateAccess } from '../integrations/contract.js';
 import type { RouterState, StateStore } from '../state/store.js';
 
 export interface DirtyMarker {
@@ -34,28 +35,31 @@ export class RouterStateCache {
   }
 
   setTraffic(router: string, traffic: TrafficState): void {
-    const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), traffic };
+    this.update(router, { traffic });
+  }
+
+  /** Changes fields of a router's state; written by the next batched flush. */
+  update(router: string, patch: Partial<RouterState>): void {
+    const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), ...patch };
     this.states.set(router, next);
     this.flusher.mark(router, next);
   }
 
-  /** The boot time last told to Nezha (sync: the router's state is loaded before its sinks exist). */
-  nezhaBootTime(router: string): number | undefined {
-    return this.states.get(router)?.nezhaBootTimeS;
-  }
-
-  setNezhaBootTime(router: string, bootTimeS: number): void {
-    const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), nezhaBootTimeS: bootTimeS };
-    this.states.set(router, next);
-    this.flusher.mark(router, next);
-  }
-
-  /** Persists a Komari registration immediately; resolves only once it is on disk. */
-  async saveKomari(router: string, komari: { uuid: string; token: string }): Promise<void> {
-    const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), komari };
-    // Through the flusher, so an older pending write (without the registration) cannot land after it.
+  /** Changes fields and resolves once they are on disk (e.g. a Komari registration, before its first use). */
+  async saveNow(router: string, patch: Partial<RouterState>): Promise<void> {
+    const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), ...patch };
+    // Through the flusher, so an older pending write (without this change) cannot land after it.
     this.states.set(router, next);
     await this.flusher.saveNow(router, next);
+  }
+
+  /** One router's state as an integration sees it (load it first). */
+  access(router: string): RouterStateAccess {
+    return {
+      get: () => this.states.get(router) ?? { version: 1 },
+      update: (patch) => this.update(router, patch),
+      saveNow: (patch) => this.saveNow(router, patch),
+    };
   }
 
   forget(router: string): void {

@@ -1,4 +1,8 @@
-import type { CheckRow } from './check.js';
+/** One router's line of the check table: each column's verdict and text. */
+export interface CheckRow {
+  router: string;
+  cells: Record<string, { ok: boolean; text: string }>;
+}
 
 /** A plain-text table of check results (one row per router, one column per check), then each failure in full. Pure. */
 export function renderCheckTable(rows: CheckRow[]): string {

@@ -14,19 +14,14 @@ import type { Config, RouterConfig } from '../config/schema.js';
 import { errorCode, errorMessage } from '../errors.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { TlsContexts } from '../routeros/tls-contexts.js';
-import { createKomariClient, type KomariClient } from '../sinks/komari/client.js';
+import { createKomariClient, type KomariClient } from '../integrations/komari/client.js';
 import { createStateStore } from '../state/store.js';
-import { renderCheckTable } from './check-table.js';
+import { type CheckRow, renderCheckTable } from './check-table.js';
 
 export interface CheckDeps {
   config: Config;
   version: string;
   out: (text: string) => void;
-}
-
-export interface CheckRow {
-  router: string;
-  cells: Record<string, { ok: boolean; text: string }>;
 }
 
 export async function runCheck(deps: CheckDeps): Promise<boolean> {

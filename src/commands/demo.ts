@@ -2,9 +2,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { startBridge } from '../main.js';
-import { runDemo } from '../sim/demo.js';
 import { readVersion } from '../version.js';
-import { pingTaskExtra } from './ping-extra.js';
+import { loadSim, type SimDemoModule } from './sim-loader.js';
 
 /**
  * `tikprobe demo`: simulated routers, the built-in Komari receiver and the bridge, with a
@@ -12,6 +11,7 @@ import { pingTaskExtra } from './ping-extra.js';
  */
 export async function runDemoCommand(args: string[], env: Record<string, string | undefined>, _out: (t: string) => void): Promise<number> {
   parseArgs({ args, options: {}, strict: true });
+  const { runDemo } = await loadSim<SimDemoModule>('demo');
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
@@ -22,7 +22,7 @@ export async function runDemoCommand(args: string[], env: Record<string, string 
     startBridge: async (configFile) => {
       const config = await loadConfig(configFile, env);
       const logger = createLogger({ level: 'warn', destination: process.stderr, pretty: false });
-      const running = await startBridge(config, { logger, version, extras: (cfg, _log, probes) => pingTaskExtra(cfg, probes) });
+      const running = await startBridge(config, { logger, version });
       return {
         stop: () => running.stop(),
         view: () => running.bridge.view(),

@@ -10,8 +10,8 @@ import type { Config, RouterConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { TlsContexts } from '../routeros/tls-contexts.js';
-import { RouterPoller } from '../scheduler/router-poller.js';
-import { toKomariBasicInfo, toKomariReport } from '../sinks/komari/payload.js';
+import { RouterPoller } from '../bridge/router-poller.js';
+import { toKomariBasicInfo, toKomariReport } from '../integrations/komari/payload.js';
 import { createStateStore } from '../state/store.js';
 
 export interface OnceDeps {

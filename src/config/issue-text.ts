@@ -8,7 +8,7 @@ import type { KeyPath } from './key-path.js';
 export type ZodIssue = z.core.$ZodIssue;
 
 /** Fields whose value is a secret: their messages are built here, never taken from zod as is. */
-const SECRET_KEYS = new Set(['password', 'token', 'autoDiscoveryKey', 'secret']);
+const SECRET_KEYS = new Set(['password', 'token', 'autoDiscoveryKey', 'secret', 'postgres']);
 
 export function isSecretPath(path: KeyPath): boolean {
   const last = path[path.length - 1];

@@ -100,6 +100,7 @@ export async function loadConfigText(text: string, file: string, env: Env, opts:
     logLevel: top.log.level,
     concurrency: top.concurrency,
     status: top.status,
+    ...(top.cluster ? { cluster: top.cluster } : {}),
     routers: resolved,
   };
 }

@@ -6,7 +6,7 @@
  * `routerSchema` checks one router after `defaults:` was deep-merged into it.
  */
 import { z } from 'zod';
-import { parseListen } from '../status/listen.js';
+import { parseListen } from './listen.js';
 import { formatDuration } from './duration.js';
 import { routerUrlProblem } from './router-url.js';
 export { duration, ROUTER_NAME } from './schema-parts.js';
@@ -23,6 +23,7 @@ import {
   tlsSchema,
   trafficSchema,
 } from './schema-parts.js';
+import { collectorsSchema } from './schema-collectors.js';
 
 /**
  * `host:port` (a name, an IPv4 address or a bracketed IPv6 address, port 1–65535), read as
@@ -82,6 +83,7 @@ const settingsShape = {
   publicIp: publicIpSchema,
   ping: pingSchema.prefault({}),
   komari: routerKomariSchema.prefault({}),
+  collectors: collectorsSchema,
 };
 
 const routerObject = z.strictObject({
@@ -137,6 +139,7 @@ const defaultsSchema = z
     publicIp: z.string().optional(),
     ping: z.record(z.string(), z.unknown()).optional(),
     komari: z.record(z.string(), z.unknown()).optional(),
+    collectors: z.record(z.string(), z.unknown()).optional(),
   })
   .describe('settings every router inherits; a router’s own keys win (deep merge)');
 
@@ -154,6 +157,21 @@ const statusSchema = z
   })
   .optional()
   .describe('the local status server; off when absent');
+
+// Cluster mode (issue 14): several replicas share one fleet on PostgreSQL. Absent: one process, state in files.
+const clusterSchema = z
+  .strictObject({
+    postgres: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string (put the password in an environment variable)')
+      .describe('connection string of the shared database; write its password as an environment variable reference'),
+    memberId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 of A-Z a-z 0-9 . _ -').optional().describe('default: $HOSTNAME (the pod name), else host-pid'),
+    heartbeat: duration(200, 10 * S).prefault('1s').describe('how often this replica heartbeats and checks its database session (at most 2 s apart)'),
+    deadAfter: duration(1 * S, 60 * S).prefault('5s').describe('a replica whose heartbeat is older is dead; its routers move'),
+  })
+  .refine((c) => c.heartbeat <= 2 * S && c.heartbeat * 2 < c.deadAfter, 'heartbeat must be at most 2s and less than half of deadAfter')
+  .optional()
+  .describe('cluster mode: replicas on one PostgreSQL share the routers; off when absent');
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
@@ -186,6 +204,7 @@ export const fileSchema = z
       .prefault({}),
     log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
     status: statusSchema,
+    cluster: clusterSchema,
     concurrency: z.number().int().min(1).max(10_000).default(32).describe('router requests in flight, whole fleet'),
     defaults: defaultsSchema.optional(),
     routers: z.array(z.record(z.string(), z.unknown())).min(1, 'list at least one router'),
@@ -230,6 +249,8 @@ export interface Config {
   concurrency: number;
   /** The local status server; absent: off. */
   status?: FileConfig['status'];
+  /** Cluster mode on PostgreSQL; absent: one process with state in files. */
+  cluster?: FileConfig['cluster'];
   routers: RouterConfig[];
 }
 
@@ -244,3 +265,6 @@ export function configJsonSchema(): Record<string, unknown> {
   });
   return z.toJSONSchema(docSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
+
+/** The `collectors:` block of one router, defaults applied. */
+export type CollectorsConfig = z.output<typeof collectorsSchema>;

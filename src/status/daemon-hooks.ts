@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { RunningBridge } from '../main.js';
+import type { FleetHealth } from '../router-view.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics.js';
 import { type StatusRoute, startStatusServer } from './start.js';
 
@@ -24,7 +24,7 @@ export interface AttachedStatus {
  */
 export async function attachStatus(
   config: Config,
-  running: RunningBridge,
+  running: { bridge: FleetHealth; startedAt: number },
   logger: Logger,
   version: string,
   metrics: MetricsRegistry,

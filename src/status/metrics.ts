@@ -1,11 +1,11 @@
 /**
- * The metrics registry: receives the bridge's events (it is the BridgeObserver) and keeps
+ * The metrics registry: receives the bridge's events (it is the Telemetry) and keeps
  * the counters and the poll-duration histogram; at scrape time it adds the gauges read from
  * the bridge's views and writes the Prometheus text. Observer calls only update numbers in
  * memory: they are on the hot path of every poll and must never throw.
  */
-import type { BridgeObserver } from '../bridge/observer.js';
-import type { RouterView } from '../scheduler/router-runner.js';
+import type { Telemetry } from '../telemetry.js';
+import type { RouterView } from '../bridge/router-runner.js';
 import { type HistogramSeries, type Labels, type MetricFamily, renderExposition, type Sample } from './prom-text.js';
 import { routerFamilies } from './router-metrics.js';
 
@@ -92,7 +92,7 @@ class HistogramSet {
   }
 }
 
-export function createMetricsRegistry(options: { now?: () => number } = {}): MetricsRegistry & BridgeObserver {
+export function createMetricsRegistry(options: { now?: () => number } = {}): MetricsRegistry & Telemetry {
   const now = options.now ?? Date.now;
   const pollDuration = new HistogramSet(POLL_BUCKETS_S);
   const pollErrors = new CounterSet();

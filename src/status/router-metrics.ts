@@ -4,7 +4,7 @@
  * small, stable series set. A router whose last poll failed exports no numbers, only
  * `tikprobe_router_up 0`: a stale value would look current to an alert. Pure.
  */
-import type { RouterView } from '../scheduler/router-runner.js';
+import type { RouterView } from '../bridge/router-runner.js';
 import type { MetricFamily, Sample, ScalarFamily } from './prom-text.js';
 
 type Reading = (view: RouterView & { lastSample: NonNullable<RouterView['lastSample']> }) => Sample[];

@@ -4,7 +4,7 @@
  * endpoint answered. Times are ISO 8601 (UTC) so a person can read them. Pure.
  */
 import type { RouterSample } from '../model.js';
-import type { RouterView } from '../scheduler/router-runner.js';
+import type { RouterView } from '../bridge/router-runner.js';
 import type { SinkEndpointView } from './metrics.js';
 
 /** `degraded`: the router answers but some collectors are disabled or failing. */
@@ -21,6 +21,15 @@ export interface RouterStatus {
   /** The numbers of the last successful poll, as every sink received them. */
   lastSample: (Omit<RouterSample, 'takenAt'> & { takenAt: string }) | null;
   sinks: { sink: string; endpoint: string; lastStatus: number | 'error'; lastAt: string; lastAcceptedAt: string | null }[];
+  /** Each integration's delivery for this router: a slow or dead dashboard shows here, never in /healthz. */
+  integrations: {
+    integration: string;
+    lastSuccessAt: string | null;
+    lastError: { at: string; message: string } | null;
+    sending: boolean;
+    queueAgeMs: number;
+    dropped: number;
+  }[];
 }
 
 export interface StatusDocument {
@@ -54,6 +63,14 @@ export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[
       lastStatus: s.lastStatus,
       lastAt: new Date(s.lastAt).toISOString(),
       lastAcceptedAt: iso(s.lastAcceptedAt),
+    })),
+    integrations: view.parts.map((p) => ({
+      integration: p.integration,
+      lastSuccessAt: iso(p.lastSuccessAt),
+      lastError: p.lastError !== undefined ? { at: iso(p.lastErrorAt) ?? '', message: p.lastError } : null,
+      sending: p.sending,
+      queueAgeMs: p.queueAgeMs,
+      dropped: p.dropped,
     })),
   };
 }

@@ -6,8 +6,8 @@
  * RELOADING=1/READY=1 around a SIGHUP reload, STOPPING=1 at shutdown.
  */
 import type { FleetHealth } from '../bridge/bridge.js';
-import type { RouterView } from '../scheduler/router-runner.js';
-import type { Clock } from '../scheduler/timers.js';
+import type { RouterView } from '../bridge/router-runner.js';
+import type { Clock } from '../time/timers.js';
 import type { Notifier } from './notify.js';
 
 export interface SystemdLifecycle {

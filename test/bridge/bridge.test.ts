@@ -9,10 +9,11 @@ afterEach(async () => {
   await fleet?.close();
 });
 
-/** Advances the manual clock by `ms` and waits until every router loop is idle again. */
+/** Advances the manual clock by `ms` and waits until every router loop and every dashboard hand-off is idle again. */
 async function step(ms: number, timers: number): Promise<void> {
   fleet.clock.advance(ms);
   await fleet.clock.idle(timers);
+  await fleet.delivered();
 }
 
 const TIMERS = (routers: number) => routers + 1; // one loop per router + the state flusher
@@ -22,6 +23,8 @@ describe('bridge against RouterOS and Komari fakes', () => {
     fleet = await createFleet({ routers: 2 });
     const [a, b] = fleet.routers;
     b!.fake.state.resource.cpuLoad = 55;
+    // The fake's WAN address (192.168.0.252) is private and never reported; /ip/cloud knows the public one.
+    a!.fake.state.cloud = { publicAddress: '198.51.100.25' };
     await fleet.start();
     await step(0, TIMERS(2));
     expect(fleet.reports('r0')).toHaveLength(1);
@@ -29,7 +32,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
 
     const info = fleet.komari.received.basicInfo.find((x) => x.token === a!.token)!.body as Record<string, unknown>;
     expect(info).toMatchObject({ os: 'RouterOS 7.20.5 (stable)', arch: 'arm64', cpu_cores: 4, mem_total: 1073741824, disk_total: 134217728 });
-    expect(info.ipv4).toBe('192.168.0.252');
+    expect(info.ipv4).toBe('198.51.100.25');
 
     // 5 s later: 5 000 000 bytes received and 500 000 sent on the default-route interface (ether1).
     const ether1 = a!.fake.state.interfaces.find((i) => i.name === 'ether1')!;

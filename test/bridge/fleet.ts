@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import type { KomariReport } from '../../src/sinks/komari/payload.js';
+import type { IntegrationFactory } from '../../src/integrations/contract.js';
+import type { KomariReport } from '../../src/integrations/komari/payload.js';
 import { type RunningBridge, startBridge } from '../../src/main.js';
 import { createKomariFake, type KomariFake } from '../fakes/komari.js';
 import { createRouterFake, type RouterFake, type RouterFakeState } from '../fakes/routeros.js';
@@ -37,6 +38,8 @@ export interface Fleet {
   yaml: string;
   running: RunningBridge | undefined;
   start(): Promise<RunningBridge>;
+  /** Resolves once no integration of any router has a send in flight or waiting. */
+  delivered(): Promise<void>;
   /** Reports Komari accepted for one router, in order. */
   reports(name: string): KomariReport[];
   close(): Promise<void>;
@@ -47,6 +50,8 @@ export async function createFleet(options: {
   state?: (i: number) => Partial<RouterFakeState>;
   extraYaml?: string;
   timeout?: string;
+  /** The integration list handed to the composition root (default: its own INTEGRATIONS). */
+  integrations?: (clock: ManualClock) => readonly IntegrationFactory[];
 }): Promise<Fleet> {
   const routers: FleetRouter[] = [];
   for (let i = 0; i < options.routers; i++) {
@@ -77,8 +82,16 @@ export async function createFleet(options: {
         clock,
         random: () => 0,
         stateFlushMs: 3_600_000,
+        integrations: options.integrations?.(clock),
       });
       return fleet.running;
+    },
+    async delivered() {
+      const busy = () => fleet.running?.bridge.view().some((v) => v.parts.some((p) => p.sending)) ?? false;
+      for (let i = 0; busy(); i++) {
+        if (i > 2000) throw new Error('a dashboard hand-off did not settle');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     reports(name) {
       const token = routers.find((r) => r.name === name)!.token;

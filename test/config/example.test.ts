@@ -35,7 +35,7 @@ function loadExample(env: Record<string, string | undefined>) {
 
 describe('config.example.yaml', () => {
   test('names its secrets as variables', () => {
-    expect(Object.keys(dummyEnv()).sort()).toEqual(['HOME_GW_TOKEN', 'KOMARI_DISCOVERY_KEY', 'LAB_TOKEN', 'NEZHA_AGENT_SECRET', 'ROUTER_PASSWORD', 'TIKPROBE_STATUS_TOKEN']);
+    expect(Object.keys(dummyEnv()).sort()).toEqual(['HOME_GW_TOKEN', 'KOMARI_DISCOVERY_KEY', 'LAB_TOKEN', 'NEZHA_AGENT_SECRET', 'PGPASSWORD', 'ROUTER_PASSWORD', 'TIKPROBE_STATUS_TOKEN']);
   });
 
   test('loads through the real loader into the routers it describes', async () => {
@@ -64,6 +64,18 @@ describe('config.example.yaml', () => {
       publicIp: 'auto',
       ping: { via: 'router', count: 3 },
       komari: { token: 'dummy-home_gw_token-value' },
+      collectors: {
+        health: { enabled: true, every: 60_000 },
+        interfaces: { enabled: false, every: 15_000 },
+        ethernet: { enabled: false, every: 60_000 },
+        ppp: { enabled: false, every: 30_000 },
+        dhcp: { enabled: false, every: 60_000 },
+        wireless: { enabled: false, every: 30_000 },
+        wireguard: { enabled: false, every: 30_000 },
+        updates: { enabled: true, every: 21_600_000 },
+        interfaceLimit: 64,
+        wirelessListLimit: 64,
+      },
     });
 
     expect(office).toMatchObject({

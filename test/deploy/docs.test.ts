@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RouterView } from '../../src/scheduler/router-runner.js';
+import type { RouterView } from '../../src/bridge/router-runner.js';
 import { createMetricsRegistry } from '../../src/status/metrics.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -53,6 +53,7 @@ describe('deployment docs', () => {
       lastPollMs: 1,
       degraded: [],
       lastPing: undefined,
+      parts: [],
     };
     const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0 });
     const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);

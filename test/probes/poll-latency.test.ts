@@ -10,8 +10,8 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BridgeIcmp } from '../../src/probes/bridge-icmp.js';
-import { PingScheduler } from '../../src/probes/scheduler.js';
-import type { PingTaskSource } from '../../src/probes/task-source.js';
+import { PingScheduler } from '../../src/integrations/komari/ping-scheduler.js';
+import type { PingTaskSource } from '../../src/integrations/komari/task-source.js';
 import type { RouterRest } from '../../src/routeros/rest.js';
 import { type FakeRouter, startFakeRouter } from './support/fake-router.js';
 import { captureLogger } from './support/log-capture.js';

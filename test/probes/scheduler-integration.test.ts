@@ -6,8 +6,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBridgeIcmp, netPingSessionFactory } from '../../src/probes/bridge-icmp.js';
-import { PingScheduler } from '../../src/probes/scheduler.js';
-import type { PingResult, PingTaskSource } from '../../src/probes/task-source.js';
+import { PingScheduler } from '../../src/integrations/komari/ping-scheduler.js';
+import type { PingResult, PingTaskSource } from '../../src/integrations/komari/task-source.js';
 import type { RouterRest } from '../../src/routeros/rest.js';
 import { type FakeRouter, startFakeRouter } from './support/fake-router.js';
 import { captureLogger } from './support/log-capture.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bearerCheck } from '../../src/status/auth.js';
-import { formatHostPort, isLoopbackHost, parseListen } from '../../src/status/listen.js';
+import { formatHostPort, isLoopbackHost, parseListen } from '../../src/config/listen.js';
 
 describe('parseListen', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RouterView } from '../../src/scheduler/router-runner.js';
+import type { RouterView } from '../../src/bridge/router-runner.js';
 import { createMetricsRegistry, POLL_BUCKETS_S } from '../../src/status/metrics.js';
 import { routerStatus, statusState } from '../../src/status/status-view.js';
 import { parseExposition, seriesValue } from './prom-parse.js';
@@ -15,6 +15,7 @@ function view(name: string, over: Partial<RouterView> = {}): RouterView {
     lastPollMs: undefined,
     degraded: [],
     lastPing: undefined,
+    parts: [],
     ...over,
   };
 }

@@ -36,7 +36,7 @@ async function boot(options: { routers: number; token?: string }) {
     clock: f.clock,
     random: () => 0,
     stateFlushMs: 3_600_000,
-    observer: metrics,
+    telemetry: metrics,
   });
   server = await startStatusServer({
     listen: '127.0.0.1:0',

@@ -3,7 +3,7 @@
  * the HTTP traffic under them stays real (loopback fakes). Timers fire in due order.
  */
 import { vi } from 'vitest';
-import type { Clock } from '../../src/scheduler/timers.js';
+import type { Clock } from '../../src/time/timers.js';
 
 interface Timer {
   id: number;

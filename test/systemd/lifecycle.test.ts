@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RouterView } from '../../src/scheduler/router-runner.js';
+import type { RouterView } from '../../src/bridge/router-runner.js';
 import { startSystemdLifecycle } from '../../src/systemd/lifecycle.js';
 import { createNotifier, type DgramModule, type Notifier, notifySocketPath, watchdogUsec } from '../../src/systemd/notify.js';
 import { bufferLogger } from '../support/log-buffer.js';
@@ -11,7 +11,7 @@ function recorder(watchdog?: number): Notifier & { messages: string[] } {
 }
 
 function view(name: string, state: RouterView['state'], lastSuccessAt?: number): RouterView {
-  return { name, state, lastSample: undefined, lastSuccessAt, lastError: undefined, lastErrorCode: undefined, lastPollMs: undefined, degraded: [], lastPing: undefined };
+  return { name, state, lastSample: undefined, lastSuccessAt, lastError: undefined, lastErrorCode: undefined, lastPollMs: undefined, degraded: [], lastPing: undefined, parts: [] };
 }
 
 describe('sd_notify environment', () => {
@@ -93,7 +93,7 @@ describe('systemd lifecycle', () => {
     const clock = new ManualClock();
     const n = recorder();
     let views = [view('a', 'starting'), view('b', 'starting')];
-    const life = startSystemdLifecycle(n, { view: () => views, healthy: () => true }, clock.now(), clock);
+    const life = startSystemdLifecycle(n, { view: () => views, healthy: () => true}, clock.now(), clock);
     clock.advance(1000);
     expect(n.messages).toEqual([]);
     views = [view('a', 'up', clock.now()), view('b', 'starting')];
@@ -107,7 +107,7 @@ describe('systemd lifecycle', () => {
   it('is ready too when every router was tried and none answered (an unreachable fleet must not fail the start)', () => {
     const clock = new ManualClock();
     const n = recorder();
-    const life = startSystemdLifecycle(n, { view: () => [view('a', 'backoff'), view('b', 'down')], healthy: () => true }, clock.now(), clock);
+    const life = startSystemdLifecycle(n, { view: () => [view('a', 'backoff'), view('b', 'down')], healthy: () => true}, clock.now(), clock);
     expect(n.messages).toEqual(['READY=1\nSTATUS=0 of 2 router(s) up']);
     life.close();
   });
@@ -133,7 +133,7 @@ describe('systemd lifecycle', () => {
   it('announces reloads and the stop', () => {
     const clock = new ManualClock();
     const n = recorder();
-    const life = startSystemdLifecycle(n, { view: () => [view('a', 'up', 1)], healthy: () => true }, clock.now(), clock);
+    const life = startSystemdLifecycle(n, { view: () => [view('a', 'up', 1)], healthy: () => true}, clock.now(), clock);
     life.reloading();
     life.reloaded();
     life.stopping();
@@ -146,7 +146,7 @@ describe('systemd lifecycle', () => {
     const clock = new ManualClock();
     const sent: string[] = [];
     const inactive: Notifier = { active: false, watchdogUsec: 1_000_000, send: (m) => sent.push(m), close: () => undefined };
-    const life = startSystemdLifecycle(inactive, { view: () => [view('a', 'up', 1)], healthy: () => true }, clock.now(), clock);
+    const life = startSystemdLifecycle(inactive, { view: () => [view('a', 'up', 1)], healthy: () => true}, clock.now(), clock);
     clock.advance(10_000);
     life.stopping();
     expect(sent).toEqual([]);

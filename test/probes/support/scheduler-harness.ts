@@ -7,8 +7,8 @@ import { KomariError } from '../../../src/errors.js';
 import type { BridgeIcmp } from '../../../src/probes/bridge-icmp.js';
 import type { Probe } from '../../../src/probes/kinds.js';
 import type { MeasureOptions } from '../../../src/probes/measure.js';
-import { PingScheduler, type PingSchedulerDeps } from '../../../src/probes/scheduler.js';
-import type { KomariPingTask, PingResult, PingTaskSource } from '../../../src/probes/task-source.js';
+import { PingScheduler, type PingSchedulerDeps } from '../../../src/integrations/komari/ping-scheduler.js';
+import type { KomariPingTask, PingResult, PingTaskSource } from '../../../src/integrations/komari/task-source.js';
 import type { RouterRest } from '../../../src/routeros/rest.js';
 import { captureLogger } from './log-capture.js';
 

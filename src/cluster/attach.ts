@@ -1,0 +1,55 @@
+/**
+ * Runs the bridge on the routers this replica owns: every ownership change becomes a
+ * bridge reload with the owned subset of the configuration, followed by a state flush,
+ * before the coordinator releases any bucket (the planned handover: stop, save, release).
+ */
+import type { Bridge } from '../bridge/bridge.js';
+import type { Config } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Cluster } from './backend.js';
+
+export interface AttachedCluster {
+  /** A configuration reload (SIGHUP): applied to the owned subset. */
+  reload(next: Config): Promise<void>;
+  /** Planned leave: stops every router, saves, releases the buckets. */
+  stop(): Promise<void>;
+}
+
+/** The configuration with no routers: what a replica runs before it holds any bucket. */
+export function withoutRouters(config: Config): Config {
+  return { ...config, routers: [] };
+}
+
+export async function attachCluster(
+  cluster: Cluster,
+  bridge: Bridge,
+  config: Config,
+  flush: () => Promise<void>,
+  logger: Logger,
+): Promise<AttachedCluster> {
+  let desired = config;
+  let owns: (router: string) => boolean = cluster.owned.owns;
+  // Ownership changes and reloads are applied one at a time, in order.
+  let chain: Promise<void> = Promise.resolve();
+  const apply = (): Promise<void> => {
+    const run = chain.then(async () => {
+      await bridge.reload({ ...desired, routers: desired.routers.filter((r) => owns(r.name)) });
+      await flush().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'state save at handover failed'));
+    });
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  cluster.owned.onChange((next) => {
+    owns = next;
+    return apply();
+  });
+  await cluster.start();
+  return {
+    reload(next) {
+      desired = next;
+      return apply();
+    },
+    stop: () => cluster.stop(),
+  };
+}

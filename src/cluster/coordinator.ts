@@ -1,0 +1,179 @@
+/**
+ * Membership and bucket ownership of this replica. One dedicated database session holds
+ * the advisory lock of every bucket this replica acts on and carries its heartbeat, so
+ * the heartbeat is also the check of that session: when it fails or comes late, the
+ * replica stops acting on every bucket at once (the server releases the locks when the
+ * session ends). Survivors end the session of a member whose heartbeat is stale, which
+ * frees its buckets even while its process is merely paused.
+ */
+import pg from 'pg';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { bucketsOf } from './buckets.js';
+import { EVICT, HEARTBEAT, JOIN, MEMBERS, MIGRATION_LOCK, MIGRATIONS, TAKE, TRY_LOCKS, UNLOCK } from './sql.js';
+
+export interface CoordinatorOptions {
+  url: string;
+  memberId: string;
+  heartbeatMs: number;
+  deadAfterMs: number;
+  logger: Logger;
+}
+
+export interface HandoverEvent {
+  at: number;
+  kind: 'acquired' | 'released' | 'lost';
+  buckets: number;
+  reason: string;
+}
+
+/** Told before buckets are released (stop acting, save) and after buckets are acquired. */
+export type OwnershipListener = (owned: ReadonlySet<number>) => Promise<void>;
+
+export class Coordinator {
+  readonly appName: string;
+  /** Buckets held, with the epoch this replica took them at. */
+  private readonly held = new Map<number, number>();
+  private session: pg.Client | undefined;
+  private lastBeatAt = 0;
+  private members: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private stopped = false;
+  private listener: OwnershipListener = async () => {};
+  readonly events: HandoverEvent[] = [];
+
+  constructor(private readonly opts: CoordinatorOptions) {
+    this.appName = `tikprobe:${opts.memberId}`;
+  }
+
+  get memberId(): string {
+    return this.opts.memberId;
+  }
+
+  onChange(listener: OwnershipListener): void {
+    this.listener = listener;
+  }
+
+  /** The epoch this replica holds `bucket` at, while its session is known good. */
+  epochOf(bucket: number): number | undefined {
+    if (Date.now() - this.lastBeatAt > this.opts.deadAfterMs / 2) return undefined;
+    return this.held.get(bucket);
+  }
+
+  owned(): ReadonlySet<number> {
+    return new Set(this.held.keys());
+  }
+
+  liveMembers(): readonly string[] {
+    return this.members;
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+    const loop = () => {
+      if (this.stopped) return;
+      this.ticking = this.tick().finally(() => {
+        this.timer = setTimeout(loop, this.opts.heartbeatMs);
+      });
+    };
+    loop();
+    await this.ticking;
+  }
+
+  /** Planned leave: stop acting on everything, save (through the listener), release, leave. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    await this.release([...this.held.keys()], 'shutdown');
+    await this.session?.query('DELETE FROM tikprobe_members WHERE id = $1', [this.opts.memberId]).catch(() => {});
+    await this.session?.end().catch(() => {});
+    this.session = undefined;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.opts.url, application_name: this.appName, statement_timeout: 2 * this.opts.heartbeatMs });
+    client.on('error', (err) => this.opts.logger.warn({ err: errorMessage(err) }, 'cluster session error'));
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query(MIGRATION_LOCK);
+    for (const sql of MIGRATIONS) await client.query(sql);
+    await client.query('COMMIT');
+    await client.query(JOIN, [this.opts.memberId]);
+    this.session = client;
+    this.lastBeatAt = Date.now();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (!this.session) await this.connect();
+      await this.beat();
+      await this.rebalance();
+    } catch (err) {
+      await this.lose(errorMessage(err));
+    }
+  }
+
+  private async beat(): Promise<void> {
+    const session = this.session!;
+    const late = Date.now() - this.lastBeatAt > this.opts.deadAfterMs / 2;
+    const res = await session.query(HEARTBEAT, [this.opts.memberId]);
+    if (res.rowCount === 0) throw new Error('this replica was declared dead by the others');
+    if (late && this.held.size > 0) throw new Error('heartbeat came late (paused process?)');
+    this.lastBeatAt = Date.now();
+    const rows = (await session.query(MEMBERS, [this.opts.deadAfterMs])).rows as { id: string; pid: number; live: boolean }[];
+    for (const dead of rows.filter((r) => !r.live)) {
+      await session.query(EVICT, [dead.id, dead.pid, this.opts.deadAfterMs, `tikprobe:${dead.id}`]);
+      this.opts.logger.warn({ member: dead.id }, 'cluster member missed its heartbeats; its routers move');
+    }
+    this.members = rows.filter((r) => r.live).map((r) => r.id);
+  }
+
+  private async rebalance(): Promise<void> {
+    const desired = bucketsOf(this.opts.memberId, this.members);
+    const toRelease = [...this.held.keys()].filter((b) => !desired.has(b));
+    if (toRelease.length > 0) await this.release(toRelease, 'rebalance');
+    const wanted = [...desired].filter((b) => !this.held.has(b));
+    if (wanted.length === 0) return;
+    const session = this.session!;
+    const got = ((await session.query(TRY_LOCKS, [wanted])).rows as { bucket: number }[]).map((r) => r.bucket);
+    if (got.length === 0) return;
+    const taken = (await session.query(TAKE, [got, this.opts.memberId])).rows as { bucket: number; epoch: string }[];
+    for (const row of taken) this.held.set(row.bucket, Number(row.epoch));
+    this.record('acquired', taken.length, `members: ${this.members.length}`);
+    await this.listener(this.owned());
+  }
+
+  private async release(buckets: number[], reason: string): Promise<void> {
+    if (buckets.length === 0) return;
+    const remaining = new Set([...this.held.keys()].filter((b) => !buckets.includes(b)));
+    // Stop acting and save while the epoch is still ours; only then let go.
+    await this.listener(remaining).catch((err: unknown) => this.opts.logger.warn({ err: errorMessage(err) }, 'handover save failed'));
+    for (const b of buckets) this.held.delete(b);
+    await this.session?.query(UNLOCK, [buckets]).catch(() => {});
+    this.record('released', buckets.length, reason);
+  }
+
+  /** The session failed: stop acting on everything now; the server frees the locks. */
+  private async lose(reason: string): Promise<void> {
+    const count = this.held.size;
+    this.held.clear();
+    const session = this.session;
+    this.session = undefined;
+    await session?.end().catch(() => {});
+    if (count > 0) {
+      this.record('lost', count, reason);
+      this.opts.logger.error({ reason, buckets: count }, 'cluster session lost: stopped acting on every router');
+      await this.listener(new Set()).catch(() => {});
+    } else {
+      this.opts.logger.warn({ reason }, 'cluster session failed; retrying');
+    }
+  }
+
+  private record(kind: HandoverEvent['kind'], buckets: number, reason: string): void {
+    this.events.push({ at: Date.now(), kind, buckets, reason });
+    if (this.events.length > 100) this.events.shift();
+    this.opts.logger.info({ kind, buckets, reason, held: this.held.size }, 'cluster buckets changed');
+  }
+}

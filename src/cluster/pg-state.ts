@@ -1,0 +1,69 @@
+/**
+ * Router state in the cluster's database: the same document as a state file (validated by
+ * the same schema, stored as JSONB), written only while this replica holds the router's
+ * bucket at the epoch it took it at.
+ */
+import pg from 'pg';
+import { TikprobeError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { issuePaths, type RouterState, routerStateSchema } from '../state/schema.js';
+import { bucketOf } from './buckets.js';
+import { LOAD_STATE, SAVE_STATE } from './sql.js';
+
+/** What the state store needs of the coordinator. */
+export interface Fence {
+  readonly memberId: string;
+  epochOf(bucket: number): number | undefined;
+}
+
+export class FencedError extends TikprobeError {
+  constructor(router: string) {
+    super('STATE_IO', `state of ${router} not written: this replica no longer holds its bucket`);
+  }
+}
+
+export class PgStateStore {
+  private readonly pool: pg.Pool;
+  writes = 0;
+  refused = 0;
+
+  constructor(
+    url: string,
+    private readonly fence: Fence,
+    private readonly logger: Logger,
+  ) {
+    this.pool = new pg.Pool({ connectionString: url, max: 4, application_name: `tikprobe-state:${fence.memberId}` });
+    this.pool.on('error', (err) => logger.warn({ err: err.message }, 'cluster state connection error'));
+  }
+
+  async load(router: string): Promise<RouterState | undefined> {
+    const res = await this.pool.query(LOAD_STATE, [router]);
+    if (res.rowCount === 0) return undefined;
+    const parsed = routerStateSchema.safeParse(res.rows[0].state);
+    if (!parsed.success) {
+      this.logger.warn({ router, fields: issuePaths(parsed.error) }, 'stored state of this router is invalid; starting fresh');
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  async save(router: string, state: RouterState): Promise<void> {
+    const checked = routerStateSchema.parse(state);
+    const bucket = bucketOf(router);
+    const epoch = this.fence.epochOf(bucket);
+    if (epoch === undefined) {
+      this.refused++;
+      throw new FencedError(router);
+    }
+    const res = await this.pool.query(SAVE_STATE, [router, bucket, JSON.stringify(checked), epoch, this.fence.memberId]);
+    if (res.rowCount === 0) {
+      this.refused++;
+      throw new FencedError(router);
+    }
+    this.writes++;
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

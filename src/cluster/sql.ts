@@ -1,0 +1,66 @@
+/**
+ * The cluster's tables and the statements on them. Every state write is conditional on the
+ * bucket's epoch and owner, with the bucket row share-locked, so it either lands before a
+ * takeover bumps the epoch or is refused after it.
+ */
+import { BUCKETS } from './buckets.js';
+
+/** The advisory lock namespace (first key) of the bucket locks: "tikp". */
+export const LOCK_NAMESPACE = 0x74696b70;
+
+export const MIGRATIONS = [
+  `CREATE TABLE IF NOT EXISTS tikprobe_members (
+     id text PRIMARY KEY,
+     pid integer NOT NULL,
+     started_at timestamptz NOT NULL DEFAULT now(),
+     heartbeat_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE IF NOT EXISTS tikprobe_buckets (
+     bucket integer PRIMARY KEY CHECK (bucket >= 0 AND bucket < ${BUCKETS}),
+     owner text,
+     epoch bigint NOT NULL DEFAULT 0,
+     taken_at timestamptz)`,
+  `INSERT INTO tikprobe_buckets (bucket) SELECT generate_series(0, ${BUCKETS - 1}) ON CONFLICT DO NOTHING`,
+  `CREATE TABLE IF NOT EXISTS tikprobe_router_state (
+     router text PRIMARY KEY,
+     bucket integer NOT NULL,
+     state jsonb NOT NULL,
+     epoch bigint NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now())`,
+];
+
+/** Serialises migrations of replicas starting together. */
+export const MIGRATION_LOCK = `SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, -1)`;
+
+export const JOIN = `INSERT INTO tikprobe_members (id, pid) VALUES ($1, pg_backend_pid())
+  ON CONFLICT (id) DO UPDATE SET pid = pg_backend_pid(), started_at = now(), heartbeat_at = now()`;
+
+/** Zero rows: this member was declared dead and removed. */
+export const HEARTBEAT = `UPDATE tikprobe_members SET heartbeat_at = now() WHERE id = $1 AND pid = pg_backend_pid()`;
+
+export const MEMBERS = `SELECT id, pid, heartbeat_at > now() - make_interval(secs => $1::double precision / 1000) AS live
+  FROM tikprobe_members ORDER BY id`;
+
+/** Ends the session (and so the advisory locks) of a member declared dead, then forgets it. */
+export const EVICT = `WITH gone AS (DELETE FROM tikprobe_members WHERE id = $1 AND pid = $2
+    AND heartbeat_at <= now() - make_interval(secs => $3::double precision / 1000) RETURNING pid)
+  SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN gone g ON a.pid = g.pid
+  WHERE a.application_name = $4`;
+
+export const TRY_LOCKS = `SELECT b AS bucket FROM unnest($1::int[]) AS b WHERE pg_try_advisory_lock(${LOCK_NAMESPACE}, b)`;
+
+export const TAKE = `UPDATE tikprobe_buckets SET epoch = epoch + 1, owner = $2, taken_at = now()
+  WHERE bucket = ANY($1::int[]) RETURNING bucket, epoch`;
+
+export const UNLOCK = `SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, b) FROM unnest($1::int[]) AS b`;
+
+/** Zero rows: the bucket was taken over (epoch or owner changed); the write is refused. */
+export const SAVE_STATE = `INSERT INTO tikprobe_router_state (router, bucket, state, epoch)
+  SELECT $1, b.bucket, $3::jsonb, b.epoch FROM tikprobe_buckets b
+  WHERE b.bucket = $2 AND b.epoch = $4 AND b.owner = $5 FOR SHARE
+  ON CONFLICT (router) DO UPDATE SET state = EXCLUDED.state, bucket = EXCLUDED.bucket, epoch = EXCLUDED.epoch, updated_at = now()`;
+
+export const LOAD_STATE = `SELECT state FROM tikprobe_router_state WHERE router = $1`;
+
+/** For `state import`: never replaces a router the cluster already has. */
+export const IMPORT_STATE = `INSERT INTO tikprobe_router_state (router, bucket, state, epoch) VALUES ($1, $2, $3::jsonb, 0)
+  ON CONFLICT (router) DO NOTHING`;

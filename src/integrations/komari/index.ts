@@ -1,0 +1,81 @@
+/**
+ * The Komari integration: one HTTP client for the fleet's Komari server, and per router a
+ * KomariPart (sink + ping tasks). A router takes part when it has a token or the server has
+ * an auto-discovery key.
+ */
+import { TikprobeError } from '../../errors.js';
+import type { Integration, IntegrationFactory, RouterContext } from '../contract.js';
+import { createKomariClient, type KomariClient } from './client.js';
+import { observedKomariClient } from './observed-client.js';
+import { KomariPart } from './part.js';
+import { PingScheduler } from './ping-scheduler.js';
+import { KomariSink } from './sink.js';
+import type { PingResult, PingTaskSource } from './task-source.js';
+
+export const createKomari: IntegrationFactory = (config, deps) => {
+  const komari = config.komari;
+  if (komari === undefined) return undefined;
+  const client = createKomariClient({ baseUrl: komari.url, timeoutMs: komari.timeout, logger: deps.logger.child({ component: 'komari' }) });
+  const integration: Integration = {
+    name: 'komari',
+    attach(ctx: RouterContext) {
+      const { router } = ctx;
+      if (router.komari.token === undefined && komari.autoDiscoveryKey === undefined) return undefined;
+      const observed = observedKomariClient(client, router.name, deps.telemetry);
+      const sink = new KomariSink({
+        router: router.name,
+        client: observed,
+        token: router.komari.token,
+        discoveryKey: komari.autoDiscoveryKey,
+        tokens: {
+          load: async () => ctx.state.get().komari,
+          save: (_name, creds) => ctx.state.saveNow({ komari: creds }),
+        },
+        basicInfoIntervalMs: router.intervals.basicInfo,
+        version: deps.version,
+        logger: ctx.logger.child({ sink: 'komari' }),
+        now: () => deps.clock.now(),
+      });
+      const pings = new PingScheduler({
+        router: router.name,
+        source: komariTaskSource(observed, () => sink.token(), (r) => deps.telemetry.pingResult(router.name, r.ping_type, r.value)),
+        rest: ctx.rest,
+        via: router.ping.via,
+        count: router.ping.count,
+        pingTasksIntervalMs: router.intervals.pingTasks,
+        isRouterUp: () => ctx.isUp(),
+        logger: ctx.logger.child({ component: 'ping' }),
+        bridgeIcmp: deps.probes.icmp,
+        http: deps.probes.http,
+        onResult: (task, at, rttMs) => {
+          const type = task.type === 'icmp' || task.type === 'tcp' || task.type === 'http' ? task.type : undefined;
+          if (type !== undefined) deps.telemetry.monitorResult?.(router.name, { source: 'komari', id: task.id, name: task.name, type }, at, rttMs);
+        },
+      });
+      return new KomariPart(sink, pings, () => deps.clock.now());
+    },
+    close: () => client.close(),
+  };
+  return integration;
+};
+
+/** The node's task list and result endpoint, with the token the Komari sink resolved. */
+function komariTaskSource(client: KomariClient, token: () => string | undefined, onResult: (result: PingResult) => void): PingTaskSource {
+  // A result is retried with the same object: count each one once.
+  const counted = new WeakSet<PingResult>();
+  const need = () => {
+    const t = token();
+    if (t === undefined) throw new TikprobeError('KOMARI_AUTH', 'no Komari token yet (registration pending)');
+    return t;
+  };
+  return {
+    fetchTasks: (signal) => client.getPingTasks(need(), signal),
+    sendResult: (result, signal) => {
+      if (!counted.has(result)) {
+        counted.add(result);
+        onResult(result);
+      }
+      return client.postPingResult(need(), result, signal);
+    },
+  };
+}

@@ -1,0 +1,374 @@
+/**
+ * Reports one router as one Komari node: basic info when needed, then one report per
+ * successful poll.
+ *
+ * Token. The configured token wins; otherwise a saved registration; otherwise, with the
+ * discovery key, the router registers ONCE. Komari creates a new node on every
+ * registration, so:
+ * - registration runs at most once at a time per sink (concurrent `start`/`push` share it);
+ * - the answer is saved BEFORE the token is used. If the save fails, the credentials stay in
+ *   memory unused and only the save is retried later; the sink never registers again while
+ *   it holds unsaved credentials. Should the process end before a save succeeds, the next
+ *   run registers anew; the orphaned node then never received data, so it is an empty node
+ *   an admin can delete rather than a node with history that silently went quiet;
+ * - a failed `load` is not "never registered": nothing is registered until a load succeeds;
+ * - a registration in flight is not cancelled by shutdown (it is bounded by the client's
+ *   timeout), so its answer is not lost; none is started once shutdown has begun.
+ * Failed loads, registrations and saves are retried on later pushes after 30 s, doubling
+ * to 10 min.
+ *
+ * Failures. A 401/403 means the token is not accepted: one error line, then the router's
+ * sending pauses and is retried after 60 s, doubling to 10 min; the first success after
+ * that logs once at info. Other failures: a warning with status and reply body, repeats of
+ * the same failure at debug with a counter, and an info line when sending works again.
+ * Basic info that fails is retried after a minute (sooner if it changes) and never holds
+ * back the report. Nothing here throws.
+ *
+ * Token check (for `tikprobe check`): `verifyToken` reads the node's ping-task list, which is
+ * read-only and answers 401 to a wrong token on every supported Komari (≥ 1.1.8).
+ */
+import { errorCode, errorMessage, KomariError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { RouterSample } from '../../model.js';
+import type { RouterSink } from '../sink.js';
+import { type KomariClient, type KomariCredentials, verifyKomariToken } from './client.js';
+import { basicInfoKey, type KomariBasicInfo, lacksPublicAddress, toKomariBasicInfo, toKomariReport } from './payload.js';
+import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
+import type { TokenStore } from './token-store.js';
+
+export interface KomariSinkDeps {
+  router: string;
+  client: KomariClient;
+  /** From the config; wins over any saved registration. */
+  token: string | undefined;
+  discoveryKey: string | undefined;
+  tokens: TokenStore;
+  basicInfoIntervalMs: number;
+  /** tikprobe's own version, sent as basic info `version`. */
+  version: string;
+  logger: Logger;
+  /** Epoch ms. */
+  now: () => number;
+}
+
+export interface KomariSinkResult {
+  ok: boolean;
+  /** Epoch ms of the outcome. */
+  at: number;
+  status?: number;
+  error?: string;
+}
+
+const AUTH_RETRY_FIRST_MS = 60_000;
+const AUTH_RETRY_MAX_MS = 10 * 60_000;
+const TOKEN_RETRY_FIRST_MS = 30_000;
+const TOKEN_RETRY_MAX_MS = 10 * 60_000;
+const BASIC_INFO_RETRY_MS = 60_000;
+
+type Step = 'load' | 'register' | 'save';
+/** Basic info with its change-detection key (`basicInfoKey`), computed once per sample. */
+type KeyedInfo = { body: KomariBasicInfo; key: string };
+
+/** The HTTP status and reply body of a failed Komari call, when it got that far. */
+function replyOf(err: unknown): { status: number | undefined; body: string | undefined } {
+  return err instanceof KomariError ? { status: err.status, body: err.body } : { status: undefined, body: undefined };
+}
+
+export class KomariSink implements RouterSink {
+  readonly kind = 'komari';
+
+  private resolved: string | undefined;
+  /** Registered but not yet saved: held back from use, and never registered again. */
+  private unsaved: KomariCredentials | undefined;
+  private resolving: Promise<void> | undefined;
+  private tokenRetryAt = 0;
+  private readonly tokenDelay = new DoublingDelay(TOKEN_RETRY_FIRST_MS, TOKEN_RETRY_MAX_MS);
+  private readonly tokenFailures = new RepeatCounter();
+  private missingKeyLogged = false;
+
+  private pausedUntil: number | undefined;
+  private readonly authDelay = new DoublingDelay(AUTH_RETRY_FIRST_MS, AUTH_RETRY_MAX_MS);
+  private readonly authFailures = new RepeatCounter();
+
+  private sentInfo: { key: string; at: number } | undefined;
+  private failedInfo: { key: string; retryAt: number } | undefined;
+  private noAddressWarned = false;
+  private readonly infoFailures = new RepeatCounter();
+  private readonly reportFailures = new RepeatCounter();
+
+  private last: KomariSinkResult | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: KomariSinkDeps) {}
+
+  async start(signal: AbortSignal): Promise<void> {
+    await this.guard('start', async () => {
+      await this.ensureToken(signal);
+    });
+  }
+
+  async push(sample: RouterSample, signal: AbortSignal): Promise<void> {
+    await this.guard('push', () => this.send(sample, signal));
+  }
+
+  /** Waits for a registration in flight (and its save), so its answer is kept. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.resolving;
+  }
+
+  /** The node token in use, once resolved (for the ping-task feature). */
+  token(): string | undefined {
+    return this.resolved;
+  }
+
+  /** The outcome of the last report attempt (or of the token step that prevented it). */
+  lastResult(): KomariSinkResult | undefined {
+    return this.last === undefined ? undefined : { ...this.last };
+  }
+
+  /** Rejects with a KomariError when the token is missing or not accepted; sends no data. */
+  async verifyToken(signal?: AbortSignal): Promise<void> {
+    const token = this.resolved ?? this.deps.token;
+    if (token === undefined) throw new KomariError('KOMARI_AUTH', `router "${this.deps.router}" has no Komari token yet`);
+    await verifyKomariToken(this.deps.client, token, signal);
+  }
+
+  private get log(): Logger {
+    return this.deps.logger;
+  }
+
+  /** A bug must not stop the router's loop: log it and carry on. */
+  private async guard(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log.error({ err: errorMessage(err) }, `Komari sink ${what} failed unexpectedly for router "${this.deps.router}"`);
+    }
+  }
+
+  // ----- token -----------------------------------------------------------------------
+
+  private async ensureToken(signal: AbortSignal): Promise<string | undefined> {
+    if (this.resolved !== undefined) return this.resolved;
+    if (this.deps.token !== undefined) {
+      this.resolved = this.deps.token;
+      return this.resolved;
+    }
+    this.resolving ??= this.resolveToken(signal).finally(() => {
+      this.resolving = undefined;
+    });
+    await this.resolving;
+    return this.resolved;
+  }
+
+  private async resolveToken(signal: AbortSignal): Promise<void> {
+    if (this.deps.now() < this.tokenRetryAt) return;
+    const { router, tokens } = this.deps;
+    if (this.unsaved === undefined) {
+      let stored: KomariCredentials | undefined;
+      try {
+        stored = await tokens.load(router);
+      } catch (err) {
+        this.tokenFailed('load', err);
+        return;
+      }
+      if (stored !== undefined) {
+        this.tokenSucceeded();
+        this.resolved = stored.token;
+        this.log.debug({ uuid: stored.uuid }, `using the saved Komari registration of router "${router}"`);
+        return;
+      }
+      const key = this.deps.discoveryKey;
+      if (key === undefined) {
+        if (!this.missingKeyLogged) {
+          this.missingKeyLogged = true;
+          this.log.error(`router "${router}" has no Komari token and no komari.autoDiscoveryKey is set: nothing is sent`);
+        }
+        this.last = { ok: false, at: this.deps.now(), error: 'no Komari token' };
+        return;
+      }
+      if (signal.aborted || this.stopped) return;
+      try {
+        // Deliberately without the shutdown signal: an abandoned registration leaves a node behind.
+        this.unsaved = await this.deps.client.register(key, router);
+      } catch (err) {
+        this.tokenFailed('register', err);
+        return;
+      }
+      this.log.info({ uuid: this.unsaved.uuid }, `registered router "${router}" with Komari as node "Auto-${router}"`);
+    }
+    const creds = this.unsaved;
+    try {
+      await tokens.save(router, creds);
+    } catch (err) {
+      this.tokenFailed('save', err);
+      return;
+    }
+    this.unsaved = undefined;
+    this.tokenSucceeded();
+    this.resolved = creds.token;
+  }
+
+  private tokenFailed(step: Step, err: unknown): void {
+    const delayMs = this.tokenDelay.next();
+    const now = this.deps.now();
+    this.tokenRetryAt = now + delayMs;
+    const { status, body } = replyOf(err);
+    const repeat = this.tokenFailures.failure(`${step}:${errorCode(err) ?? ''}:${status ?? ''}:${errorMessage(err)}`);
+    this.recordFailure(err, now);
+    const fields = { step, status, body, retryInS: Math.round(delayMs / 1000) };
+    if (repeat > 1) {
+      this.log.debug({ ...fields, count: repeat }, `Komari token step "${step}" still failing for router "${this.deps.router}"`);
+      return;
+    }
+    const { router } = this.deps;
+    const text =
+      step === 'load'
+        ? `cannot read the saved Komari registration of router "${router}"; not registering until it can be read`
+        : step === 'save'
+          ? `registered router "${router}" with Komari but could not save the registration; the token stays unused and the save is retried (no new registration)`
+          : errorCode(err) === 'KOMARI_AUTH'
+            ? `Komari does not accept the auto-discovery key (registering router "${router}")`
+            : `could not register router "${router}" with Komari`;
+    this.log.error({ ...fields, err: errorMessage(err) }, text);
+  }
+
+  private tokenSucceeded(): void {
+    this.tokenDelay.reset();
+    this.tokenRetryAt = 0;
+    this.tokenFailures.success();
+  }
+
+  // ----- sending ---------------------------------------------------------------------
+
+  private async send(sample: RouterSample, signal: AbortSignal): Promise<void> {
+    if (this.stopped) return;
+    const token = await this.ensureToken(signal);
+    if (token === undefined) return;
+    const now = this.deps.now();
+    if (this.pausedUntil !== undefined && now < this.pausedUntil) return;
+
+    const info = this.basicInfoOf(sample);
+    if (info !== undefined && this.basicInfoDue(info.key, now)) {
+      const outcome = await this.sendBasicInfo(token, info, signal);
+      // A refused token refuses the report too: no point sending it.
+      if (outcome === 'auth') return;
+    }
+
+    let report: ReturnType<typeof toKomariReport>;
+    try {
+      report = toKomariReport(sample);
+    } catch (err) {
+      this.reportFailed(err);
+      return;
+    }
+    try {
+      await this.deps.client.report(token, report, signal);
+    } catch (err) {
+      if (errorCode(err) === 'KOMARI_AUTH') this.authFailed(err);
+      else this.reportFailed(err);
+      return;
+    }
+    this.authSucceeded();
+    const ended = this.reportFailures.success();
+    if (ended > 0) this.log.info({ failures: ended }, `Komari accepts reports for router "${this.deps.router}" again`);
+    this.last = { ok: true, at: this.deps.now() };
+  }
+
+  /** The sample's basic info with its change-detection key, or undefined when it cannot be mapped. */
+  private basicInfoOf(sample: RouterSample): KeyedInfo | undefined {
+    try {
+      const info = toKomariBasicInfo(sample.info, this.deps.version);
+      if (lacksPublicAddress(info) && !this.noAddressWarned) {
+        this.noAddressWarned = true;
+        this.log.warn(`router "${this.deps.router}" has no known public IPv4 or IPv6: Komari will show this host's address for the node`);
+      }
+      return { body: info, key: basicInfoKey(info) };
+    } catch (err) {
+      this.infoFailed(err);
+      return undefined;
+    }
+  }
+
+  /** Never sent, changed, or older than the interval; a failed one waits a minute unless it changed. */
+  private basicInfoDue(key: string, now: number): boolean {
+    if (this.failedInfo !== undefined && this.failedInfo.key === key && now < this.failedInfo.retryAt) return false;
+    if (this.sentInfo === undefined || this.sentInfo.key !== key) return true;
+    return now - this.sentInfo.at >= this.deps.basicInfoIntervalMs;
+  }
+
+  private async sendBasicInfo(token: string, { body, key }: KeyedInfo, signal: AbortSignal): Promise<'ok' | 'auth' | 'failed'> {
+    try {
+      await this.deps.client.uploadBasicInfo(token, body, signal);
+    } catch (err) {
+      if (errorCode(err) === 'KOMARI_AUTH') {
+        this.authFailed(err);
+        return 'auth';
+      }
+      this.failedInfo = { key, retryAt: this.deps.now() + Math.min(BASIC_INFO_RETRY_MS, this.deps.basicInfoIntervalMs) };
+      this.infoFailed(err);
+      return 'failed';
+    }
+    this.sentInfo = { key, at: this.deps.now() };
+    this.failedInfo = undefined;
+    this.authSucceeded();
+    const ended = this.infoFailures.success();
+    if (ended > 0) this.log.info({ failures: ended }, `Komari accepts basic info for router "${this.deps.router}" again`);
+    return 'ok';
+  }
+
+  private infoFailed(err: unknown): void {
+    this.warnOrCount(this.infoFailures, err, `Komari basic info for router "${this.deps.router}" failed`);
+  }
+
+  private reportFailed(err: unknown): void {
+    this.recordFailure(err, this.deps.now());
+    this.warnOrCount(this.reportFailures, err, `Komari report for router "${this.deps.router}" failed`);
+  }
+
+  /** First occurrence at warn with the status and the reply body; repeats at debug with a count. */
+  private warnOrCount(counter: RepeatCounter, err: unknown, text: string): void {
+    const { status, body } = replyOf(err);
+    const code = errorCode(err);
+    const count = counter.failure(`${code ?? ''}:${status ?? ''}:${body ?? errorMessage(err)}`);
+    const fields = { code, status, body, err: errorMessage(err) };
+    // Held back by a Retry-After already logged with the reply that asked for it.
+    const held = err instanceof KomariError && err.retryAfterMs !== undefined && status === undefined;
+    if (count === 1 && !held) this.log.warn(fields, text);
+    else this.log.debug({ ...fields, count }, `${text} (again)`);
+  }
+
+  private recordFailure(err: unknown, at: number): void {
+    this.last = { ok: false, at, status: replyOf(err).status, error: errorMessage(err) };
+  }
+
+  // ----- token not accepted ------------------------------------------------------------
+
+  private authFailed(err: unknown): void {
+    const now = this.deps.now();
+    const delayMs = this.authDelay.next();
+    this.pausedUntil = now + delayMs;
+    const { status } = replyOf(err);
+    this.recordFailure(err, now);
+    const count = this.authFailures.failure('auth');
+    const retryInS = Math.round(delayMs / 1000);
+    if (count > 1) {
+      this.log.debug({ status, count, retryInS }, `Komari still does not accept the token of router "${this.deps.router}"`);
+      return;
+    }
+    const source = this.deps.token !== undefined ? 'check komari.token in the configuration' : 'the saved registration may belong to a deleted node';
+    this.log.error(
+      { status, retryInS },
+      `Komari does not accept the token of router "${this.deps.router}" (HTTP ${status ?? '?'}): ${source}; sending is paused and retried every ${retryInS} s or more`,
+    );
+  }
+
+  private authSucceeded(): void {
+    if (!this.authFailures.failing) return;
+    const refusals = this.authFailures.success();
+    this.authDelay.reset();
+    this.pausedUntil = undefined;
+    this.log.info({ refusals }, `Komari accepts the token of router "${this.deps.router}" again`);
+  }
+}

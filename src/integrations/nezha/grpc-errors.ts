@@ -1,0 +1,59 @@
+/**
+ * Sorting gRPC failures from a Nezha dashboard. Pure.
+ *
+ * An auth failure is `UNAUTHENTICATED` (wrong secret, a UUID owned by another user) or the
+ * WAF's "you were blocked by nezha WAF" (sent with whatever status the dashboard version
+ * uses). Everything else — unreachable, reset, deadline, a stream the dashboard ended — is
+ * transient and retried with backoff.
+ */
+import { status } from '@grpc/grpc-js';
+
+interface GrpcLikeError {
+  code?: unknown;
+  details?: unknown;
+  message?: unknown;
+}
+
+function grpcCode(err: unknown): number | undefined {
+  const code = (err as GrpcLikeError | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export function isAuthFailure(err: unknown): boolean {
+  if (grpcCode(err) === status.UNAUTHENTICATED) return true;
+  return /blocked by nezha WAF/i.test(grpcText(err));
+}
+
+/**
+ * The dashboard accepted the agent secret but refuses this node: its UUID belongs to a server
+ * of another user (nezhahq/nezha `service/rpc/auth.go`: "client UUID does not belong to the
+ * agent secret owner", sent as UNAUTHENTICATED; some builds use PERMISSION_DENIED). It
+ * concerns this router alone; it is not a refused secret and the IP is not banned for it.
+ */
+export function isNodeRefusal(err: unknown): boolean {
+  const code = grpcCode(err);
+  if (code !== status.UNAUTHENTICATED && code !== status.PERMISSION_DENIED) return false;
+  return /UUID does not belong to the agent secret owner/i.test(grpcText(err));
+}
+
+export function isUnimplemented(err: unknown): boolean {
+  return grpcCode(err) === status.UNIMPLEMENTED;
+}
+
+/** The server's own text (`details`), else the message; never includes metadata. */
+function grpcText(err: unknown): string {
+  const e = err as GrpcLikeError | null;
+  if (typeof e?.details === 'string' && e.details !== '') return e.details;
+  if (typeof e?.message === 'string') return e.message;
+  return String(err);
+}
+
+/** `UNAVAILABLE: connect ECONNREFUSED …`, with the secret masked should the server ever echo it. */
+export function describeGrpcError(err: unknown, secret: string): string {
+  const code = grpcCode(err);
+  const name = code === undefined ? undefined : (status as unknown as Record<number, string>)[code];
+  const text = grpcText(err);
+  const masked = secret === '' ? text : text.split(secret).join('***');
+  return name === undefined ? masked : `${name}: ${masked}`;
+}
+

@@ -1,0 +1,119 @@
+/**
+ * One self-rescheduling loop: runs `tick`, then schedules the next one on the fixed grid
+ * `start + k × interval` (drift compensation; a slot that is already past is skipped,
+ * so ticks never overlap and never bunch up). A failed tick schedules a retry after an
+ * exponential backoff instead. Every tick is wrapped so that an error cannot stop the loop.
+ */
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import type { Clock } from './timers.js';
+
+export type TickResult =
+  | { ok: true }
+  /** `minDelayMs`: wait at least this long before the next attempt (e.g. after a timeout). */
+  | { ok: false; slow?: boolean; minDelayMs?: number };
+
+export interface LoopOptions {
+  intervalMs: number;
+  /** Random offset of the first tick within the first interval, so a fleet does not start in lockstep. */
+  startDelayMs: number;
+  /**
+   * Start instants are rounded up to a multiple of this (epoch ms), so the loops of a large
+   * fleet due in the same bucket wake the event loop once and their requests leave together.
+   * An interval that is a multiple of it keeps every later slot in the bucket. Default: 1.
+   */
+  bucketMs?: number;
+  backoff: BackoffPolicy;
+  clock: Clock;
+  random: () => number;
+  tick: (signal: AbortSignal) => Promise<TickResult>;
+  /** Called when `tick` throws: the loop goes on as after a failure. */
+  onCrash: (err: unknown) => void;
+}
+
+export class Loop {
+  private timer: unknown;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private failures = 0;
+  private slotAt = 0;
+  private readonly abort = new AbortController();
+  /** Epoch ms of the last tick that finished, whatever its result: the progress signal. */
+  lastTickAt: number | undefined;
+  /** Epoch ms the next tick is due, for status output. */
+  nextAt: number | undefined;
+
+  constructor(private readonly options: LoopOptions) {}
+
+  start(): void {
+    const now = this.options.clock.now();
+    this.slotAt = this.bucketed(now + this.options.startDelayMs);
+    this.schedule(this.slotAt - now);
+  }
+
+  /** Resolves when the tick in progress (if any) has finished. */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
+  /** Stops scheduling, aborts the tick in flight and waits for it to settle. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.options.clock.clearTimeout(this.timer);
+    this.abort.abort();
+    await this.running;
+  }
+
+  private bucketed(at: number): number {
+    const bucket = this.options.bucketMs ?? 1;
+    return bucket <= 1 ? at : Math.ceil(at / bucket) * bucket;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.nextAt = this.options.clock.now() + delayMs;
+    this.timer = this.options.clock.setTimeout(() => {
+      this.running = this.run();
+    }, delayMs);
+  }
+
+  private async run(): Promise<void> {
+    const { clock, intervalMs } = this.options;
+    let result: TickResult;
+    try {
+      result = await this.options.tick(this.abort.signal);
+    } catch (err) {
+      this.options.onCrash(err);
+      result = { ok: false };
+    }
+    this.lastTickAt = clock.now();
+    if (this.stopped) return;
+    if (result.ok) {
+      this.failures = 0;
+      this.slotAt = nextSlot(this.slotAt, intervalMs, clock.now());
+      this.schedule(this.slotAt - clock.now());
+      return;
+    }
+    this.failures += 1;
+    const attempt = result.slow ? Number.POSITIVE_INFINITY : this.failures;
+    const delay = Math.max(
+      backoffDelay(Math.min(attempt, 64), this.options.backoff, this.options.random),
+      result.minDelayMs ?? 0,
+    );
+    // After recovery the loop returns to a grid anchored at the first good tick.
+    const now = clock.now();
+    this.slotAt = this.bucketed(now + delay);
+    this.schedule(this.slotAt - now);
+  }
+}
+
+/** The first slot on the grid `slotAt + k × interval` that lies after `now`. */
+export function nextSlot(slotAt: number, intervalMs: number, now: number): number {
+  const next = slotAt + intervalMs;
+  if (next > now) return next;
+  const missed = Math.floor((now - slotAt) / intervalMs);
+  return slotAt + (missed + 1) * intervalMs;
+}
