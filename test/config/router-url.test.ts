@@ -67,3 +67,20 @@ describe('a value that came from a variable is never echoed', () => {
     if (pw.length >= 4) expect(shown).not.toContain(pw);
   });
 });
+
+describe('first-hour mistakes', () => {
+  it('an empty password (a variable set to nothing) is refused, as an empty token is', async () => {
+    const text = twoRouters('https://h').replace('password: pw', `password: ${'$'}{ROUTER_PASSWORD}`);
+    const got = lines(await issuesOf(load(text, { ROUTER_PASSWORD: '' })));
+    expect(got.join('\n')).toMatch(/routers\[0\]\.password: is empty/);
+  });
+
+  it('no configuration found names every place looked at', async () => {
+    const { loadConfig, resolveConfigPath } = await import('../../src/config/load.js');
+    const file = resolveConfigPath(undefined, {}, () => false);
+    const issues = await issuesOf(
+      loadConfig(file, {}, { readFile: async () => Promise.reject(Object.assign(new Error('x'), { code: 'ENOENT' })) }),
+    );
+    expect(issues[0]!.message).toContain('looked at --config, $TIKPROBE_CONFIG, ./tikprobe.yaml, /etc/tikprobe/config.yaml');
+  });
+});
