@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routerUrlProblem } from '../../src/config/router-url.js';
-import { issuesOf, lines, load } from './helpers.js';
+import { issuesOf, lines, load, minimal } from './helpers.js';
 
 const MALFORMED = ['192.168.88.1', '127.0.1.5:8080', 'http://', 'http://h:99999', 'ftp://h', 'https://h/rest', 'http://u:p@h'];
 
@@ -70,7 +70,7 @@ describe('a value that came from a variable is never echoed', () => {
 
 describe('first-hour mistakes', () => {
   it('an empty password (a variable set to nothing) is refused, as an empty token is', async () => {
-    const text = twoRouters('https://h').replace('password: pw', `password: ${'$'}{ROUTER_PASSWORD}`);
+    const text = minimal().replace('password: pw', `password: ${'$'}{ROUTER_PASSWORD}`);
     const got = lines(await issuesOf(load(text, { ROUTER_PASSWORD: '' })));
     expect(got.join('\n')).toMatch(/routers\[0\]\.password: is empty/);
   });
