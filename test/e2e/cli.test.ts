@@ -3,7 +3,7 @@
  * and Komari fakes on loopback ports. Needs `npm run build` first (npm test does it).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...routers.map((r) => r.server.close()), komariServer.close()]);
   routers = [];
+  rmSync(dir, { recursive: true, force: true });
 });
 
 let current: Run | undefined;

@@ -4,7 +4,7 @@
  * RouterOS fake counts requests per path: each cycle reads /system/resource once, not once
  * per sink.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -48,7 +48,7 @@ nezha:
   secret: \${NEZHA_AGENT_SECRET}
   reportInterval: 3s
 state:
-  dir: ${mkdtempSync(join(tmpdir(), 'tikprobe-both-'))}
+  dir: ${(stateDir = mkdtempSync(join(tmpdir(), 'tikprobe-both-')))}
 routers:
   - name: home-gw
     url: ${routerServer.url}
@@ -62,9 +62,12 @@ routers:
   running = await startBridge(config, { logger: log.logger, version: '0.1.0', clock, random: () => 0, stateFlushMs: 3_600_000 });
 });
 
+let stateDir = '';
+
 afterEach(async () => {
   await running.stop();
   await Promise.all([routerServer.close(), komariServer.close(), nezha.close()]);
+  rmSync(stateDir, { recursive: true, force: true });
   expect(log.text()).not.toContain(SECRET);
   expect(log.text()).not.toContain(TOKEN);
 });
