@@ -5,13 +5,13 @@
  * shutdown order. Nothing below it reaches for a global: every dependency arrives as an
  * argument.
  */
+import { startupWarnings } from './config/startup-warnings.js';
 import pLimit from 'p-limit';
 import { Bridge, type FleetFactory } from './bridge/bridge.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
 import { type ClusterView, createCluster } from './cluster/backend.js';
 import type { Config } from './config/schema.js';
-import { startupWarnings } from './config/startup-warnings.js';
 import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes, StatusRoute } from './integrations/contract.js';
 import { createKomari } from './integrations/komari/index.js';
 import { createNezha } from './integrations/nezha/index.js';

@@ -1,13 +1,13 @@
-/** The `collectors:` section of a router's settings. Pure: no I/O. */
+/**
+ * The `collectors:` block: extended collectors, each on its own slower cadence, opt-in or
+ * opt-out per router. On by default: health (it replaces the poll's own once-a-minute read,
+ * so it costs nothing new) and updates (one small read every 6 h). The others are opt-in:
+ * they serve /metrics and cost up to ~16 requests a minute together (docs/metrics.md,
+ * "Request budget"). Pure.
+ */
 import { z } from 'zod';
 import { duration, H, M, S } from './schema-parts.js';
 
-/**
- * Extended collectors (issue 15): each on its own slower cadence, opt-in/opt-out per router.
- * On by default: health (it replaces the poll's own once-a-minute read, so it costs nothing new)
- * and updates (one small read every 6 h). The others are opt-in: they serve /metrics and cost
- * up to ~16 requests a minute together (docs/metrics.md, "Request budget").
- */
 function collector(every: string, min: number, max: number, what: string, enabled = true) {
   return z
     .strictObject({
@@ -39,3 +39,5 @@ export const collectorsSchema = z
   .prefault({})
   .describe('extended collectors: health, every interface, PPP, DHCP, wireless, WireGuard, SFP, updates');
 
+/** The `collectors:` block of one router, defaults applied. */
+export type CollectorsConfig = z.output<typeof collectorsSchema>;

@@ -7,9 +7,12 @@
  */
 import { z } from 'zod';
 import { parseListen } from './listen.js';
+import { clusterSchema } from './schema-cluster.js';
+import { collectorsSchema } from './schema-collectors.js';
 import { formatDuration } from './duration.js';
 import { routerUrlProblem } from './router-url.js';
 export { duration, ROUTER_NAME } from './schema-parts.js';
+export type { CollectorsConfig } from './schema-collectors.js';
 import {
   DEFAULT_TIMEOUT,
   duration,
@@ -23,7 +26,6 @@ import {
   tlsSchema,
   trafficSchema,
 } from './schema-parts.js';
-import { collectorsSchema } from './schema-collectors.js';
 
 /**
  * `host:port` (a name, an IPv4 address or a bracketed IPv6 address, port 1–65535), read as
@@ -158,21 +160,6 @@ const statusSchema = z
   .optional()
   .describe('the local status server; off when absent');
 
-// Cluster mode (issue 14): several replicas share one fleet on PostgreSQL. Absent: one process, state in files.
-const clusterSchema = z
-  .strictObject({
-    postgres: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string (put the password in an environment variable)')
-      .describe('connection string of the shared database; write its password as an environment variable reference'),
-    memberId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 of A-Z a-z 0-9 . _ -').optional().describe('default: $HOSTNAME (the pod name), else host-pid'),
-    heartbeat: duration(200, 10 * S).prefault('1s').describe('how often this replica heartbeats and checks its database session (at most 2 s apart)'),
-    deadAfter: duration(1 * S, 60 * S).prefault('5s').describe('a replica whose heartbeat is older is dead; its routers move'),
-  })
-  .refine((c) => c.heartbeat <= 2 * S && c.heartbeat * 2 < c.deadAfter, 'heartbeat must be at most 2s and less than half of deadAfter')
-  .optional()
-  .describe('cluster mode: replicas on one PostgreSQL share the routers; off when absent');
-
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 export const fileSchema = z
@@ -265,6 +252,3 @@ export function configJsonSchema(): Record<string, unknown> {
   });
   return z.toJSONSchema(docSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
-
-/** The `collectors:` block of one router, defaults applied. */
-export type CollectorsConfig = z.output<typeof collectorsSchema>;

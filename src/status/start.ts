@@ -107,6 +107,7 @@ export async function startStatusServer(deps: StatusServerDeps): Promise<StatusS
         const doc = statusDocument({
           views: deps.bridge.view(),
           sinks: (router) => deps.metrics.sinkEndpoints(router),
+          links: (router) => deps.metrics.linkActivity(router),
           healthy: deps.bridge.healthy(at, deps.startedAt),
           version: deps.version,
           startedAt: deps.startedAt,

@@ -32,6 +32,8 @@ let log: ReturnType<typeof bufferLogger>;
 let config: Config;
 const clock = new ManualClock();
 
+let stateDir = '';
+
 beforeEach(async () => {
   router = createRouterFake({ state: { identity: 'home-gw' } });
   routerServer = await serveMsw(router.handlers);
@@ -39,6 +41,7 @@ beforeEach(async () => {
   komariServer = await serveMsw(komari.handlers);
   nezha = await startNezhaFake({ secret: SECRET });
   log = bufferLogger();
+  stateDir = mkdtempSync(join(tmpdir(), 'tikprobe-both-'));
   const yaml = `version: 1
 komari:
   url: ${komariServer.url}
@@ -48,7 +51,7 @@ nezha:
   secret: \${NEZHA_AGENT_SECRET}
   reportInterval: 3s
 state:
-  dir: ${(stateDir = mkdtempSync(join(tmpdir(), 'tikprobe-both-')))}
+  dir: ${stateDir}
 routers:
   - name: home-gw
     url: ${routerServer.url}
@@ -61,8 +64,6 @@ routers:
   config = await loadConfigText(yaml, 'both.yaml', { NEZHA_AGENT_SECRET: SECRET });
   running = await startBridge(config, { logger: log.logger, version: '0.1.0', clock, random: () => 0, stateFlushMs: 3_600_000 });
 });
-
-let stateDir = '';
 
 afterEach(async () => {
   await running.stop();

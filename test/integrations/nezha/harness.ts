@@ -91,6 +91,8 @@ export interface TestRouter {
 export interface HarnessOptions {
   /** Receives every task result, as the v0 API's history does through telemetry. */
   history?: PingHistory;
+  /** Receives every link event as "router event" (the metrics registry's view of the link). */
+  events?: string[];
   lookup?: Lookup;
   bridgeIcmp?: BridgeIcmp;
   /** Another installation's state directory. */
@@ -116,7 +118,11 @@ export function makeFactory(server: string, clock: ManualClock, logger: Logger, 
       random: () => 0.5,
       version: '0.1.0',
       probes: { icmp: over.bridgeIcmp ?? unusedIcmp, http: createHttpProber() },
-      telemetry: { ...nullTelemetry, monitorResult: (router, m, at, delay) => history?.record(router, m, at, delay) },
+      telemetry: {
+        ...nullTelemetry,
+        monitorResult: (router, m, at, delay) => history?.record(router, m, at, delay),
+        integrationEvent: (router, integration, event) => over.events?.push(`${router} ${integration} ${event}`),
+      },
       fleet: { view: () => [], tagOf: () => undefined },
     },
     { lookup: over.lookup },

@@ -195,7 +195,8 @@ describe('an unreachable router', () => {
 
 describe('a broken stream', () => {
   it('reconnects after about 10 s, with growing pauses while it keeps failing', async () => {
-    const [r] = await launch(['home-gw']);
+    const events: string[] = [];
+    const [r] = await launch(['home-gw'], makeFactory(fake.address, clock, log.logger, { events }));
     const uuid = nodeOf('home-gw');
     await period([r!], clock);
     await period([r!], clock);
@@ -212,12 +213,17 @@ describe('a broken stream', () => {
     await period([r!], clock);
     expect(fake.stateStreams()).toEqual([uuid]);
     expect(at(WARN).filter((e) => e.msg.includes('reconnecting'))).toHaveLength(1);
+    // The link activity /metrics and /status show: up, States acknowledged, down, up again as a reconnect.
+    const link = events.filter((e) => e !== 'home-gw nezha state_acknowledged');
+    expect(link).toEqual(['home-gw nezha link_up', 'home-gw nezha link_down', 'home-gw nezha link_up', 'home-gw nezha reconnect']);
+    expect(events.filter((e) => e === 'home-gw nezha state_acknowledged').length).toBeGreaterThanOrEqual(2);
   });
 });
 
 describe('an auth refusal', () => {
   it('stops every router to that dashboard, logs one error, and retries with a single router after minutes', async () => {
-    const routers = await launch(['r1', 'r2', 'r3']);
+    const events: string[] = [];
+    const routers = await launch(['r1', 'r2', 'r3'], makeFactory(fake.address, clock, log.logger, { events }));
     await period(routers, clock);
     await period(routers, clock);
     expect(fake.stateStreams()).toHaveLength(3);
@@ -226,6 +232,8 @@ describe('an auth refusal', () => {
     await vi.waitFor(() => expect(routers.every((r) => !r.sink.connected)).toBe(true));
     const failuresAfterRefusal = fake.authFailures;
     expect(at(ERROR).filter((e) => e.msg.includes('refused the agent secret'))).toHaveLength(1);
+    expect(events.filter((e) => e.endsWith(' auth_pause')).length).toBeGreaterThanOrEqual(1);
+    expect(events.filter((e) => e.endsWith(' link_down'))).toHaveLength(3);
     // Every router would reconnect at its own pace… but the gate holds them all for 5 min.
     for (let i = 0; i < 90; i++) await period(routers, clock, 3000); // 4.5 min
     expect(fake.authFailures).toBe(failuresAfterRefusal);
@@ -301,7 +309,8 @@ describe('tasks from the dashboard', () => {
 
   it('answers ICMP (from the router), TCP and HTTP with the task ids, refuses a command, ignores keepalives', async () => {
     const history = new PingHistory();
-    const factory = makeFactory(fake.address, clock, log.logger, { history, lookup: async (h) => h });
+    const events: string[] = [];
+    const factory = makeFactory(fake.address, clock, log.logger, { history, events, lookup: async (h) => h });
     const [r] = await launch(['home-gw'], factory);
     const uuid = nodeOf('home-gw');
     await period([r!], clock);
@@ -342,6 +351,8 @@ describe('tasks from the dashboard', () => {
     expect(series.map((s) => s.monitorId)).toEqual([11, 12, 16]);
     expect(series[0]?.avgDelay[0]).toBeCloseTo(13, 3);
     expect(series[2]?.avgDelay).toEqual([0]);
+    // Every result sent back, refusals included, counts as a task result of the link.
+    expect(events.filter((e) => e === 'home-gw nezha task_result')).toHaveLength(10);
   });
 
   it('HTTP GET as the Nezha agent measures it: until the body has been read', async () => {
