@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { parseDocument } from 'yaml';
 import { createKomariFake } from '../fakes/komari.js';
 import { serveMsw } from '../fakes/serve-msw.js';
@@ -102,6 +103,19 @@ describe('cluster of CLI replicas on a real PostgreSQL', () => {
     await sleep(9000);
     const endAt = Date.now();
 
+    const db = new pg.Client({ connectionString: pgs.server.url });
+    await db.connect();
+    const load = await db.query(
+      `SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database())::float AS commits,
+              (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables)::float AS rows,
+              (SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE relname = 'tikprobe_router_state')::float AS state_rows`,
+    );
+    await db.end();
+    const seconds = (endAt - steadyFrom) / 1000;
+    const { commits, rows, state_rows: stateRows } = load.rows[0] as { commits: number; rows: number; state_rows: number };
+    console.log(
+      `cluster database load over the whole run (~${Math.round(seconds)} s steady): ${commits} transactions, ${rows} rows written (${stateRows} router-state rows)`,
+    );
     const byRouter = reportsByRouter(fake);
     expect(byRouter.size).toBe(ROUTERS);
     let worst = { router: '', gapMs: 0 };
