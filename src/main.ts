@@ -10,6 +10,7 @@ import { Bridge, type FleetFactory } from './bridge/bridge.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
 import { type ClusterView, createCluster } from './cluster/backend.js';
+import { clusterRoute } from './cluster/status-route.js';
 import type { Config } from './config/schema.js';
 import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes, StatusRoute } from './integrations/contract.js';
 import { createKomari } from './integrations/komari/index.js';
@@ -105,7 +106,10 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   return {
     bridge: running,
     startedAt,
-    routes: () => current.flatMap((i) => i.routes?.() ?? []),
+    routes: () => [
+      ...current.flatMap((i) => i.routes?.() ?? []),
+      ...(cluster ? [clusterRoute(cluster.view, () => running.view().map((r) => r.name))] : []),
+    ],
     flushState: () => flusher.flush(),
     reload: async (next) => {
       if (attached) await attached.reload(next);

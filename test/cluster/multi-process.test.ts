@@ -35,7 +35,7 @@ function clusterConfig(simYaml: string, komariUrl: string, postgres: string): st
   doc.setIn(['log', 'level'], 'info');
   doc.setIn(['defaults', 'timeout'], '1500ms');
   doc.setIn(['defaults', 'intervals', 'report'], `${REPORT_MS / 1000}s`);
-  doc.set('cluster', { postgres, heartbeat: '500ms', deadAfter: '2000ms' });
+  doc.set('cluster', { postgres, heartbeat: '500ms', deadAfter: '1500ms' });
   const routers = doc.get('routers') as { items: { delete(k: string): void }[] };
   for (const r of routers.items) r.delete('komari');
   return doc.toString();
@@ -91,10 +91,12 @@ describe('cluster of CLI replicas on a real PostgreSQL', () => {
     for (const id of ['r4', 'r5']) up(id);
     await sleep(7000);
     phases.push(['5 → 2 (SIGTERM)', Date.now()]);
-    for (const id of ['r1', 'r2', 'r3']) {
-      replicas.get(id)!.proc.kill('SIGTERM');
-      expect(await replicas.get(id)!.exited).toBe('0');
-      replicas.delete(id);
+    // A scale-down terminates its pods together, as Kubernetes does.
+    const leaving = ['r1', 'r2', 'r3'].map((id) => replicas.get(id)!);
+    for (const r of leaving) r.proc.kill('SIGTERM');
+    for (const r of leaving) {
+      expect(await r.exited).toBe('0');
+      replicas.delete(r.id);
     }
     await sleep(7000);
     phases.push(['kill -9', Date.now()]);
