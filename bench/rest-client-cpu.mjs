@@ -1,7 +1,8 @@
 /**
  * CPU cost of one REST request through the router client (undici request() on its keep-alive
- * Pool, Basic auth, JSON parse), in µs of client-process CPU per request.
- *   npm run build && node bench/rest-client-cpu.mjs [--requests 5000]
+ * Client, Basic auth, JSON parse), in µs of client-process CPU per request.
+ *   npm run build && node bench/rest-client-cpu.mjs [--requests 5000] [--json]
+ * --json prints the rows as one JSON line (the fleet benchmark's floor per request).
  * The responder runs in a child process (this file with --serve) so the figure is the
  * client's alone. It is strict where it matters for the cost: Basic auth is checked on every
  * request, replies are real RouterOS bodies from test/fixtures/routeros, keep-alive as a
@@ -20,7 +21,7 @@ const USER = 'bench';
 const PASSWORD = 'bench-password';
 
 const { values } = parseArgs({
-  options: { serve: { type: 'string' }, requests: { type: 'string', default: '5000' } },
+  options: { serve: { type: 'string' }, requests: { type: 'string', default: '5000' }, json: { type: 'boolean', default: false } },
 });
 
 if (values.serve !== undefined) await serve(JSON.parse(values.serve));
@@ -110,7 +111,7 @@ async function main(requests) {
     process.exit(1);
   }
   const { createRouterClient } = await import(built);
-  const { makeSelfSigned } = await import(join(ROOT, 'dist', 'sim', 'self-signed.js'));
+  const { makeSelfSigned } = await import('@tikprobe/sim/self-signed.js');
   const rows = [];
   const plain = await startResponder(undefined);
   try {
@@ -139,7 +140,11 @@ async function main(requests) {
   } finally {
     secure.stop();
   }
-  console.log(`Node ${process.version}, ${requests} sequential requests per row after 500 warm-up, on the keep-alive Pool (≤ 2 connections)`);
+  if (values.json) {
+    console.log(JSON.stringify(rows));
+    return;
+  }
+  console.log(`Node ${process.version}, ${requests} sequential requests per row after 500 warm-up, on the keep-alive Client (one connection)`);
   console.log('case                             CPU µs/req  (user/sys)  reply bytes  wall µs/req');
   for (const r of rows) {
     console.log(

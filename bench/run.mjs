@@ -1,6 +1,8 @@
 /**
  * Runs the benchmarks against the built bridge (`npm run bench` builds first).
- *   node bench/run.mjs [router-cost] [fleet-scale] [--quick] [--window S] [--fleet 100,1000,5000] [--conntrack 1000,10000,100000] [--plain] [--keep]
+ *   node bench/run.mjs [router-cost] [fleet-scale] [--quick] [--window S] [--fleet 1000,5000] [--overload] [--conntrack 1000,10000,100000] [--plain] [--keep] [--profile DIR]
+ * --overload adds the 10 000-router run; --profile writes the bridge's CPU profile (--cpu-prof) to DIR.
+ * --quick (100 routers, short windows) and --fleet/--conntrack runs do not overwrite the committed *-latest.json.
  * Routers are served over HTTPS with the certificate pinned, as recommended; --plain serves plain HTTP.
  * --keep keeps every run's config and logs (their directory is printed).
  * Prints a table per benchmark with PASS/FAIL targets and writes JSON to bench/results/.
@@ -25,19 +27,23 @@ const { values, positionals } = parseArgs({
     conntrack: { type: 'string' },
     plain: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    overload: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const list = (text) => text.split(',').map((v) => Number(v.trim())).filter((n) => Number.isInteger(n) && n > 0);
 const which = positionals.length > 0 ? positionals : ['router-cost', 'fleet-scale'];
 const windowS = Number(values.window ?? (values.quick ? 20 : 60));
 const warmupS = Number(values.warmup ?? 10);
-const fleetSizes = values.fleet ? list(values.fleet) : values.quick ? [100] : [100, 1000, 5000];
+const fleetSizes = [...(values.fleet ? list(values.fleet) : values.quick ? [100] : [1000, 5000]), ...(values.overload ? [10_000] : [])];
+// Only a full default run is what bench/results/*-latest.json records.
+const latest = !values.quick && values.fleet === undefined && values.conntrack === undefined && values.window === undefined;
 const tls = !values.plain;
 const conntrackSizes = values.conntrack ? list(values.conntrack) : values.quick ? [1000, 100_000] : [1000, 10_000, 100_000];
 
 const cli = join(ROOT, 'dist', 'cli.js');
-if (!existsSync(cli) || !existsSync(join(ROOT, 'dist', 'sim', 'simulate.js'))) {
-  console.error('dist/ is missing: run "npm run build" first (npm run bench does).');
+if (!existsSync(cli) || !existsSync(join(ROOT, 'packages', 'sim', 'dist', 'simulate.js'))) {
+  console.error('dist/ or packages/sim/dist/ is missing: run "npm run build" first (npm run bench does).');
   process.exit(1);
 }
 const help = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
@@ -63,14 +69,14 @@ let failed = false;
 if (which.includes('router-cost')) {
   const result = await routerCost({ sizes: conntrackSizes, windowS, hasTaskset, tls, keep: values.keep, log });
   console.log(`\nRouter cost (one router, report every 5 s)\n${printRouterCost(result)}\n`);
-  const file = writeResult('router-cost', { bench: 'router-cost', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, ...result });
+  const file = writeResult('router-cost', { bench: 'router-cost', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, ...result }, { latest });
   console.log(`written: ${file}\n`);
   failed ||= result.targets.some((t) => !t.pass);
 }
 if (which.includes('fleet-scale')) {
-  const result = await fleetScale({ sizes: fleetSizes, windowS, warmupS, hasTaskset, tls, keep: values.keep, log });
+  const result = await fleetScale({ sizes: fleetSizes, windowS, warmupS, hasTaskset, tls, keep: values.keep, log, profileDir: values.profile });
   console.log(`\nFleet scale (report every 5 s, on time = within 1 s of schedule)\n${printFleetScale(result)}\n`);
-  const file = writeResult('fleet-scale', { bench: 'fleet-scale', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, windowS, warmupS, ...result });
+  const file = writeResult('fleet-scale', { bench: 'fleet-scale', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, windowS, warmupS, ...result }, { latest });
   console.log(`written: ${file}\n`);
   failed ||= result.targets.some((t) => !t.pass);
 }

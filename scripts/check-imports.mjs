@@ -25,8 +25,6 @@ export const LAYERS = [
   ['cluster'],
   ['status', 'systemd'],
   ['main', 'daemon'],
-  // The simulator leaves src/ for its own workspace package; until then it sits here.
-  ['sim'],
   ['commands'],
   ['cli'],
 ];

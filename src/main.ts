@@ -5,6 +5,7 @@
  * shutdown order. Nothing below it reaches for a global: every dependency arrives as an
  * argument.
  */
+import { startupWarnings } from './config/startup-warnings.js';
 import pLimit from 'p-limit';
 import { Bridge, type FleetFactory } from './bridge/bridge.js';
 import { RouterStateCache } from './bridge/state-cache.js';
@@ -59,10 +60,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const { logger } = deps;
-  for (const r of config.routers) {
-    if (!r.tls.verify) logger.warn({ router: r.name }, 'tls.verify is false: the router certificate is not checked (man-in-the-middle possible)');
-    if (r.url.startsWith('http://')) logger.warn({ router: r.name }, 'plain http: the RouterOS password crosses the network unencrypted');
-  }
+  for (const w of startupWarnings(config)) logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
   const cluster = config.cluster ? createCluster(config.cluster, logger) : undefined;
   if (!cluster) await ensureWritableDir(config.stateDir);
   const store = cluster?.store ?? createStateStore(config.stateDir, { logger });

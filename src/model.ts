@@ -64,6 +64,8 @@ export interface RouterInfo {
   virtualization: string;
   publicIpv4: string | undefined;
   publicIpv6: string | undefined;
+  /** `publicIp: auto` found no public address: the router cannot tell it (said on the dashboard). */
+  publicIpUnknown?: boolean;
   /**
    * What identifies the device itself (not its address): the RouterBOARD serial number, or
    * the license software-id on CHR/x86. Undefined until read (see collect/device.ts).
@@ -101,4 +103,137 @@ export interface RouterSample {
   info: RouterInfo;
   /** The last `/system/health` reading (refreshed once a minute); empty when the router has no sensors. */
   health: HealthSensor[];
+}
+
+
+// ---- Extended collectors (collect/extended-runner.ts): what they read, and their states ----
+
+export type WirelessPackage = 'wifi' | 'wireless';
+
+export interface InterfaceStats {
+  name: string;
+  type: string;
+  running: boolean;
+  disabled: boolean;
+  linkDowns?: number;
+  rxBytes?: number;
+  txBytes?: number;
+  rxPackets?: number;
+  txPackets?: number;
+  rxDrops?: number;
+  txDrops?: number;
+  rxErrors?: number;
+  txErrors?: number;
+}
+
+export interface InterfaceTable {
+  interfaces: InterfaceStats[];
+  /** Interfaces in the reply that were not kept because of the limit. */
+  truncated: number;
+}
+
+export interface SfpOptics {
+  rxLoss?: boolean;
+  txFault?: boolean;
+  temperatureCelsius?: number;
+  supplyVolts?: number;
+  txBiasAmperes?: number;
+  txPowerDbm?: number;
+  rxPowerDbm?: number;
+}
+
+export interface EthernetLink {
+  name: string;
+  /** "link-ok", "no-link", …; undefined when not reported. */
+  status?: string;
+  /** Negotiated rate in bits per second; undefined without link or on virtual NICs. */
+  rateBps?: number;
+  /** Present only for ports with an SFP module. */
+  sfp?: SfpOptics;
+}
+
+/** A textual health entry: `psu1-state` = "ok", `fan-state` = "fail". */
+export interface HealthState {
+  name: string;
+  state: string;
+  /** True for "ok"; false for anything else ("fail", "no-input", …). */
+  ok: boolean;
+}
+
+export interface HealthReading {
+  sensors: HealthSensor[];
+  states: HealthState[];
+}
+
+export interface PppSessions {
+  active: number;
+}
+
+export interface DhcpLeaseCounts {
+  bound: number;
+  waiting: number;
+}
+
+export interface WirelessClient {
+  interface: string;
+  /** dBm; undefined when not reported. */
+  signalDbm?: number;
+}
+
+export interface WirelessReading {
+  package: WirelessPackage;
+  clients: number;
+  /** Per-client signals; empty when the count exceeded the list limit. */
+  signals: WirelessClient[];
+}
+
+export interface WireguardPeer {
+  interface: string;
+  /** The peer's name (7.15+), else its comment, else its position. */
+  name: string;
+  /** Seconds since the last handshake; undefined when there has been none. */
+  handshakeAgeSeconds?: number;
+  rxBytes?: number;
+  txBytes?: number;
+  disabled: boolean;
+}
+
+export interface PackageUpdate {
+  channel?: string;
+  installed?: string;
+  latest?: string;
+  /** True when a newer version is known; undefined when the router has not checked. */
+  available?: boolean;
+}
+
+/** The latest result of every extended collector that has succeeded at least once. */
+export interface ExtendedReading {
+  interfaces?: InterfaceTable;
+  health?: HealthReading;
+  ethernet?: EthernetLink[];
+  ppp?: PppSessions;
+  dhcp?: DhcpLeaseCounts;
+  wireless?: WirelessReading;
+  wireguard?: WireguardPeer[];
+  updates?: PackageUpdate;
+}
+
+export type ExtendedCollector = 'interfaces' | 'health' | 'ethernet' | 'ppp' | 'dhcp' | 'wireless' | 'wireguard' | 'updates';
+
+export type CollectorState = 'disabled' | 'pending' | 'ok' | 'absent' | 'failing';
+
+export interface CollectorStatus {
+  name: ExtendedCollector;
+  state: CollectorState;
+  /** Epoch ms of the last success. */
+  lastOkAt?: number;
+  /** The last failure or absence, as the router said it (no secrets: router messages only). */
+  error?: string;
+  failures: number;
+}
+
+/** One router's extended collectors, as the status server, /metrics and dashboards see them. */
+export interface ExtendedView {
+  reading: Readonly<ExtendedReading>;
+  collectors: CollectorStatus[];
 }

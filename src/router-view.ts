@@ -3,7 +3,7 @@
  * integration's delivery state. Pure types, read by the status server, the systemd
  * watchdog and integrations that serve their own read APIs (the Nezha v0 API).
  */
-import type { RouterSample } from './model.js';
+import type { ExtendedView, RouterSample } from './model.js';
 
 export type PollState = 'starting' | 'up' | 'down' | 'backoff';
 
@@ -36,6 +36,8 @@ export interface RouterView {
   lastPing: { value: number; at: number } | undefined;
   /** One entry per attached integration, in registration order. */
   parts: PartView[];
+  /** Extended collectors: each one's state and the latest reading (undefined: none configured). */
+  extended?: ExtendedView;
 }
 
 /** What the status server, the watchdog and read APIs see of the running fleet. */

@@ -38,8 +38,11 @@ export async function startSimProcess(options, { cpu, hasTaskset, logFile }) {
 }
 
 /** Starts `node dist/cli.js run --config FILE` (the real bridge), optionally with a preload. */
-export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload }) {
-  const nodeArgs = preload ? ['--import', preload] : [];
+export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload, profileDir }) {
+  // As shipped: the Docker image and the systemd unit set the same young-generation size.
+  const nodeArgs = ['--max-semi-space-size=2', ...(preload ? ['--import', preload] : [])];
+  // A CPU profile of the whole run, written at exit (the bench's SIGTERM), for `--profile DIR`.
+  if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(ROOT, 'dist', 'cli.js'), 'run', '--config', configFile], hasTaskset);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const log = createWriteStream(logFile);
@@ -95,8 +98,9 @@ export function bridgeLogSummary(logFile) {
   try {
     text = readFileSync(logFile, 'utf8');
   } catch {
-    return { warnings: 0, errors: 0, codes: {} };
+    return { warnings: 0, errors: 0, codes: {}, overload: false };
   }
+  let overload = false;
   let warnings = 0;
   let errors = 0;
   const codes = {};
@@ -108,11 +112,12 @@ export function bridgeLogSummary(logFile) {
     } catch {
       continue;
     }
+    if (/overload/i.test(String(entry.msg ?? '')) || entry.code === 'BRIDGE_OVERLOADED') overload = true;
     if (entry.level === 40) warnings++;
     else if (entry.level >= 50) errors++;
     else continue;
     const code = entry.code ?? entry.msg ?? 'other';
     codes[code] = (codes[code] ?? 0) + 1;
   }
-  return { warnings, errors, codes };
+  return { warnings, errors, codes, overload };
 }

@@ -13,14 +13,17 @@ export function table(headers, rows) {
   return cells.map((r) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
 }
 
-/** Writes `<name>-<timestamp>.json` and `<name>-latest.json`; returns the first path. */
-export function writeResult(name, result) {
+/**
+ * Writes `<name>-<timestamp>.json` and, for a full run only, `<name>-latest.json` (the
+ * committed figures); returns the first path.
+ */
+export function writeResult(name, result, { latest = true } = {}) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(RESULTS_DIR, `${name}-${stamp}.json`);
   const text = `${JSON.stringify(result, null, 2)}\n`;
   writeFileSync(file, text);
-  writeFileSync(join(RESULTS_DIR, `${name}-latest.json`), text);
+  if (latest) writeFileSync(join(RESULTS_DIR, `${name}-latest.json`), text);
   return file;
 }
 

@@ -4,6 +4,7 @@
  * keep their loop, cadence and in-memory state.
  */
 import type { Config, RouterConfig } from '../config/schema.js';
+import { startupWarnings } from '../config/startup-warnings.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { FleetHealth, FleetView, RouterView } from '../router-view.js';
@@ -96,6 +97,8 @@ export class Bridge implements FleetHealth, FleetView {
       await old.close();
     }
     this.config = next;
+    const added = next.routers.filter((r) => summary.added.includes(r.name));
+    for (const w of startupWarnings(next, added)) this.logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
     await this.startRouters([...summary.added, ...summary.changed].map((n) => nextByName.get(n)!));
     this.logger.info(
       { added: summary.added, removed: summary.removed, changed: summary.changed, unchanged: summary.unchanged.length },

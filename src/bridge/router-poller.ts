@@ -6,6 +6,7 @@
  */
 import { advanceTraffic, type TrafficState } from '../accounting/traffic.js';
 import type { ConnectionCounter } from '../collect/connections.js';
+import type { ExtendedRunner } from '../collect/extended-runner.js';
 import { collectHealth } from '../collect/health.js';
 import { collectInfo } from '../collect/info.js';
 import { collectInterfaceCounters } from '../collect/interfaces.js';
@@ -14,7 +15,7 @@ import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
 import type { RouterConfig } from '../config/schema.js';
 import { errorCode, errorMessage, RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ConnectionCounts, HealthSensor, Resource, RouterInfo, RouterSample } from '../model.js';
+import type { ConnectionCounts, ExtendedView, HealthSensor, Resource, RouterInfo, RouterSample } from '../model.js';
 import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
 
@@ -31,6 +32,12 @@ export interface PollerDeps {
   initialTraffic: TrafficState | undefined;
   /** Called with the new accounting state after every successful poll (to be persisted). */
   onTraffic: (state: TrafficState) => void;
+  /**
+   * Extended collectors (health, every interface, PPP, …) on their own cadences. Started once
+   * per poll after the router answered, never awaited: they cannot delay the report. When it
+   * reads health, the poll's own once-a-minute health read is left to it.
+   */
+  extended?: ExtendedRunner;
 }
 
 export class RouterPoller {
@@ -62,6 +69,11 @@ export class RouterPoller {
     return this.interfaces;
   }
 
+  /** The extended collectors' states and latest reading; undefined when none is configured. */
+  extendedView(): ExtendedView | undefined {
+    return this.deps.extended?.view();
+  }
+
   trafficState(): TrafficState | undefined {
     return this.traffic;
   }
@@ -71,6 +83,7 @@ export class RouterPoller {
     const resource = await collectResource(rest, signal);
     const rebooted = this.lastUptimeS !== undefined && resource.uptimeS < this.lastUptimeS;
     this.lastUptimeS = resource.uptimeS;
+    this.deps.extended?.tick(signal);
 
     // Until the first full read succeeds (and a traffic interface is known), retry it every
     // minute rather than every basicInfo interval — but never every cycle: that would walk
@@ -96,7 +109,9 @@ export class RouterPoller {
     }
 
     if (now() - this.connectionsAt >= router.intervals.connections) await this.refreshConnections(signal);
-    if (!this.healthUnsupported && now() - this.healthAt >= HEALTH_REFRESH_MS) await this.refreshHealth(signal);
+    const extendedHealth = this.deps.extended !== undefined && router.collectors.health.enabled;
+    if (extendedHealth) this.health = this.deps.extended?.latest().health?.sensors ?? [];
+    else if (!this.healthUnsupported && now() - this.healthAt >= HEALTH_REFRESH_MS) await this.refreshHealth(signal);
 
     const takenAt = now();
     const { state, reading, events } = advanceTraffic(

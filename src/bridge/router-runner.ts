@@ -28,6 +28,9 @@ export interface RunnerDeps {
   telemetry: Telemetry;
 }
 
+/** Polls due within the same 25 ms share one wake-up (issue 13: batched requests cost ~40 % less CPU each). */
+const POLL_BUCKET_MS = 25;
+
 /** After a timeout RouterOS keeps serving the abandoned request; give it room before the next one. */
 const AFTER_TIMEOUT_MS = 3000;
 
@@ -44,6 +47,7 @@ export class RouterRunner {
     this.loop = new Loop({
       intervalMs: deps.intervalMs,
       startDelayMs: Math.floor(deps.random() * deps.intervalMs),
+      bucketMs: POLL_BUCKET_MS,
       backoff: { baseMs: deps.intervalMs, capMs: 60_000, jitter: 0.2 },
       clock: deps.clock,
       random: deps.random,
@@ -88,6 +92,7 @@ export class RouterRunner {
       degraded: this.deps.poller.degraded(),
       lastPing: latestPing(this.deps.parts),
       parts: this.deps.parts.map((p) => p.view()),
+      extended: this.deps.poller.extendedView(),
     };
   }
 

@@ -7,6 +7,7 @@
 import type { LimitFunction } from 'p-limit';
 import type { TrafficState } from '../accounting/traffic.js';
 import { ConnectionCounter } from '../collect/connections.js';
+import { ExtendedRunner } from '../collect/extended-runner.js';
 import type { RouterConfig } from '../config/schema.js';
 import type { Integration, RouterContext } from '../integrations/contract.js';
 import type { Logger } from '../log.js';
@@ -96,5 +97,12 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
     }),
     initialTraffic,
     onTraffic: (state) => deps.states.setTraffic(router.name, state),
+    extended: new ExtendedRunner({
+      rest,
+      config: router.collectors,
+      tickMs: router.intervals.report,
+      now: () => deps.clock.now(),
+      notice: (message) => logger.warn({ condition: 'collectors' }, message),
+    }),
   });
 }

@@ -8,9 +8,9 @@
  * whatever the current directory is (systemd starts services in `/`).
  */
 import { existsSync } from 'node:fs';
-import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { MAX_CONFIG_BYTES, readBoundedText, sizeText } from './bounded-read.js';
 import { checkFleet } from './fleet-checks.js';
 import { isSecretPath } from './issue-text.js';
 import { IssueList } from './issue-list.js';
@@ -33,14 +33,14 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-const readUtf8: ReadFile = (path) => fsReadFile(path, 'utf8');
+const readUtf8: ReadFile = (path, maxBytes) => readBoundedText(path, maxBytes);
 
 /** Reads and loads the configuration file. Throws ConfigError with every problem found. */
 export async function loadConfig(file: string, env: Env, opts: LoadOptions = {}): Promise<Config> {
   const read = opts.readFile ?? readUtf8;
   let text: string;
   try {
-    text = await read(resolve(opts.cwd ?? process.cwd(), file));
+    text = await read(resolve(opts.cwd ?? process.cwd(), file), MAX_CONFIG_BYTES);
   } catch (err) {
     throw new ConfigError([{ file, line: undefined, path: '', message: `cannot read the configuration file: ${readFailureReason(err)}` }]);
   }
@@ -53,6 +53,8 @@ export async function loadConfigText(text: string, file: string, env: Env, opts:
   const baseDir = dirname(resolve(cwd, file));
   const issues = new IssueList();
   const fail = (secrets: readonly string[] = []) => new ConfigError(issues.toConfigIssues(file, secrets));
+  const tooLarge = sourceTooLarge(text);
+  if (tooLarge) throw new ConfigError([{ file, line: undefined, path: '', message: tooLarge }]);
 
   const parsed = parseYamlSource(text);
   for (const p of parsed.problems) issues.add({ path: formatKeyPath(p.path), line: p.line, message: p.message });
@@ -126,6 +128,18 @@ export function resolveConfigPath(argv: string | undefined, env: Env, exists: (p
   if (exists('tikprobe.yaml')) return './tikprobe.yaml';
   return '/etc/tikprobe/config.yaml';
 }
+
+/** A file too large, or with too many aliases, to parse in bounded time and memory. */
+function sourceTooLarge(text: string): string | undefined {
+  if (text.length > MAX_CONFIG_BYTES) return `the configuration file is larger than ${sizeText(MAX_CONFIG_BYTES)}`;
+  let aliases = 0;
+  for (const _ of text.matchAll(ALIAS_TOKEN)) if (++aliases > MAX_ALIASES) return `more than ${MAX_ALIASES} YAML aliases (*name); use defaults: for shared settings`;
+  return undefined;
+}
+
+/** A YAML alias: `*name` after a line start, a space, a flow bracket or a comma. */
+const ALIAS_TOKEN = /(?:^|[\s,[{])\*[^\s,[\]{}]+/g;
+export const MAX_ALIASES = 1000;
 
 /** Every secret value written in the file, so no message can show one. */
 function collectSecrets(root: unknown): string[] {

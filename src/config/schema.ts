@@ -5,95 +5,27 @@
  * Two layers: `fileSchema` checks what the user wrote (with `defaults:` still separate),
  * `routerSchema` checks one router after `defaults:` was deep-merged into it.
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseListen } from './listen.js';
-import { formatDuration, parseConfigDuration } from './duration.js';
-
-const durationInput = z.union([z.number().nonnegative(), z.string()]);
-
-/** A duration in milliseconds, written as "500ms", "5s", "10m", "1h" or a number of seconds. */
-export function duration(min: number, max: number) {
-  return durationInput
-    .transform((v, ctx) => {
-      const ms = parseConfigDuration(v);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (use e.g. "500ms", "5s", "10m", "1h")` });
-        return z.NEVER;
-      }
-      if (ms < min || ms > max) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${formatDuration(ms)} is out of range (${formatDuration(min)}–${formatDuration(max)})`,
-        });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    // `x-duration` survives a later .describe(), so the range reaches the JSON Schema and the docs.
-    .meta({
-      description: `duration, ${formatDuration(min)}–${formatDuration(max)}`,
-      'x-duration': { min: formatDuration(min), max: formatDuration(max) },
-    });
-}
-
-const S = 1000;
-const M = 60 * S;
-const H = 60 * M;
-
-export const ROUTER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-const FINGERPRINT = /^(?:[0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/;
-
-const tlsSchema = z
-  .strictObject({
-    verify: z.boolean().default(true).describe('verify the router certificate (false: accept any, warned at start)'),
-    ca: z.string().min(1).optional().describe('PEM file of a CA or self-signed certificate to trust'),
-    fingerprint: z
-      .string()
-      .regex(FINGERPRINT, 'must be a SHA-256 fingerprint: 64 hex digits, colons optional')
-      .optional()
-      .describe('SHA-256 of the router certificate; pins it and skips the hostname check'),
-  })
-  .describe('TLS to the router (https:// URLs)');
-
-const intervalsSchema = z.strictObject({
-  report: duration(1 * S, 30 * S).prefault('5s').describe('POST /api/clients/report cadence'),
-  basicInfo: duration(1 * M, 24 * H).prefault('10m').describe('POST /api/clients/uploadBasicInfo cadence'),
-  connections: duration(5 * S, 10 * M)
-    .prefault('30s')
-    .describe('TCP/UDP connection count refresh; the router walks its table for each count'),
-  pingTasks: duration(10 * S, 10 * M).prefault('60s').describe('GET /api/clients/ping/tasks cadence'),
-});
-
-const trafficSchema = z.strictObject({
-  interfaces: z
-    .union([z.literal('auto'), z.array(z.string().min(1)).min(1)])
-    .default('auto')
-    .describe('auto = the interface(s) of the active default route(s), or a list of interface names'),
-  resetDay: z
-    .number()
-    .int()
-    .min(1)
-    .max(28)
-    .optional()
-    .describe('1–28: totals restart at 00:00 local time on this day of the month; absent: never'),
-});
-
-const publicIpSchema = z
-  .string()
-  .refine((v) => v === 'auto' || v === 'none' || isIP(v) !== 0, 'must be auto, none or an IPv4/IPv6 address')
-  .default('auto')
-  .describe('auto: /ip/cloud, else the global address on the default-route interface; none; or a literal address');
-
-const pingSchema = z.strictObject({
-  via: z.enum(['router', 'bridge']).default('router').describe('router: ICMP from the router (/rest/ping); bridge: from this host'),
-  count: z.number().int().min(1).max(10).default(3).describe('probes per ICMP measurement'),
-});
-
-const routerKomariSchema = z.strictObject({
-  token: z.string().min(1).optional().describe("this node's Komari token"),
-  tokenFile: z.string().min(1).optional().describe('file holding the token (trailing newline trimmed)'),
-});
+import { clusterSchema } from './schema-cluster.js';
+import { collectorsSchema } from './schema-collectors.js';
+import { formatDuration } from './duration.js';
+import { routerUrlProblem } from './router-url.js';
+export { duration, ROUTER_NAME } from './schema-parts.js';
+export type { CollectorsConfig } from './schema-collectors.js';
+import {
+  DEFAULT_TIMEOUT,
+  duration,
+  durationInput,
+  intervalsSchema,
+  pingSchema,
+  publicIpSchema,
+  ROUTER_NAME,
+  routerKomariSchema,
+  S,
+  tlsSchema,
+  trafficSchema,
+} from './schema-parts.js';
 
 /**
  * `host:port` (a name, an IPv4 address or a bracketed IPv6 address, port 1–65535), read as
@@ -147,22 +79,27 @@ const settingsShape = {
   password: z.string().optional().describe('RouterOS password'),
   passwordFile: z.string().min(1).optional().describe('file holding the password (trailing newline trimmed)'),
   tls: tlsSchema.prefault({}),
-  timeout: duration(200, 59 * S).prefault('4s').describe('per REST request; must be below intervals.report'),
+  timeout: duration(200, 59 * S).prefault(formatDuration(DEFAULT_TIMEOUT)).describe('per REST request; must be below intervals.report'),
   intervals: intervalsSchema.prefault({}),
   traffic: trafficSchema.prefault({}),
   publicIp: publicIpSchema,
   ping: pingSchema.prefault({}),
   komari: routerKomariSchema.prefault({}),
+  collectors: collectorsSchema,
 };
 
 const routerObject = z.strictObject({
-    name: z.string().regex(ROUTER_NAME, 'must be 1–64 of A-Z a-z 0-9 . _ -').describe('unique; the key of its saved state'),
+    name: z
+      .string()
+      .regex(ROUTER_NAME, 'must be 1–64 of A-Z a-z 0-9 . _ -')
+      .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".." (it names the state file)')
+      .describe('unique; the key of its saved state'),
     url: z
-      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-      .refine((u) => {
-        const p = new URL(u);
-        return (p.pathname === '/' || p.pathname === '') && !p.search && !p.hash && !p.username && !p.password;
-      }, 'must be http(s)://host[:port] with no path, query or credentials')
+      .string()
+      .superRefine((u, ctx) => {
+        const problem = routerUrlProblem(u);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .describe('http(s)://host[:port]; /rest is appended'),
     tag: z.string().min(1).max(64).optional().describe('optional group name'),
     nezha: routerNezhaSchema,
@@ -180,7 +117,10 @@ export const routerSchema = routerObject.superRefine((r, ctx) => {
       ctx.addIssue({
         code: 'custom',
         path: ['timeout'],
-        message: `${formatDuration(r.timeout)} must be below intervals.report (${formatDuration(r.intervals.report)})`,
+        message:
+          r.timeout === DEFAULT_TIMEOUT
+            ? `${formatDuration(r.timeout)} (the default when timeout is not set) must be below intervals.report (${formatDuration(r.intervals.report)}): set a shorter timeout`
+            : `${formatDuration(r.timeout)} must be below intervals.report (${formatDuration(r.intervals.report)})`,
       });
     if (r.tls.fingerprint !== undefined && r.tls.verify === false)
       ctx.addIssue({ code: 'custom', path: ['tls', 'verify'], message: 'verify: false and a fingerprint contradict each other' });
@@ -201,6 +141,7 @@ const defaultsSchema = z
     publicIp: z.string().optional(),
     ping: z.record(z.string(), z.unknown()).optional(),
     komari: z.record(z.string(), z.unknown()).optional(),
+    collectors: z.record(z.string(), z.unknown()).optional(),
   })
   .describe('settings every router inherits; a router’s own keys win (deep merge)');
 
@@ -218,21 +159,6 @@ const statusSchema = z
   })
   .optional()
   .describe('the local status server; off when absent');
-
-// Cluster mode (issue 14): several replicas share one fleet on PostgreSQL. Absent: one process, state in files.
-const clusterSchema = z
-  .strictObject({
-    postgres: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string (put the password in an environment variable)')
-      .describe('connection string of the shared database; write its password as an environment variable reference'),
-    memberId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 of A-Z a-z 0-9 . _ -').optional().describe('default: $HOSTNAME (the pod name), else host-pid'),
-    heartbeat: duration(200, 10 * S).prefault('1s').describe('how often this replica heartbeats and checks its database session (at most 2 s apart)'),
-    deadAfter: duration(1 * S, 60 * S).prefault('5s').describe('a replica whose heartbeat is older is dead; its routers move'),
-  })
-  .refine((c) => c.heartbeat <= 2 * S && c.heartbeat * 2 < c.deadAfter, 'heartbeat must be at most 2s and less than half of deadAfter')
-  .optional()
-  .describe('cluster mode: replicas on one PostgreSQL share the routers; off when absent');
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
@@ -256,7 +182,11 @@ export const fileSchema = z
     nezha: nezhaSchema,
     state: z
       .strictObject({
-        dir: z.string().min(1).optional().describe('default: $STATE_DIRECTORY if set (systemd), else ./state'),
+        dir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('relative to the config file; default: $STATE_DIRECTORY if set (systemd), else a state directory next to the config file'),
       })
       .prefault({}),
     log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),

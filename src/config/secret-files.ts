@@ -3,8 +3,10 @@
  * contents are secrets or certificates and never appear in a message; only the path does.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { MAX_CERTIFICATE_BYTES, MAX_SECRET_BYTES, RefusedFile, sizeText } from './bounded-read.js';
 
-export type ReadFile = (path: string) => Promise<string>;
+/** Reads a file as UTF-8; `maxBytes` is the cap the real reader enforces (fakes may ignore it). */
+export type ReadFile = (path: string, maxBytes: number) => Promise<string>;
 
 export type FileRead = { ok: true; text: string } | { ok: false; message: string };
 
@@ -18,6 +20,10 @@ const REASONS: Record<string, string> = {
 
 /** Why reading failed, from the error code only (messages can carry more than we want shown). */
 export function readFailureReason(err: unknown): string {
+  if (err instanceof RefusedFile)
+    return err.code === 'ENOTREG'
+      ? 'not a regular file (a FIFO, device or directory is never read)'
+      : `larger than ${sizeText(err.maxBytes)}`;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string') return REASONS[code] ?? code;
   return 'unreadable';
@@ -32,12 +38,12 @@ export class ConfigFiles {
     private readonly baseDir: string,
   ) {}
 
-  read(written: string): Promise<FileRead> {
+  read(written: string, maxBytes: number): Promise<FileRead> {
     const full = isAbsolute(written) ? written : resolve(this.baseDir, written);
     let pending = this.cache.get(full);
     if (!pending) {
       const shown = full === written ? `"${written}"` : `"${written}" (${full})`;
-      pending = this.readFile(full).then(
+      pending = this.readFile(full, maxBytes).then(
         (text): FileRead => ({ ok: true, text }),
         (err: unknown): FileRead => ({ ok: false, message: `cannot read ${shown}: ${readFailureReason(err)}` }),
       );
@@ -48,7 +54,7 @@ export class ConfigFiles {
 
   /** A secret file: trailing line breaks trimmed (editors add one), empty is a problem. */
   async readSecret(written: string): Promise<FileRead> {
-    const got = await this.read(written);
+    const got = await this.read(written, MAX_SECRET_BYTES);
     if (!got.ok) return got;
     const text = trimTrailingNewlines(got.text);
     return text === '' ? { ok: false, message: `"${written}" is empty` } : { ok: true, text };
@@ -56,7 +62,7 @@ export class ConfigFiles {
 
   /** A PEM certificate file (a CA or the router's self-signed certificate). */
   async readCertificate(written: string): Promise<FileRead> {
-    const got = await this.read(written);
+    const got = await this.read(written, MAX_CERTIFICATE_BYTES);
     if (!got.ok) return got;
     return looksLikePemCertificate(got.text)
       ? got

@@ -33,6 +33,8 @@ interface Scope {
   place(rel: KeyPath): Place;
   /** Set for a router: used to name it when a problem comes from `defaults:`. */
   router?: string;
+  /** The router's `name:` when it is text, to name the router whose url is wrong. */
+  name?: string;
 }
 
 const PER_ROUTER_ONLY = new Set(['name', 'url', 'tag', 'nezha']);
@@ -80,6 +82,7 @@ function reportIssue(ctx: CheckContext, scope: Scope, issue: ZodIssue, data: unk
     const inheritable = knownKeys(schemaAt(ctx.jsonSchema, ['defaults']));
     if (inheritable.includes(String(rel[0]))) message = 'missing: set it in this router or under defaults:';
   }
+  if (rel[0] === 'url' && scope.name !== undefined && message !== 'missing') message += ` (router ${JSON.stringify(scope.name)})`;
   add(scope.place(rel), full, message);
   return places;
 }
@@ -113,6 +116,7 @@ export function validateRouters(ctx: CheckContext, doc: Record<string, unknown>)
       prefix: ['routers', index],
       place: (rel) => placeInRouter(ctx.src, index, rel),
       router: formatKeyPath(['routers', index]),
+      ...(typeof raw.name === 'string' ? { name: raw.name.slice(0, 64) } : {}),
     };
     for (const issue of result.error.issues) reportIssue(ctx, scope, issue, merged);
     return { index, merged, parsed: undefined };

@@ -146,13 +146,26 @@ function findKeyAt(doc: Document.Parsed, offset: number): { parent: KeyPath; key
   return found;
 }
 
+/**
+ * Aliases whose anchor is not set before them, in one pass in document order (yaml's own
+ * Alias.resolve walks the whole document per alias: quadratic on a file of many aliases).
+ */
 function unresolvedAliases(doc: Document.Parsed): { path: KeyPath; offset: number | undefined; name: string }[] {
   const out: { path: KeyPath; offset: number | undefined; name: string }[] = [];
+  const anchors = new Set<string>();
   const walk = (node: unknown, path: KeyPath): void => {
     if (isAlias(node)) {
-      if (node.resolve(doc) === undefined) out.push({ path, offset: nodeOffset(node), name: node.source });
-    } else if (isMap(node)) {
-      for (const pair of node.items) walk(pair.value, [...path, keyText(pair.key) ?? '?']);
+      if (!anchors.has(node.source)) out.push({ path, offset: nodeOffset(node), name: node.source });
+      return;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.add(anchor);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const keyAnchor = (pair.key as { anchor?: string } | null)?.anchor;
+        if (keyAnchor) anchors.add(keyAnchor);
+        walk(pair.value, [...path, keyText(pair.key) ?? '?']);
+      }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
         walk(item, [...path, i]);

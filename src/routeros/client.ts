@@ -1,13 +1,14 @@
 /**
- * The REST client for one router: one undici Pool (keep-alive, at most two connections,
- * no pipelining), HTTP Basic auth sent with every request, a timeout per request, errors
- * classified into stable codes. Credentials live only in the prebuilt Authorization header
+ * The REST client for one router: one undici Client (one keep-alive connection, no
+ * pipelining: a poll is sequential), HTTP Basic auth sent with every request, a timeout per
+ * request, errors classified into stable codes. Credentials live only in the prebuilt Authorization header
  * and never reach an error message.
  */
-import { Pool, request } from 'undici';
+import { Client } from 'undici';
 import { RouterError } from '../errors.js';
 import { classifyReply, classifyTransport, type Classification } from './classify.js';
 import { parseRouterJson } from './json.js';
+import { RequestCancel } from './request-cancel.js';
 import type { RestOptions, RouterRest } from './rest.js';
 import { buildTlsConnect, FingerprintMismatchError, type RouterTlsOptions } from './tls.js';
 import type { TlsContexts } from './tls-contexts.js';
@@ -26,8 +27,6 @@ export interface RouterClientOptions {
   timeoutMs: number;
   /** The fleet-wide concurrency limit; wraps every request. */
   limit?: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** Connections to this router; default 2 (the router shares its session cap with WebFig). */
-  connections?: number;
 }
 
 // Polls run every few seconds: keep the connection (and its TLS session) across them.
@@ -54,11 +53,27 @@ export function restQuery(options: Pick<RestOptions, 'proplist' | 'filter'>): st
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
 }
 
+// Paths polled are a handful of constants: encode each once per process.
+const restPaths = new Map<string, string>();
+const MAX_CACHED_PATHS = 256;
+
+function cachedRestPath(path: string): string {
+  let where = restPaths.get(path);
+  if (where === undefined) {
+    where = restPath(path);
+    if (restPaths.size < MAX_CACHED_PATHS) restPaths.set(path, where);
+  }
+  return where;
+}
+
 export function createRouterClient(options: RouterClientOptions): RouterRest {
   const origin = new URL(options.url).origin;
   const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
-  const pool = new Pool(origin, {
-    connections: Math.min(Math.max(options.connections ?? 2, 1), 2),
+  // Built once per router: undici reads header objects without copying them.
+  const getHeaders = { authorization, accept: 'application/json' };
+  const postHeaders = { ...getHeaders, 'content-type': 'application/json' };
+  // One connection: a router's poll is sequential, and a second idle TLS socket is ~60 KB of RSS.
+  const client = new Client(origin, {
     pipelining: 1,
     keepAliveTimeout: KEEP_ALIVE_MS,
     maxResponseSize: MAX_REPLY_BYTES,
@@ -78,32 +93,33 @@ export function createRouterClient(options: RouterClientOptions): RouterRest {
   };
 
   async function send(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions): Promise<unknown> {
-    const where = restPath(path);
-    const url = `${origin}${where}${method === 'GET' ? restQuery(opts) : ''}`;
+    const where = cachedRestPath(path);
+    const query = method === 'GET' && (opts.proplist !== undefined || opts.filter !== undefined) ? restQuery(opts) : '';
     const timeoutMs = opts.timeoutMs ?? options.timeoutMs;
-    const controller = new AbortController();
+    const cancel = new RequestCancel();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      cancel.abort(new Error('timeout'));
     }, timeoutMs);
     const callerSignal = opts.signal;
-    const onCallerAbort = () => controller.abort();
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    if (callerSignal?.aborted) controller.abort();
+    const onCallerAbort = () => cancel.abort(new Error('aborted'));
+    if (callerSignal !== undefined) {
+      if (callerSignal.aborted) cancel.abort(new Error('aborted'));
+      else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+    }
 
-    const headers: Record<string, string> = { authorization, accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const headers = body === undefined ? getHeaders : postHeaders;
     let status: number | undefined;
     let reply: { status: number; contentType: string | undefined; text: string };
     try {
       requests += 1;
-      const res = await request(url, { dispatcher: pool, method, headers, body, signal: controller.signal });
+      const res = await client.request({ path: `${where}${query}`, method, headers, body, signal: cancel });
       status = res.statusCode;
-      const buf = Buffer.from(await res.body.arrayBuffer());
-      bytes += buf.length;
+      const text = await res.body.text();
+      bytes += Buffer.byteLength(text, 'utf8');
       const contentType = res.headers['content-type'];
-      reply = { status, contentType: typeof contentType === 'string' ? contentType : undefined, text: buf.toString('utf8') };
+      reply = { status, contentType: typeof contentType === 'string' ? contentType : undefined, text };
     } catch (err) {
       if (timedOut) {
         throw fail(method, where, { code: 'ROUTER_TIMEOUT', detail: undefined, reason: `no reply within ${timeoutMs} ms` }, { status, cause: err });
@@ -145,6 +161,8 @@ export function createRouterClient(options: RouterClientOptions): RouterRest {
       return limit(() => send('POST', path, JSON.stringify(withProplist), opts));
     },
     stats: () => ({ requests, bytes }),
-    close: () => pool.close(),
+    // destroy, not close: a Client whose TLS handshake failed on the host name never settles
+    // close() (undici 7.30); the caller stops its polls before closing, so nothing is cut.
+    close: () => client.destroy(),
   };
 }

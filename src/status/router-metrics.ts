@@ -1,10 +1,10 @@
 /**
  * The routers' own numbers as Prometheus families, read from the bridge's views at scrape
- * time. One label, `router` (plus `protocol` for connections), so a fleet of hundreds stays a
+ * time. One label, `router` (plus `protocol` for per-protocol connections), so a fleet of hundreds stays a
  * small, stable series set. A router whose last poll failed exports no numbers, only
  * `tikprobe_router_up 0`: a stale value would look current to an alert. Pure.
  */
-import type { RouterView } from '../bridge/router-runner.js';
+import type { RouterView } from '../router-view.js';
 import type { MetricFamily, Sample, ScalarFamily } from './prom-text.js';
 
 type Reading = (view: RouterView & { lastSample: NonNullable<RouterView['lastSample']> }) => Sample[];
@@ -25,7 +25,7 @@ const ROUTER_GAUGES: readonly RouterGauge[] = [
     type: 'gauge',
     read: (v) => one(v.name, v.lastSample.resource.cpuLoadPercent / 100),
   },
-  { name: 'tikprobe_router_cpu_count', help: 'CPU cores of the router.', type: 'gauge', read: (v) => one(v.name, v.lastSample.resource.cpuCount) },
+  { name: 'tikprobe_router_cpu_cores', help: 'CPU cores of the router.', type: 'gauge', read: (v) => one(v.name, v.lastSample.resource.cpuCount) },
   {
     name: 'tikprobe_router_memory_total_bytes',
     help: 'Total memory of the router.',
@@ -77,16 +77,24 @@ const ROUTER_GAUGES: readonly RouterGauge[] = [
   },
   {
     name: 'tikprobe_router_connections',
-    help: 'Tracked connections on the router by protocol (with protocol="total" when the router can only count the whole table).',
+    help: 'Tracked connections on the router by protocol (tcp, udp), when the router can count them per protocol.',
     type: 'gauge',
     read: (v) => {
       const c = v.lastSample.connections;
-      if (!c) return [];
-      if (c.source === 'tracking-total') return [{ labels: { router: v.name, protocol: 'total' }, value: c.tcp }];
+      if (!c || c.source === 'tracking-total') return [];
       return [
         { labels: { router: v.name, protocol: 'tcp' }, value: c.tcp },
         { labels: { router: v.name, protocol: 'udp' }, value: c.udp },
       ];
+    },
+  },
+  {
+    name: 'tikprobe_router_connection_tracking_entries',
+    help: 'Entries of the whole connection-tracking table, when the router can count only the whole table (not per protocol).',
+    type: 'gauge',
+    read: (v) => {
+      const c = v.lastSample.connections;
+      return c?.source === 'tracking-total' ? one(v.name, c.tcp) : [];
     },
   },
 ];

@@ -5,7 +5,7 @@
  */
 import type { RouterSample } from '../model.js';
 import type { RouterView } from '../bridge/router-runner.js';
-import type { SinkEndpointView } from './metrics.js';
+import type { LinkActivity, SinkEndpointView } from './metrics.js';
 
 /** `degraded`: the router answers but some collectors are disabled or failing. */
 export type StatusState = 'starting' | 'up' | 'degraded' | 'down' | 'backoff';
@@ -29,6 +29,8 @@ export interface RouterStatus {
     sending: boolean;
     queueAgeMs: number;
     dropped: number;
+    /** Link activity (Nezha: streams open, reconnects, States acknowledged, auth pauses, task results); null when the integration reports none. */
+    link: LinkActivity | null;
   }[];
 }
 
@@ -47,7 +49,7 @@ export function statusState(view: RouterView): StatusState {
   return view.state;
 }
 
-export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[]): RouterStatus {
+export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[], links: ReadonlyMap<string, LinkActivity> = new Map()): RouterStatus {
   return {
     name: view.name,
     state: statusState(view),
@@ -71,6 +73,7 @@ export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[
       sending: p.sending,
       queueAgeMs: p.queueAgeMs,
       dropped: p.dropped,
+      link: links.has(p.integration) ? { ...links.get(p.integration)! } : null,
     })),
   };
 }
@@ -78,6 +81,7 @@ export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[
 export function statusDocument(input: {
   views: readonly RouterView[];
   sinks: (router: string) => readonly SinkEndpointView[];
+  links?: (router: string) => ReadonlyMap<string, LinkActivity>;
   healthy: boolean;
   version: string;
   startedAt: number;
@@ -88,6 +92,6 @@ export function statusDocument(input: {
     now: new Date(input.now).toISOString(),
     startedAt: new Date(input.startedAt).toISOString(),
     healthy: input.healthy,
-    routers: input.views.map((v) => routerStatus(v, input.sinks(v.name))).sort((a, b) => a.name.localeCompare(b.name)),
+    routers: input.views.map((v) => routerStatus(v, input.sinks(v.name), input.links?.(v.name))).sort((a, b) => a.name.localeCompare(b.name)),
   };
 }

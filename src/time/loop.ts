@@ -16,6 +16,12 @@ export interface LoopOptions {
   intervalMs: number;
   /** Random offset of the first tick within the first interval, so a fleet does not start in lockstep. */
   startDelayMs: number;
+  /**
+   * Start instants are rounded up to a multiple of this (epoch ms), so the loops of a large
+   * fleet due in the same bucket wake the event loop once and their requests leave together.
+   * An interval that is a multiple of it keeps every later slot in the bucket. Default: 1.
+   */
+  bucketMs?: number;
   backoff: BackoffPolicy;
   clock: Clock;
   random: () => number;
@@ -39,9 +45,9 @@ export class Loop {
   constructor(private readonly options: LoopOptions) {}
 
   start(): void {
-    const { clock, startDelayMs } = this.options;
-    this.slotAt = clock.now() + startDelayMs;
-    this.schedule(startDelayMs);
+    const now = this.options.clock.now();
+    this.slotAt = this.bucketed(now + this.options.startDelayMs);
+    this.schedule(this.slotAt - now);
   }
 
   /** Resolves when the tick in progress (if any) has finished. */
@@ -59,6 +65,11 @@ export class Loop {
     this.options.clock.clearTimeout(this.timer);
     this.abort.abort();
     await this.running;
+  }
+
+  private bucketed(at: number): number {
+    const bucket = this.options.bucketMs ?? 1;
+    return bucket <= 1 ? at : Math.ceil(at / bucket) * bucket;
   }
 
   private schedule(delayMs: number): void {
@@ -93,8 +104,9 @@ export class Loop {
       result.minDelayMs ?? 0,
     );
     // After recovery the loop returns to a grid anchored at the first good tick.
-    this.slotAt = clock.now() + delay;
-    this.schedule(delay);
+    const now = clock.now();
+    this.slotAt = this.bucketed(now + delay);
+    this.schedule(this.slotAt - now);
   }
 }
 

@@ -24,6 +24,18 @@ describe('loadConfig', () => {
         publicIp: 'auto',
         ping: { via: 'router', count: 3 },
         komari: { token: 'tok' },
+        collectors: {
+          health: { enabled: true, every: 60_000 },
+          interfaces: { enabled: false, every: 15_000 },
+          ethernet: { enabled: false, every: 60_000 },
+          ppp: { enabled: false, every: 30_000 },
+          dhcp: { enabled: false, every: 60_000 },
+          wireless: { enabled: false, every: 30_000 },
+          wireguard: { enabled: false, every: 30_000 },
+          updates: { enabled: true, every: 21_600_000 },
+          interfaceLimit: 64,
+          wirelessListLimit: 64,
+        },
       },
     ]);
   });

@@ -3,10 +3,13 @@
  * the real samples in test/fixtures/routeros: every value a string, absent fields absent,
  * `.proplist` honoured, query-string filters exact, Basic auth and user policies checked on
  * every request, RouterOS error bodies. Record selection (`.proplist`, filters, the `.query`
- * stack) is the simulator's own (src/sim/ros-query.ts). Tests mutate `state` and inject faults per path.
+ * stack) is the simulator's own (packages/sim/src/ros-query.ts). Tests mutate `state` and inject faults per path.
  */
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { compileQuery, filterTest, parseProplist, pickProps, QueryError } from '../../src/sim/ros-query.js';
+import { rosDurationUs } from '@tikprobe/sim/ros-format.js';
+import { pingRecords } from '@tikprobe/sim/ros-ping.js';
+import { compileQuery, filterTest, parseProplist, pickProps, QueryError } from '@tikprobe/sim/ros-query.js';
+import { rosErrorBody } from '@tikprobe/sim/ros-reply.js';
 
 export interface FakeInterface {
   id: string;
@@ -83,6 +86,12 @@ export interface RouterFakeState {
   singletonAsArray: boolean;
   /** RTTs the `/ping` probes report, cycled; `undefined` entries are lost probes. */
   pingRttUs: (number | undefined)[];
+  /**
+   * Further menus (issue 15: system/health, ppp/active, …) as their GET reply: an array is a
+   * list (printable, count-only), an object a singleton. `interface/ethernet/monitor` answers
+   * `POST` with `once`. Absent menus answer "no such command", like a router without the package.
+   */
+  menus: Record<string, Rec | Rec[]>;
 }
 
 export type FaultKind = '401' | '500' | 'timeout' | 'malformed' | 'control-char' | 'html403' | 'reset';
@@ -154,6 +163,7 @@ export function defaultFakeState(): RouterFakeState {
     users: { tikprobe: { password: 's3cret-pass', policies: ['read', 'api', 'rest-api', 'test'] } },
     singletonAsArray: false,
     pingRttUs: [453, 382, 650, 359],
+    menus: {},
   };
 }
 
@@ -168,31 +178,16 @@ interface Fault {
 const json = (body: unknown, status = 200) =>
   new HttpResponse(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-const routerError = (status: number, message: string, detail?: string) =>
-  json(detail === undefined ? { error: status, message } : { detail, error: status, message }, status);
+const routerError = (status: number, message: string, detail?: string) => {
+  const body = rosErrorBody(status, detail);
+  return json({ ...body, message }, status);
+};
 
 const noSuchCommand = (word: string) => routerError(400, 'Bad Request', `no such command or directory (${word})`);
 
-/** RouterOS duration text: largest unit first, zero parts omitted. */
+/** RouterOS duration text for seconds (microsecond precision): the simulator's formatter. */
 export function formatDuration(seconds: number): string {
-  let us = Math.round(seconds * 1e6);
-  if (us === 0) return '0s';
-  const units: [string, number][] = [
-    ['w', 604_800e6],
-    ['d', 86_400e6],
-    ['h', 3_600e6],
-    ['m', 60e6],
-    ['s', 1e6],
-    ['ms', 1e3],
-    ['us', 1],
-  ];
-  let out = '';
-  for (const [unit, size] of units) {
-    const n = Math.floor(us / size);
-    if (n > 0) out += `${n}${unit}`;
-    us -= n * size;
-  }
-  return out;
+  return rosDurationUs(seconds * 1e6);
 }
 
 const flag = (b: boolean | undefined) => (b ? 'true' : 'false');
@@ -421,12 +416,12 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     const proplist = parseProplist(url.searchParams.get('.proplist') ?? undefined);
     // Parameters starting with "." (.proplist, a misplaced .query) are not filters.
     const filters = filterTest(Object.fromEntries([...url.searchParams.entries()].filter(([k]) => !k.startsWith('.'))));
-    const single = singletons[path];
+    const single = singletons[path] ?? extraSingle(path);
     if (single) {
       const body = pickProps(single(), proplist);
       return json(state.singletonAsArray ? [body] : body);
     }
-    const list = lists[path];
+    const list = lists[path] ?? extraList(path);
     if (list) return json(list().filter(filters).map((r) => pickProps(r, withId(proplist))));
     // `<menu>/<id or name>`: one record.
     const slash = path.lastIndexOf('/');
@@ -439,8 +434,28 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     return noSuchCommand(path.split('/').at(-1) ?? path);
   };
 
+  const extraList = (path: string): (() => Rec[]) | undefined => {
+    const m = state.menus[path];
+    return Array.isArray(m) ? () => m : undefined;
+  };
+  const extraSingle = (path: string): (() => Rec) | undefined => {
+    const m = state.menus[path];
+    return m !== undefined && !Array.isArray(m) ? () => m : undefined;
+  };
+
+  /** `/interface/ethernet/monitor`: needs `once` (else the 60 s limit), `numbers` selects ports. */
+  const handleMonitor = (body: Record<string, unknown>): Response => {
+    const ports = state.menus['interface/ethernet/monitor'];
+    if (!Array.isArray(ports)) return noSuchCommand('monitor');
+    if (!('once' in body) || body.once === 'false') return routerError(400, 'Bad Request', 'Session closed');
+    const names = typeof body.numbers === 'string' ? body.numbers.split(',') : [];
+    const picked = ports.filter((p) => names.includes(p.name ?? ''));
+    if (picked.length !== names.length) return routerError(400, 'Bad Request', 'no such item');
+    return json(picked.map((r) => pickProps(r, parseProplist(body['.proplist']))));
+  };
+
   const handlePrint = (menu: string, body: Record<string, unknown>): Response => {
-    const list = lists[menu];
+    const list = lists[menu] ?? extraList(menu);
     if (!list) return noSuchCommand('print');
     const query = body['.query'];
     const words: unknown[] | undefined = query === undefined ? [] : Array.isArray(query) ? query : undefined;
@@ -468,31 +483,8 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     const count = Number(body.count);
     const host = String(body.address ?? '');
     if (!Number.isInteger(count) || count < 1) return routerError(400, 'Bad Request', 'invalid value for argument count');
-    const out: Rec[] = [];
-    let received = 0;
-    const rtts: number[] = [];
-    for (let seq = 0; seq < count; seq++) {
-      const rtt = state.pingRttUs.length === 0 ? undefined : state.pingRttUs[seq % state.pingRttUs.length];
-      const sent = seq + 1;
-      const rec: Rec = { host, seq: String(seq), sent: String(sent), size: '56' };
-      if (rtt !== undefined) {
-        received += 1;
-        rtts.push(rtt);
-        rec.time = formatDuration(rtt / 1e6);
-        rec.ttl = '64';
-      } else {
-        rec.status = 'timeout';
-      }
-      rec.received = String(received);
-      rec['packet-loss'] = String(Math.floor(((sent - received) * 100) / sent));
-      if (rtts.length > 0) {
-        rec['min-rtt'] = formatDuration(Math.min(...rtts) / 1e6);
-        rec['avg-rtt'] = formatDuration(Math.round(rtts.reduce((a, b) => a + b, 0) / rtts.length) / 1e6);
-        rec['max-rtt'] = formatDuration(Math.max(...rtts) / 1e6);
-      }
-      out.push(rec);
-    }
-    return json(out);
+    const echoes = Array.from({ length: count }, (_, seq) => (state.pingRttUs.length === 0 ? null : (state.pingRttUs[seq % state.pingRttUs.length] ?? null)));
+    return json(pingRecords(host, echoes));
   };
 
   const handle = async (request: Request): Promise<Response> => {
@@ -535,6 +527,10 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     if (path === 'ping') {
       if (!u.policies.includes('test')) return noPermission();
       return handlePing(body);
+    }
+    if (path === 'interface/ethernet/monitor') {
+      if (!u.policies.includes('read')) return noPermission();
+      return handleMonitor(body);
     }
     if (path.endsWith('/print')) {
       if (!u.policies.includes('read')) return noPermission();

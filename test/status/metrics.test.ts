@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RouterView } from '../../src/bridge/router-runner.js';
 import { createMetricsRegistry, POLL_BUCKETS_S } from '../../src/status/metrics.js';
+import type { MonitorRef } from '../../src/telemetry.js';
 import { routerStatus, statusState } from '../../src/status/status-view.js';
 import { parseExposition, seriesValue } from './prom-parse.js';
 
@@ -63,16 +64,53 @@ describe('the metrics registry', () => {
     expect(m.sinkEndpoints('unknown')).toEqual([]);
   });
 
-  it('counts ping results as ok or loss and keeps the last round-trip time in seconds', () => {
+  it('labels ping series by task and marks a loss: the RTT gauge is NaN, not the last good value', () => {
     const m = createMetricsRegistry();
-    m.pingResult('r1', 'icmp', 12);
-    m.pingResult('r1', 'icmp', -1);
-    m.pingResult('r1', 'tcp', 30);
+    const gw = { source: 'komari', id: 4, name: 'google dns', type: 'icmp' as const };
+    const cf = { source: 'komari', id: 5, name: 'cloudflare', type: 'icmp' as const };
+    const nz = { source: 'nezha', id: 4, name: 'TCP ping 1.1.1.1:443', type: 'tcp' as const };
+    m.monitorResult('r1', gw, 1_000, 12);
+    m.monitorResult('r1', cf, 1_500, 30);
+    m.monitorResult('r1', nz, 1_800, 7.5);
+    m.monitorResult('r1', gw, 2_000, undefined);
     const f = scrape(m, [view('r1')]);
-    expect(seriesValue(f, 'tikprobe_ping_results_total', { router: 'r1', type: 'icmp', result: 'ok' })).toBe(1);
-    expect(seriesValue(f, 'tikprobe_ping_results_total', { router: 'r1', type: 'icmp', result: 'loss' })).toBe(1);
-    expect(seriesValue(f, 'tikprobe_ping_rtt_seconds', { router: 'r1', type: 'icmp' })).toBe(0.012);
-    expect(seriesValue(f, 'tikprobe_ping_rtt_seconds', { router: 'r1', type: 'tcp' })).toBe(0.03);
+    const labels = (t: MonitorRef) => ({ router: 'r1', integration: t.source, task_id: String(t.id), task: t.name, type: t.type });
+    expect(seriesValue(f, 'tikprobe_ping_results_total', { ...labels(gw), result: 'ok' })).toBe(1);
+    expect(seriesValue(f, 'tikprobe_ping_results_total', { ...labels(gw), result: 'loss' })).toBe(1);
+    expect(seriesValue(f, 'tikprobe_ping_rtt_seconds', labels(gw))).toBeNaN();
+    expect(seriesValue(f, 'tikprobe_ping_success', labels(gw))).toBe(0);
+    expect(seriesValue(f, 'tikprobe_ping_last_result_timestamp_seconds', labels(gw))).toBe(2);
+    // Two tasks of one type, and the same id from two integrations, are separate series.
+    expect(seriesValue(f, 'tikprobe_ping_rtt_seconds', labels(cf))).toBe(0.03);
+    expect(seriesValue(f, 'tikprobe_ping_success', labels(cf))).toBe(1);
+    expect(seriesValue(f, 'tikprobe_ping_rtt_seconds', labels(nz))).toBe(0.0075);
+  });
+
+  it('shows each integration: delivery from the views, link activity from the events', () => {
+    const m = createMetricsRegistry();
+    m.integrationEvent('r1', 'nezha', 'link_up');
+    m.integrationEvent('r1', 'nezha', 'state_acknowledged');
+    m.integrationEvent('r1', 'nezha', 'state_acknowledged');
+    m.integrationEvent('r1', 'nezha', 'task_result');
+    m.integrationEvent('r1', 'nezha', 'link_down');
+    m.integrationEvent('r1', 'nezha', 'auth_pause');
+    m.integrationEvent('r1', 'nezha', 'link_up');
+    m.integrationEvent('r1', 'nezha', 'reconnect');
+    const part = { integration: 'komari', lastSuccessAt: 10_000, lastErrorAt: 12_000, lastError: 'HTTP 503', sending: true, queueAgeMs: 2500, dropped: 3 };
+    const f = scrape(m, [view('r1', { parts: [part] })]);
+    const nz = { router: 'r1', integration: 'nezha' };
+    expect(seriesValue(f, 'tikprobe_integration_link_up', nz)).toBe(1);
+    expect(seriesValue(f, 'tikprobe_integration_states_acknowledged_total', nz)).toBe(2);
+    expect(seriesValue(f, 'tikprobe_integration_task_results_total', nz)).toBe(1);
+    expect(seriesValue(f, 'tikprobe_integration_auth_pauses_total', nz)).toBe(1);
+    expect(seriesValue(f, 'tikprobe_integration_reconnects_total', nz)).toBe(1);
+    const km = { router: 'r1', integration: 'komari' };
+    expect(seriesValue(f, 'tikprobe_integration_last_success_timestamp_seconds', km)).toBe(10);
+    expect(seriesValue(f, 'tikprobe_integration_last_error_timestamp_seconds', km)).toBe(12);
+    expect(seriesValue(f, 'tikprobe_integration_failing', km)).toBe(1);
+    expect(seriesValue(f, 'tikprobe_integration_queue_age_seconds', km)).toBe(2.5);
+    expect(seriesValue(f, 'tikprobe_integration_dropped_samples_total', km)).toBe(3);
+    expect(m.linkActivity('r1').get('nezha')).toEqual({ linkUp: true, reconnects: 1, statesAcknowledged: 2, authPauses: 1, taskResults: 1 });
   });
 
   it('drops the series of a router removed by a reload', () => {
@@ -115,5 +153,28 @@ describe('the /status view', () => {
       lastPing: { valueMs: 7, at: '2026-01-01T00:00:00.000Z' },
       sinks: [{ sink: 'komari', endpoint: 'report', lastStatus: 401, lastAt: '2026-01-01T00:00:05.000Z', lastAcceptedAt: null }],
     });
+  });
+
+  it('shows each integration with its delivery and, for Nezha, its link activity: a dashboard down shows here, not in health', () => {
+    const m = createMetricsRegistry();
+    m.integrationEvent('r1', 'nezha', 'link_up');
+    m.integrationEvent('r1', 'nezha', 'auth_pause');
+    m.integrationEvent('r1', 'nezha', 'link_down');
+    const down = { integration: 'nezha', lastSuccessAt: undefined, lastErrorAt: Date.UTC(2026, 0, 1), lastError: 'UNAUTHENTICATED', sending: false, queueAgeMs: 0, dropped: 0 };
+    const komari = { integration: 'komari', lastSuccessAt: Date.UTC(2026, 0, 1), lastErrorAt: undefined, lastError: undefined, sending: true, queueAgeMs: 4000, dropped: 7 };
+    const s = routerStatus(view('r1', { state: 'up', parts: [komari, down] }), [], m.linkActivity('r1'));
+    expect(s.state).toBe('up');
+    expect(s.integrations).toEqual([
+      { integration: 'komari', lastSuccessAt: '2026-01-01T00:00:00.000Z', lastError: null, sending: true, queueAgeMs: 4000, dropped: 7, link: null },
+      {
+        integration: 'nezha',
+        lastSuccessAt: null,
+        lastError: { at: '2026-01-01T00:00:00.000Z', message: 'UNAUTHENTICATED' },
+        sending: false,
+        queueAgeMs: 0,
+        dropped: 0,
+        link: { linkUp: false, reconnects: 0, statesAcknowledged: 0, authPauses: 1, taskResults: 0 },
+      },
+    ]);
   });
 });

@@ -186,13 +186,16 @@ describe('GET /metrics', () => {
       tikprobe_router_receive_bytes_total: 'counter',
       tikprobe_router_connections: 'gauge',
     });
-    const allowed = new Set(['router', 'code', 'sink', 'endpoint', 'status', 'type', 'result', 'protocol', 'collector', 'version', 'board', 'architecture', 'node', 'le']);
+    const allowed = new Set([
+      ...['router', 'code', 'sink', 'endpoint', 'status', 'type', 'result', 'protocol', 'collector', 'version', 'board', 'architecture', 'le'],
+      ...['nodejs_version', 'integration', 'task_id', 'task', 'major', 'minor', 'patch'],
+    ]);
     for (const fam of families.values()) {
       expect(fam.help.length, fam.name).toBeGreaterThan(0);
       for (const s of fam.samples) for (const label of Object.keys(s.labels)) expect(allowed.has(label), `${s.name} ${label}`).toBe(true);
     }
 
-    expect(seriesValue(families, 'tikprobe_build_info', { version: '0.0.0-test', node: process.version })).toBe(1);
+    expect(seriesValue(families, 'tikprobe_build_info', { version: '0.0.0-test', nodejs_version: process.version })).toBe(1);
     expect(seriesValue(families, 'tikprobe_healthy')).toBe(1);
     expect(seriesValue(families, 'tikprobe_router_up', { router: 'r0' })).toBe(1);
     expect(seriesValue(families, 'tikprobe_router_up', { router: 'r1' })).toBe(0);

@@ -138,3 +138,68 @@ describe('Loop', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('Loop start buckets', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('rounds start instants up to the bucket, so loops due close together tick together and stay so', async () => {
+    const starts = new Map<number, number[]>();
+    const loops = [3, 10, 24, 25, 26, 4999].map((startDelayMs) => {
+      const list: number[] = [];
+      starts.set(startDelayMs, list);
+      return new Loop({
+        intervalMs: 5000,
+        startDelayMs,
+        bucketMs: 25,
+        backoff: policy,
+        clock: systemClock,
+        random: () => 0.5,
+        tick: async () => {
+          list.push(Date.now());
+          return { ok: true };
+        },
+        onCrash: vi.fn(),
+      });
+    });
+    for (const loop of loops) loop.start();
+    await vi.advanceTimersByTimeAsync(10_100);
+    expect(starts.get(3)).toEqual([25, 5025, 10_025]);
+    expect(starts.get(10)).toEqual([25, 5025, 10_025]);
+    expect(starts.get(24)).toEqual([25, 5025, 10_025]);
+    expect(starts.get(25)).toEqual([25, 5025, 10_025]);
+    expect(starts.get(26)).toEqual([50, 5050, 10_050]);
+    expect(starts.get(4999)).toEqual([5000, 10_000]);
+    await Promise.all(loops.map((l) => l.stop()));
+  });
+
+  it('a retry after a failure lands on a bucket too', async () => {
+    const starts: number[] = [];
+    let first = true;
+    const loop = new Loop({
+      intervalMs: 5000,
+      startDelayMs: 0,
+      bucketMs: 25,
+      backoff: { baseMs: 1010, capMs: 1010, jitter: 0 },
+      clock: systemClock,
+      random: () => 0.5,
+      tick: async () => {
+        starts.push(Date.now());
+        if (first) {
+          first = false;
+          return { ok: false };
+        }
+        return { ok: true };
+      },
+      onCrash: vi.fn(),
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(6100);
+    expect(starts).toEqual([0, 1025, 6025]);
+    await loop.stop();
+  });
+});

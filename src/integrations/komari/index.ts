@@ -47,6 +47,11 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         logger: ctx.logger.child({ component: 'ping' }),
         bridgeIcmp: deps.probes.icmp,
         http: deps.probes.http,
+        // Stamped on the fleet's clock, the one every reader of the results uses.
+        onResult: (task, _at, rttMs) => {
+          const type = task.type === 'icmp' || task.type === 'tcp' || task.type === 'http' ? task.type : undefined;
+          if (type !== undefined) deps.telemetry.monitorResult?.(router.name, { source: 'komari', id: task.id, name: task.name, type }, deps.clock.now(), rttMs);
+        },
       });
       return new KomariPart(sink, pings, () => deps.clock.now());
     },

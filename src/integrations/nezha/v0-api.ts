@@ -8,7 +8,7 @@
  * monitor it answers HTTP 403. Without a configured token the API is open (like the rest of
  * the status server). The handler returns false for any path it does not serve.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouterView } from '../../router-view.js';
 import type { PingHistory } from './history.js';
@@ -30,9 +30,31 @@ export interface NezhaV0ApiDeps {
 export type NezhaV0Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 
 const NEED_AUTH = '访问此接口需要认证';
+const REGISTER_PATH = '/api/v1/server/register';
+/** Why registration by API is refused (see `register`). */
+export const REGISTER_REFUSAL =
+  'tikprobe cannot add servers by API: its routers come from its configuration file (RouterOS URL and credentials, which this endpoint cannot carry), so a server registered here could not be polled or persisted; add the router to the configuration and reload tikprobe (SIGHUP)';
+
+/**
+ * `POST /api/v1/server/register` (late v0): refused in v0's envelope. A router is not an
+ * agent that fetches a secret: it needs a URL and credentials that live in the config file,
+ * the single source of truth a reload reads. The same auth answer as list/details comes
+ * first; `simple=1` gets v0's empty-secret body.
+ */
+function register(req: IncomingMessage, res: ServerResponse, url: URL, authorised: (req: IncomingMessage) => boolean): true {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    return sendTrue(res, 405, { code: 405, message: 'method not allowed' });
+  }
+  req.resume(); // the body is not read: nothing in it could change the answer
+  if (!authorised(req)) return sendTrue(res, 200, { code: 403, message: NEED_AUTH });
+  const simple = url.searchParams.get('simple') === 'true' || url.searchParams.get('simple') === '1';
+  return sendTrue(res, 501, simple ? '' : { code: 501, message: REGISTER_REFUSAL, secret: '' });
+}
 
 export function createNezhaV0Api(deps: NezhaV0ApiDeps): NezhaV0Handler {
-  const authorised = (req: IncomingMessage) => deps.token === undefined || tokenMatches(req.headers.authorization, deps.token);
+  const matches = tokenCheck(deps.token);
+  const authorised = (req: IncomingMessage) => matches(req.headers.authorization);
 
   const fleet = (): { routers: V0Router[]; ids: Map<string, number> } => {
     const views = deps.view();
@@ -45,6 +67,7 @@ export function createNezhaV0Api(deps: NezhaV0ApiDeps): NezhaV0Handler {
     const isList = path === '/api/v1/server/list';
     const isDetails = path === '/api/v1/server/details';
     const monitorMatch = /^\/api\/v1\/monitor\/([^/]*)$/.exec(path);
+    if (path === REGISTER_PATH) return register(req, res, url, authorised);
     if (!isList && !isDetails && !monitorMatch) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, { code: 405, message: 'method not allowed' });
@@ -86,12 +109,20 @@ export function createNezhaV0Api(deps: NezhaV0ApiDeps): NezhaV0Handler {
   };
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  if (header === undefined) return false;
-  const given = header.startsWith('Bearer ') ? header.slice(7) : header;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * The v0 `Authorization` check (the raw token, or `Bearer <token>`). Both sides are hashed to
+ * 32 bytes first and compared in constant time, so neither the content nor the length of the
+ * token leaks through timing; a missing header is hashed too. No token: every request passes.
+ */
+export function tokenCheck(token: string | undefined): (authorization: string | undefined) => boolean {
+  if (token === undefined) return () => true;
+  const expected = digest(token);
+  return (header) => {
+    const given = header === undefined ? '' : header.startsWith('Bearer ') ? header.slice(7) : header;
+    return timingSafeEqual(digest(given), expected) && header !== undefined;
+  };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RouterView } from '../../../src/bridge/router-runner.js';
 import { PingHistory } from '../../../src/integrations/nezha/history.js';
-import { createNezhaV0Api } from '../../../src/integrations/nezha/v0-api.js';
+import { createNezhaV0Api, REGISTER_REFUSAL } from '../../../src/integrations/nezha/v0-api.js';
 import { GO_ZERO_TIME, routerIds } from '../../../src/integrations/nezha/v0-payload.js';
 import { routerSample } from '../komari/samples.js';
 
@@ -143,9 +143,11 @@ describe('Nezha v0 read API', () => {
   });
 
   it('monitor/{id}: the router ping-task history in ms, null without history, v0 errors for bad and unknown ids', async () => {
-    history.record('home-gw', 3, 'ICMP ping 1.1.1.1', NOW - 170_000, 10);
-    history.record('home-gw', 3, 'ICMP ping 1.1.1.1', NOW - 130_000, 14);
-    history.record('home-gw', 3, 'ICMP ping 1.1.1.1', NOW - 5_000, 20);
+    const m = { source: 'nezha', id: 3, name: 'ICMP ping 1.1.1.1', type: 'icmp' as const };
+    history.record('home-gw', m, NOW - 175_000, 10);
+    history.record('home-gw', m, NOW - 170_000, 14);
+    history.record('home-gw', m, NOW - 10_000, 20);
+    history.record('home-gw', m, NOW - 5_000, undefined);
     const { status, body } = await get(`/api/v1/monitor/${id('home-gw')}`);
     expect(status).toBe(200);
     expect(body).toEqual({
@@ -158,7 +160,7 @@ describe('Nezha v0 read API', () => {
           monitor_name: 'ICMP ping 1.1.1.1',
           server_name: 'home-gw',
           created_at: [NOW - 180_000, NOW - 60_000],
-          avg_delay: [12, 20],
+          avg_delay: [12, 10],
         },
       ],
     });
@@ -166,6 +168,21 @@ describe('Nezha v0 read API', () => {
     expect(await get('/api/v1/monitor/abc')).toEqual({ status: 400, body: { code: 400, message: 'id参数错误' } });
     expect(await get('/api/v1/monitor/12345')).toEqual({ status: 404, body: { code: 404, message: 'id不存在' } });
     expect((await get(`/api/v1/monitor/${id('home-gw')}`, 'wrong')).status).toBe(403);
+  });
+
+  it('server/register: refused in the v0 envelope with the reason and what to do, after the same auth check', async () => {
+    const post = async (path: string, auth: string | null) => {
+      const res = await request(`${base}${path}`, { method: 'POST', headers: auth === null ? {} : { authorization: auth }, body: '{"Name":"x"}' });
+      return { status: res.statusCode, body: (await res.body.json()) as unknown };
+    };
+    expect(await post('/api/v1/server/register', null)).toEqual({ status: 200, body: { code: 403, message: '访问此接口需要认证' } });
+    const full = await post('/api/v1/server/register', TOKEN);
+    expect(full).toEqual({ status: 501, body: { code: 501, message: REGISTER_REFUSAL, secret: '' } });
+    expect(REGISTER_REFUSAL).toMatch(/configuration file.*reload/);
+    expect(await post('/api/v1/server/register?simple=1', TOKEN)).toEqual({ status: 501, body: '' });
+    const get = await request(`${base}/api/v1/server/register`);
+    expect(get.statusCode).toBe(405);
+    await get.body.dump();
   });
 
   it('leaves other paths to the status server', async () => {

@@ -1,0 +1,122 @@
+/**
+ * Runs the extended collectors of one router on their own cadences, in the background of the
+ * report cycle: `tick()` is called once per cycle, starts what is due and returns at once, so a
+ * slow or failing collector never delays the report. Runs never overlap: what falls due while a
+ * run is in flight waits for the next tick. Each collector degrades alone and keeps its state.
+ */
+import type { CollectorsConfig } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import type { CollectorState, CollectorStatus, ExtendedView } from '../model.js';
+import type { RouterRest } from '../routeros/rest.js';
+import { type ExtendedReading, NoWirelessPackage, type RunMemory, runCollector } from './extended-runs.js';
+import { dueAt, EXTENDED_COLLECTORS, type ExtendedCollector, type PlanEntry, planSlots, type Slot } from './plan.js';
+import { isAbsent } from './ros-values.js';
+
+/** An absent menu is asked again after this long (a package may have been installed). */
+export const ABSENT_RETRY_MS = 6 * 3_600_000;
+
+export type { CollectorState, CollectorStatus };
+
+export interface ExtendedRunnerDeps {
+  rest: RouterRest;
+  config: CollectorsConfig;
+  /** The report cadence: one tick. */
+  tickMs: number;
+  now: () => number;
+  /** Said once per condition (e.g. interfaces truncated to the limit). */
+  notice: (message: string) => void;
+}
+
+export function enabledEntries(config: CollectorsConfig): PlanEntry[] {
+  return EXTENDED_COLLECTORS.filter((n) => config[n].enabled).map((n) => ({ name: n, periodMs: config[n].every }));
+}
+
+export class ExtendedRunner {
+  private readonly slots: Slot[];
+  private readonly statuses = new Map<ExtendedCollector, CollectorStatus>();
+  private readonly absentUntil = new Map<ExtendedCollector, number>();
+  private readonly reading: ExtendedReading = {};
+  private readonly memory: RunMemory = {};
+  private readonly pending = new Set<ExtendedCollector>();
+  private tickIndex = 0;
+  private inFlight: Promise<void> | undefined;
+  private truncationSaid = false;
+
+  constructor(private readonly deps: ExtendedRunnerDeps) {
+    this.slots = planSlots(enabledEntries(deps.config), deps.tickMs);
+    for (const name of EXTENDED_COLLECTORS) {
+      this.statuses.set(name, { name, state: deps.config[name].enabled ? 'pending' : 'disabled', failures: 0 });
+    }
+  }
+
+  /** Starts the collectors due this cycle in the background; never waits, never throws. */
+  tick(signal: AbortSignal): void {
+    for (const name of dueAt(this.slots, this.tickIndex++)) this.pending.add(name);
+    if (this.inFlight !== undefined || this.pending.size === 0 || signal.aborted) return;
+    const batch = [...this.pending].filter((n) => (this.absentUntil.get(n) ?? 0) <= this.deps.now());
+    this.pending.clear();
+    if (batch.length === 0) return;
+    this.inFlight = this.runBatch(batch, signal).finally(() => {
+      this.inFlight = undefined;
+    });
+  }
+
+  /** Resolves when no run is in flight (shutdown, tests). */
+  async idle(): Promise<void> {
+    await this.inFlight;
+  }
+
+  latest(): Readonly<ExtendedReading> {
+    return this.reading;
+  }
+
+  status(): CollectorStatus[] {
+    return EXTENDED_COLLECTORS.map((n) => ({ ...(this.statuses.get(n) as CollectorStatus) }));
+  }
+
+  view(): ExtendedView {
+    return { reading: this.reading, collectors: this.status() };
+  }
+
+  plan(): readonly Slot[] {
+    return this.slots;
+  }
+
+  private async runBatch(batch: readonly ExtendedCollector[], signal: AbortSignal): Promise<void> {
+    for (const name of batch) {
+      if (signal.aborted) return;
+      const st = this.statuses.get(name) as CollectorStatus;
+      try {
+        await runCollector(name, this.deps.rest, this.deps.config, this.reading, this.memory, signal);
+        st.state = 'ok';
+        st.lastOkAt = this.deps.now();
+        delete st.error;
+        this.afterSuccess(name);
+      } catch (err) {
+        this.afterFailure(st, err);
+      }
+    }
+  }
+
+  private afterSuccess(name: ExtendedCollector): void {
+    const table = this.reading.interfaces;
+    if (name !== 'interfaces' || table === undefined || table.truncated === 0 || this.truncationSaid) return;
+    this.truncationSaid = true;
+    this.deps.notice(
+      `exporting ${table.interfaces.length} interfaces of ${table.interfaces.length + table.truncated} ` +
+        `(collectors.interfaceLimit); the rest are left out`,
+    );
+  }
+
+  private afterFailure(st: CollectorStatus, err: unknown): void {
+    if (isAbsent(err) || err instanceof NoWirelessPackage) {
+      st.state = 'absent';
+      st.error = errorMessage(err);
+      this.absentUntil.set(st.name, this.deps.now() + ABSENT_RETRY_MS);
+      return;
+    }
+    st.state = 'failing';
+    st.failures++;
+    st.error = errorMessage(err);
+  }
+}

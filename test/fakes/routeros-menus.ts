@@ -1,0 +1,21 @@
+/** The issue-15 menus of a full-featured router for the RouterOS fake, built from the fixtures. */
+import { fixture } from '../routeros/fixture.js';
+
+type Rec = Record<string, string>;
+
+/** Every extended menu a router with wifi, WireGuard, PPP, DHCP and an SFP port answers. */
+export function fullRouterMenus(): Record<string, Rec | Rec[]> {
+  const monitor = [
+    ...(fixture('interface_ethernet_monitor_once__hAP-ax2_7.20.5__miklink.json') as Rec[]),
+    { ...(fixture('interface_ethernet_monitor_once__CHR_7.22.1__quickchr.json') as Rec[])[0], name: 'ether2' },
+  ];
+  return {
+    'system/health': fixture('system_health__SYNTHETIC__manual-fields.json') as Rec[],
+    'ppp/active': fixture('ppp_active__SYNTHETIC__manual-fields.json') as Rec[],
+    'ip/dhcp-server/lease': fixture('ip_dhcp_server_lease__hAP-ac2_7.16__telegraf.json') as Rec[],
+    'interface/wifi/registration-table': fixture('interface_wifi_registration_table__SYNTHETIC__manual-fields.json') as Rec[],
+    'interface/wireguard/peers': fixture('interface_wireguard_peers__SYNTHETIC__manual-fields.json') as Rec[],
+    'system/package/update': fixture('system_package_update__SYNTHETIC__manual-fields.json') as Rec,
+    'interface/ethernet/monitor': monitor,
+  };
+}
