@@ -35,7 +35,7 @@ function clusterConfig(simYaml: string, komariUrl: string, postgres: string): st
   doc.setIn(['log', 'level'], 'info');
   doc.setIn(['defaults', 'timeout'], '1500ms');
   doc.setIn(['defaults', 'intervals', 'report'], `${REPORT_MS / 1000}s`);
-  doc.set('cluster', { postgres, heartbeat: '500ms', deadAfter: '1500ms' });
+  doc.set('cluster', { postgres, heartbeat: '400ms', deadAfter: '1400ms' });
   const routers = doc.get('routers') as { items: { delete(k: string): void }[] };
   for (const r of routers.items) r.delete('komari');
   return doc.toString();
