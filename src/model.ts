@@ -103,6 +103,8 @@ export interface RouterSample {
   info: RouterInfo;
   /** The last `/system/health` reading (refreshed once a minute); empty when the router has no sensors. */
   health: HealthSensor[];
+  /** Collectors failing while the router still answers (`connections`, `info`, `interfaces`, `health`). */
+  degraded?: string[];
 }
 
 

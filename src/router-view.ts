@@ -38,6 +38,19 @@ export interface RouterView {
   parts: PartView[];
   /** Extended collectors: each one's state and the latest reading (undefined: none configured). */
   extended?: ExtendedView;
+  /** The router's accounting (identity, last event, totals in memory and on disk); undefined before its first poll. */
+  accounting?: AccountingView | undefined;
+}
+
+/** What support needs to explain a router's totals; totals as exact decimal strings. */
+export interface AccountingView {
+  deviceId: string | undefined;
+  lastEvent: { kind: string; atMs: number } | undefined;
+  totalUpBytes: string;
+  totalDownBytes: string;
+  persistedTotalUpBytes: string | undefined;
+  persistedTotalDownBytes: string | undefined;
+  persistedAtMs: number | undefined;
 }
 
 /** What the status server, the watchdog and read APIs see of the running fleet. */

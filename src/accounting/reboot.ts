@@ -28,3 +28,26 @@ export function detectReboot(
   if (now.uptimeS + UPTIME_SLACK_S < elapsedS) return 'uptime-below-elapsed';
   return undefined;
 }
+
+/**
+ * What the counters say about an uptime signal. `fell`: some interface that kept its `.id`
+ * shows a counter below the one last seen; `comparable`: how many such interfaces there are.
+ */
+export interface CounterEvidence {
+  fell: boolean;
+  comparable: number;
+}
+
+/**
+ * An uptime drop is a reboot only when the counters agree: a counter that went down (a
+ * rebooted router starts every counter at 0), or no interface to compare (every one is new,
+ * e.g. PPPoE sessions that came back with new ids). An uptime that drops while every counter
+ * kept counting is a clock or uptime glitch: the deltas continue, nothing is counted twice.
+ */
+export function confirmReboot(signal: RebootSignal | undefined, evidence: CounterEvidence): 'reboot' | 'glitch' | undefined {
+  if (signal === undefined) return undefined;
+  // An uptime below the gap is not a drop: it says the router booted while unobserved, and the
+  // counters need not have fallen below old values since (up for hours after a day away).
+  if (signal === 'uptime-below-elapsed') return 'reboot';
+  return evidence.fell || evidence.comparable === 0 ? 'reboot' : 'glitch';
+}

@@ -7,24 +7,44 @@
  * counted again in full. So the totals here only ever grow, except at a period rollover,
  * and every sign of a counter restart on the router is absorbed here instead of being passed on.
  *
+ * The rules, in the order they apply to one observation:
+ * 1. A different device identity: a new baseline for every interface; nothing added.
+ * 2. An uptime signal (reboot.ts) confirmed by the counters (a counter fell, or no interface
+ *    to compare): a reboot, the new counter values are the traffic since. Unconfirmed: a
+ *    glitch, the deltas continue.
+ * 3. Per interface (interface-delta.ts): reset, re-creation, then the link-speed ceiling.
+ * 4. Totals are exact bigints, saturating at MAX_TOTAL; readings convert them with
+ *    sendableTotal (total.ts).
+ *
  * up = transmit (tx), down = receive (rx), summed over the observed interfaces.
  */
 import type { InterfaceCounter, TrafficReading } from '../model.js';
-import { type CounterEntry, measureInterfaces } from './interface-delta.js';
+import { deviceChanged } from './device.js';
+import { type CounterEntry, counterEvidence, type InterfacesStep, measureInterfaces } from './interface-delta.js';
 import { crossedBoundary, localDate, periodStartFor } from './period.js';
+import { DEFAULT_MAX_BITS_PER_SECOND, deltaCeilingBytes } from './plausibility.js';
 import { bytesPerSecond, rateWindowMs } from './rate.js';
-import { detectReboot, type RebootSignal } from './reboot.js';
+import { confirmReboot, detectReboot } from './reboot.js';
+import { addTotal, sendableTotal } from './total.js';
+import { type AccountingEventKind, interfaceEvents, type TrafficEvent } from './traffic-events.js';
 
-/** Everything needed to continue counting after a restart of the bridge. JSON-serialisable. */
+export type { AccountingEventKind, TrafficEvent } from './traffic-events.js';
+
+/** Everything needed to continue counting after a restart of the bridge. */
 export interface TrafficState {
   /** last counters per interface name */
   interfaces: Record<string, CounterEntry>;
-  totalUpBytes: number;
-  totalDownBytes: number;
+  /** Exact; decimal strings on disk. */
+  totalUpBytes: bigint;
+  totalDownBytes: bigint;
   lastAtMs: number;
   lastUptimeS: number;
   /** local date (YYYY-MM-DD) the current accounting period started */
   periodStart: string;
+  /** The device identity the counters belong to (collect/device.ts); absent until first read. */
+  deviceId?: string;
+  /** The last event that changed the shape of the accounting, for /status. */
+  lastEvent?: { kind: AccountingEventKind; atMs: number };
 }
 
 export interface TrafficObservation {
@@ -33,6 +53,8 @@ export interface TrafficObservation {
   /** The router's uptime in seconds at that time. */
   uptimeS: number;
   counters: InterfaceCounter[];
+  /** The device identity read from the router; undefined when not (yet) known. */
+  deviceId?: string;
 }
 
 export interface TrafficOptions {
@@ -40,28 +62,18 @@ export interface TrafficOptions {
   resetDay?: number;
   /** IANA zone for "local time"; default the host's. */
   timeZone?: string;
+  /** The ceiling for an interface whose speed is not known (default 100 Gbit/s). */
+  maxBitsPerSecond?: number;
+  /** Known link speeds by interface name, bits per second. */
+  linkBitsPerSecond?: Readonly<Record<string, number>>;
 }
-
-/** Something worth a log line; the caller decides the level. Never holds a secret. */
-export type TrafficEvent =
-  | { kind: 'baseline'; interfaces: string[] }
-  | { kind: 'reboot'; signal: RebootSignal; uptimeS: number; previousUptimeS: number; elapsedMs: number }
-  | { kind: 'counter-reset'; interface: string }
-  | { kind: 'interface-recreated'; interface: string; previousId: string; id: string }
-  | { kind: 'interface-added'; interface: string }
-  | {
-      kind: 'period-rollover';
-      previousPeriodStart: string;
-      periodStart: string;
-      previousTotalUpBytes: number;
-      previousTotalDownBytes: number;
-    }
-  | { kind: 'rate-suppressed'; reason: 'long-gap' | 'clock-backwards' | 'no-time-passed'; elapsedMs: number };
 
 export interface TrafficStep {
   state: TrafficState;
   reading: TrafficReading;
   events: TrafficEvent[];
+  /** The accounting changed shape (baseline, reboot, new id, new device, ...): persist at once. */
+  shapeChanged: boolean;
 }
 
 /**
@@ -77,83 +89,103 @@ export interface TrafficStep {
  * over the boundary there is no way to tell on which side the traffic fell.
  */
 export function advanceTraffic(prev: TrafficState | undefined, obs: TrafficObservation, opts: TrafficOptions): TrafficStep {
-  if (!prev) return baseline(obs, opts);
+  if (!prev) return baseline(obs, opts, 0n, 0n, [], undefined);
+  if (deviceChanged(prev.deviceId, obs.deviceId)) {
+    const event: TrafficEvent = { kind: 'device-changed', previousDeviceId: prev.deviceId ?? '', deviceId: obs.deviceId ?? '' };
+    return baseline(obs, opts, prev.totalUpBytes, prev.totalDownBytes, [event], prev.periodStart);
+  }
 
   const events: TrafficEvent[] = [];
   const elapsedMs = obs.atMs - prev.lastAtMs;
-
-  const reboot = detectReboot(prev, obs);
-  if (reboot) {
-    events.push({ kind: 'reboot', signal: reboot, uptimeS: obs.uptimeS, previousUptimeS: prev.lastUptimeS, elapsedMs });
+  const signal = detectReboot(prev, obs);
+  const verdict = confirmReboot(signal, counterEvidence(prev.interfaces, obs.counters));
+  if (signal && verdict === 'reboot') {
+    events.push({ kind: 'reboot', signal, uptimeS: obs.uptimeS, previousUptimeS: prev.lastUptimeS, elapsedMs });
+  } else if (signal) {
+    events.push({ kind: 'uptime-glitch', signal, uptimeS: obs.uptimeS, previousUptimeS: prev.lastUptimeS, elapsedMs });
   }
-
-  const step = measureInterfaces(prev.interfaces, obs.counters, reboot !== undefined);
-  for (const c of step.changes) {
-    if (c.change === 'baseline') events.push({ kind: 'interface-added', interface: c.name });
-    else if (c.change === 'counter-reset') events.push({ kind: 'counter-reset', interface: c.name });
-    else if (c.change === 'recreated') {
-      events.push({ kind: 'interface-recreated', interface: c.name, previousId: c.previousId ?? '', id: c.id });
-    }
-  }
+  const rebooted = verdict === 'reboot';
+  const step = measureInterfaces(prev.interfaces, obs.counters, rebooted, ceilingFor(opts, elapsedMs));
+  events.push(...interfaceEvents(step.changes));
 
   let totalUpBytes = prev.totalUpBytes;
   let totalDownBytes = prev.totalDownBytes;
   let periodStart = prev.periodStart;
   const boundary = opts.resetDay === undefined ? undefined : crossedBoundary(prev, obs.atMs, opts.resetDay, opts.timeZone);
   if (boundary !== undefined) {
-    events.push({
-      kind: 'period-rollover',
-      previousPeriodStart: prev.periodStart,
-      periodStart: boundary,
-      previousTotalUpBytes: totalUpBytes,
-      previousTotalDownBytes: totalDownBytes,
-    });
-    totalUpBytes = 0;
-    totalDownBytes = 0;
+    events.push({ kind: 'period-rollover', previousPeriodStart: prev.periodStart, periodStart: boundary, previousTotalUpBytes: totalUpBytes, previousTotalDownBytes: totalDownBytes });
+    totalUpBytes = 0n;
+    totalDownBytes = 0n;
     periodStart = boundary;
   }
-  totalUpBytes += Number(step.txBytes);
-  totalDownBytes += Number(step.rxBytes);
+  totalUpBytes = addTotal(totalUpBytes, step.txBytes);
+  totalDownBytes = addTotal(totalDownBytes, step.rxBytes);
 
-  const windowMs = rateWindowMs(elapsedMs, reboot ? obs.uptimeS : undefined);
+  const windowMs = rateWindowMs(elapsedMs, rebooted ? obs.uptimeS : undefined);
   if (windowMs === undefined) {
     const reason = elapsedMs < 0 ? 'clock-backwards' : elapsedMs === 0 ? 'no-time-passed' : 'long-gap';
     events.push({ kind: 'rate-suppressed', reason, elapsedMs });
   }
+  const state: TrafficState = { interfaces: step.interfaces, totalUpBytes, totalDownBytes, lastAtMs: obs.atMs, lastUptimeS: obs.uptimeS, periodStart };
+  return finish(state, prev, obs, events, readingOf(step, windowMs, totalUpBytes, totalDownBytes));
+}
 
+/** Fills in the identity and last event, and whether the step must reach the disk at once. */
+function finish(state: TrafficState, prev: TrafficState, obs: TrafficObservation, events: TrafficEvent[], reading: TrafficReading): TrafficStep {
+  const deviceId = obs.deviceId ?? prev.deviceId;
+  if (deviceId !== undefined) state.deviceId = deviceId;
+  const shape = lastShapeEvent(events);
+  const lastEvent = shape ? { kind: shape, atMs: obs.atMs } : prev.lastEvent;
+  if (lastEvent) state.lastEvent = lastEvent;
+  // A first identity is worth persisting at once too: it is what a later swap is judged by.
+  const shapeChanged = shape !== undefined || (prev.deviceId === undefined && obs.deviceId !== undefined);
+  return { state, reading, events, shapeChanged };
+}
+
+function readingOf(step: InterfacesStep, windowMs: number | undefined, up: bigint, down: bigint): TrafficReading {
   return {
-    state: {
-      interfaces: step.interfaces,
-      totalUpBytes,
-      totalDownBytes,
-      lastAtMs: obs.atMs,
-      lastUptimeS: obs.uptimeS,
-      periodStart,
-    },
-    reading: {
-      upBps: bytesPerSecond(step.txBytes, windowMs),
-      downBps: bytesPerSecond(step.rxBytes, windowMs),
-      totalUpBytes,
-      totalDownBytes,
-    },
-    events,
+    upBps: bytesPerSecond(step.txBytes, windowMs),
+    downBps: bytesPerSecond(step.rxBytes, windowMs),
+    totalUpBytes: sendableTotal(up),
+    totalDownBytes: sendableTotal(down),
   };
 }
 
-function baseline(obs: TrafficObservation, opts: TrafficOptions): TrafficStep {
-  const today = localDate(obs.atMs, opts.timeZone);
-  // Without previous state there is no delta, only the counters to measure the next one from.
-  const { interfaces } = measureInterfaces({}, obs.counters, false);
-  return {
-    state: {
-      interfaces,
-      totalUpBytes: 0,
-      totalDownBytes: 0,
-      lastAtMs: obs.atMs,
-      lastUptimeS: obs.uptimeS,
-      periodStart: opts.resetDay === undefined ? today : periodStartFor(today, opts.resetDay),
-    },
-    reading: { upBps: 0, downBps: 0, totalUpBytes: 0, totalDownBytes: 0 },
-    events: [{ kind: 'baseline', interfaces: Object.keys(interfaces) }],
+/** The most bytes each interface can carry in `elapsedMs`: its link speed where known, else the configured ceiling. */
+function ceilingFor(opts: TrafficOptions, elapsedMs: number): (name: string) => bigint {
+  const fallback = deltaCeilingBytes(opts.maxBitsPerSecond ?? DEFAULT_MAX_BITS_PER_SECOND, elapsedMs);
+  const links = opts.linkBitsPerSecond;
+  if (!links) return () => fallback;
+  return (name) => {
+    const bps = Object.hasOwn(links, name) ? links[name] : undefined;
+    return bps !== undefined && bps > 0 ? deltaCeilingBytes(bps, elapsedMs) : fallback;
   };
+}
+
+/** The last event of this step that changed the accounting's shape, if any. */
+function lastShapeEvent(events: readonly TrafficEvent[]): AccountingEventKind | undefined {
+  let kind: AccountingEventKind | undefined;
+  for (const e of events) {
+    if (e.kind !== 'rate-suppressed' && e.kind !== 'uptime-glitch') kind = e.kind;
+  }
+  return kind;
+}
+
+/** Counters to measure the next delta from; totals carried over (0 at first sight, kept on a device change). */
+function baseline(obs: TrafficObservation, opts: TrafficOptions, up: bigint, down: bigint, events: TrafficEvent[], periodStart: string | undefined): TrafficStep {
+  const today = localDate(obs.atMs, opts.timeZone);
+  const { interfaces } = measureInterfaces({}, obs.counters, false, () => 0n);
+  const all: TrafficEvent[] = [...events, { kind: 'baseline', interfaces: Object.keys(interfaces) }];
+  const state: TrafficState = {
+    interfaces,
+    totalUpBytes: up,
+    totalDownBytes: down,
+    lastAtMs: obs.atMs,
+    lastUptimeS: obs.uptimeS,
+    periodStart: periodStart ?? (opts.resetDay === undefined ? today : periodStartFor(today, opts.resetDay)),
+    lastEvent: { kind: events[0]?.kind === 'device-changed' ? 'device-changed' : 'baseline', atMs: obs.atMs },
+  };
+  if (obs.deviceId !== undefined) state.deviceId = obs.deviceId;
+  const reading = { upBps: 0, downBps: 0, totalUpBytes: sendableTotal(up), totalDownBytes: sendableTotal(down) };
+  return { state, reading, events: all, shapeChanged: true };
 }

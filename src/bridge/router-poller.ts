@@ -4,9 +4,11 @@
  * addresses and connection counts degrade alone: the last good value is kept, the failure is
  * logged once and retried at its own cadence.
  */
-import { advanceTraffic, type TrafficState } from '../accounting/traffic.js';
+import { isClamped } from '../accounting/total.js';
+import { advanceTraffic, type TrafficEvent, type TrafficState } from '../accounting/traffic.js';
 import type { ConnectionCounter } from '../collect/connections.js';
 import type { ExtendedRunner } from '../collect/extended-runner.js';
+import { collectDeviceId } from '../collect/device.js';
 import { collectHealth } from '../collect/health.js';
 import { collectInfo } from '../collect/info.js';
 import { collectInterfaceCounters } from '../collect/interfaces.js';
@@ -18,6 +20,7 @@ import type { Logger } from '../log.js';
 import type { ConnectionCounts, ExtendedView, HealthSensor, Resource, RouterInfo, RouterSample } from '../model.js';
 import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
+import type { AccountingView } from '../router-view.js';
 
 /** Sensors change slowly: one `/system/health` read a minute. */
 const HEALTH_REFRESH_MS = 60_000;
@@ -30,8 +33,10 @@ export interface PollerDeps {
   connections: ConnectionCounter;
   /** Totals restored from the state directory, if any. */
   initialTraffic: TrafficState | undefined;
-  /** Called with the new accounting state after every successful poll (to be persisted). */
-  onTraffic: (state: TrafficState) => void;
+  /** Called with the new accounting state after every successful poll (to be persisted; `shapeChanged`: at once). */
+  onTraffic: (state: TrafficState, shapeChanged: boolean) => void;
+  /** The router's accounting numbers for /status (from the state cache). */
+  accounting?: () => AccountingView | undefined;
   /**
    * Extended collectors (health, every interface, PPP, …) on their own cadences. Started once
    * per poll after the router answered, never awaited: they cannot delay the report. When it
@@ -48,6 +53,9 @@ export class RouterPoller {
   private connections: ConnectionCounts | undefined;
   private connectionsAt = Number.NEGATIVE_INFINITY;
   private lastUptimeS: number | undefined;
+  private lastResourceAt: number | undefined;
+  private deviceId: string | undefined;
+  private deviceAt = Number.NEGATIVE_INFINITY;
   private health: HealthSensor[] = [];
   private healthAt = Number.NEGATIVE_INFINITY;
   /** Set when the router has no /system/health menu: it is not asked again. */
@@ -74,6 +82,10 @@ export class RouterPoller {
     return this.deps.extended?.view();
   }
 
+  accounting(): AccountingView | undefined {
+    return this.deps.accounting?.();
+  }
+
   trafficState(): TrafficState | undefined {
     return this.traffic;
   }
@@ -82,8 +94,12 @@ export class RouterPoller {
     const { rest, router, now } = this.deps;
     const resource = await collectResource(rest, signal);
     const rebooted = this.lastUptimeS !== undefined && resource.uptimeS < this.lastUptimeS;
+    const uptimeOff = this.uptimeDoesNotFit(resource.uptimeS);
     this.lastUptimeS = resource.uptimeS;
     this.deps.extended?.tick(signal);
+    this.lastResourceAt = now();
+    // Before accounting: a device swap must be known in the poll where its counters first appear.
+    if (uptimeOff || now() - this.deviceAt >= router.intervals.basicInfo) await this.refreshDevice(signal);
 
     // Until the first full read succeeds (and a traffic interface is known), retry it every
     // minute rather than every basicInfo interval — but never every cycle: that would walk
@@ -114,17 +130,47 @@ export class RouterPoller {
     else if (!this.healthUnsupported && now() - this.healthAt >= HEALTH_REFRESH_MS) await this.refreshHealth(signal);
 
     const takenAt = now();
-    const { state, reading, events } = advanceTraffic(
+    const { state, reading, events, shapeChanged } = advanceTraffic(
       this.traffic,
-      { atMs: takenAt, uptimeS: resource.uptimeS, counters },
-      { resetDay: router.traffic.resetDay },
+      { atMs: takenAt, uptimeS: resource.uptimeS, counters, deviceId: this.deviceId },
+      { resetDay: router.traffic.resetDay, maxBitsPerSecond: router.traffic.maxLinkMbps * 1_000_000 },
     );
-    for (const event of events) this.deps.logger.info({ event }, 'traffic accounting event');
+    for (const event of events) this.logEvent(event);
     this.traffic = state;
-    this.deps.onTraffic(state);
+    this.deps.onTraffic(state, shapeChanged);
+    if (isClamped(state.totalUpBytes) || isClamped(state.totalDownBytes)) {
+      const totals = { totalUpBytes: state.totalUpBytes.toString(), totalDownBytes: state.totalDownBytes.toString() };
+      this.conditions.report('total-clamped', 'clamped', 'warn', totals, 'a traffic total is above 2^53 bytes: sent as 9007199254740991 (the largest exact number), kept exactly in the state');
+    }
 
     const info = this.info ?? fallbackInfo(router.name, resource);
-    return { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health };
+    return { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health, degraded: this.degraded() };
+  }
+
+  /** The uptime moved by more than the wall time (±30 s): maybe another device at this address. */
+  private uptimeDoesNotFit(uptimeS: number): boolean {
+    if (this.lastUptimeS === undefined || this.lastResourceAt === undefined) return false;
+    const expected = this.lastUptimeS + (this.deps.now() - this.lastResourceAt) / 1000;
+    return Math.abs(uptimeS - expected) > 30;
+  }
+
+  private async refreshDevice(signal: AbortSignal): Promise<void> {
+    this.deviceAt = this.deps.now();
+    const id = await collectDeviceId(this.deps.rest, signal);
+    if (id !== undefined) this.deviceId = id;
+  }
+
+  /** Accounting events: the ones that refuse or reinterpret counters at warn, the rest at info. */
+  private logEvent(event: TrafficEvent): void {
+    const { logger } = this.deps;
+    const fields = { event: JSON.parse(JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown };
+    if (event.kind === 'device-changed') {
+      logger.warn({ ...fields, previousDeviceId: event.previousDeviceId, deviceId: event.deviceId }, 'a different device answers at this router\'s address: new baseline, its counters are not added');
+    } else if (event.kind === 'implausible') {
+      logger.warn(fields, `interface ${event.interface}: counter step above what the link can carry (${event.ceilingBytes} bytes); new baseline, not added`);
+    } else if (event.kind === 'uptime-glitch') {
+      logger.warn(fields, 'the router\'s uptime jumped but its counters kept counting: not a reboot, deltas continue');
+    } else logger.info(fields, 'traffic accounting event');
   }
 
   private async refreshInfo(resource: Resource, signal: AbortSignal): Promise<void> {

@@ -90,6 +90,7 @@ export class RouterRunner {
       lastErrorCode: this.lastErrorCode,
       lastPollMs: this.lastPollMs,
       degraded: this.deps.poller.degraded(),
+      accounting: this.deps.poller.accounting(),
       lastPing: latestPing(this.deps.parts),
       parts: this.deps.parts.map((p) => p.view()),
       extended: this.deps.poller.extendedView(),

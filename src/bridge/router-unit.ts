@@ -96,7 +96,8 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
       },
     }),
     initialTraffic,
-    onTraffic: (state) => deps.states.setTraffic(router.name, state),
+    onTraffic: (state, shapeChanged) => deps.states.setTraffic(router.name, state, shapeChanged),
+    accounting: () => deps.states.accounting(router.name),
     extended: new ExtendedRunner({
       rest,
       config: router.collectors,

@@ -5,19 +5,24 @@
  */
 import type { TrafficState } from '../accounting/traffic.js';
 import type { RouterStateAccess } from '../integrations/contract.js';
+import type { AccountingView } from '../router-view.js';
 import type { RouterState, StateStore } from '../state/store.js';
 
 export interface DirtyMarker {
-  mark(router: string, state: RouterState): void;
+  /** `urgent`: the accounting changed shape, so the state must reach the disk within seconds. */
+  mark(router: string, state: RouterState, urgent?: boolean): void;
   /** Writes now, replacing anything marked but not yet flushed for this router. */
   saveNow(router: string, state: RouterState): Promise<void>;
 }
+
+/** Plain numbers for /status; totals as decimal strings (exact); `persisted*` as last written to disk. */
+export type AccountingStatus = AccountingView;
 
 export class RouterStateCache {
   private readonly states = new Map<string, RouterState>();
 
   constructor(
-    private readonly store: Pick<StateStore, 'load'>,
+    private readonly store: Pick<StateStore, 'load'> & Partial<Pick<StateStore, 'persisted'>>,
     private readonly flusher: DirtyMarker,
   ) {}
 
@@ -34,15 +39,32 @@ export class RouterStateCache {
     return this.states.get(router);
   }
 
-  setTraffic(router: string, traffic: TrafficState): void {
-    this.update(router, { traffic });
+  /** The newest accounting; `shapeChanged` (a baseline, reboot, new id or device...) writes it within seconds. */
+  setTraffic(router: string, traffic: TrafficState, shapeChanged = false): void {
+    this.update(router, { traffic }, shapeChanged);
   }
 
-  /** Changes fields of a router's state; written by the next batched flush. */
-  update(router: string, patch: Partial<RouterState>): void {
+  /** Changes fields of a router's state; written by the next batched flush (`urgent`: within seconds). */
+  update(router: string, patch: Partial<RouterState>, urgent = false): void {
     const next: RouterState = { ...(this.states.get(router) ?? { version: 1 }), ...patch };
     this.states.set(router, next);
-    this.flusher.mark(router, next);
+    this.flusher.mark(router, next, urgent);
+  }
+
+  /** The accounting numbers of one router for /status: identity, last event, totals in memory and on disk. */
+  accounting(router: string): AccountingStatus | undefined {
+    const traffic = this.states.get(router)?.traffic;
+    if (!traffic) return undefined;
+    const persisted = this.store.persisted?.(router)?.traffic;
+    return {
+      deviceId: traffic.deviceId,
+      lastEvent: traffic.lastEvent,
+      totalUpBytes: traffic.totalUpBytes.toString(),
+      totalDownBytes: traffic.totalDownBytes.toString(),
+      persistedTotalUpBytes: persisted?.totalUpBytes.toString(),
+      persistedTotalDownBytes: persisted?.totalDownBytes.toString(),
+      persistedAtMs: persisted?.lastAtMs,
+    };
   }
 
   /** Changes fields and resolves once they are on disk (e.g. a Komari registration, before its first use). */

@@ -15,6 +15,8 @@ import { PgStateStore } from './pg-state.js';
 export interface StateBackend {
   load(router: string): Promise<RouterState | undefined>;
   save(router: string, state: RouterState): Promise<void>;
+  /** Saves several routers' states (the batched flush). */
+  saveMany(states: ReadonlyMap<string, RouterState>): Promise<void>;
 }
 
 /** The routers this process acts on; told of every change. */

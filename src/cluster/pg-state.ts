@@ -4,6 +4,7 @@
  * bucket at the epoch it took it at.
  */
 import pg from 'pg';
+import { encodeEntry } from '../state/document.js';
 import { TikprobeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { issuePaths, type RouterState, routerStateSchema } from '../state/schema.js';
@@ -48,19 +49,28 @@ export class PgStateStore {
   }
 
   async save(router: string, state: RouterState): Promise<void> {
-    const checked = routerStateSchema.parse(state);
+    // The same encoding as the file store: exact totals as decimal strings, checked to load again.
+    const entry = encodeEntry(state);
+    if (!entry.ok) throw new TikprobeError('STATE_IO', `refusing to save state for ${router} that would not load again: ${entry.reason}`);
     const bucket = bucketOf(router);
     const epoch = this.fence.epochOf(bucket);
     if (epoch === undefined) {
       this.refused++;
       throw new FencedError(router);
     }
-    const res = await this.pool.query(SAVE_STATE, [router, bucket, JSON.stringify(checked), epoch, this.fence.memberId]);
+    const res = await this.pool.query(SAVE_STATE, [router, bucket, entry.json, epoch, this.fence.memberId]);
     if (res.rowCount === 0) {
       this.refused++;
       throw new FencedError(router);
     }
     this.writes++;
+  }
+
+  /** Each router's write is fenced on its own bucket's epoch; one refused write does not stop the others. */
+  async saveMany(states: ReadonlyMap<string, RouterState>): Promise<void> {
+    const results = await Promise.allSettled([...states].map(([router, state]) => this.save(router, state)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   close(): Promise<void> {

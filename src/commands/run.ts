@@ -11,6 +11,7 @@ import type { Config } from '../config/schema.js';
 import { type Daemon, startDaemon } from '../daemon.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
+import { EXIT_CANTCREAT, StateDirError } from '../state/writable.js';
 
 export const STOP_DEADLINE_MS = 5000;
 /** At the deadline, the last flush may take this long before the process exits anyway. */
@@ -62,7 +63,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
     logger.fatal({ err: errorMessage(err) }, 'tikprobe could not start');
     if (!run.stopping) {
       run.stopping = true;
-      deps.exit(1);
+      deps.exit(err instanceof StateDirError ? EXIT_CANTCREAT : 1);
     }
   }
 }

@@ -77,6 +77,15 @@ export const trafficSchema = z.strictObject({
     .max(28)
     .optional()
     .describe('1–28: totals restart at 00:00 local time on this day of the month; absent: never'),
+  maxLinkMbps: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .default(100_000)
+    .describe(
+      'ceiling for one interface, Mbit/s, where its link speed is not known: a counter step above it times the elapsed time is not traffic (another device, a bad reading) and gets a new baseline instead of being added',
+    ),
 });
 
 export const publicIpSchema = z

@@ -62,6 +62,7 @@ function reqString(rec: Rec, field: string, menu: string): string {
 }
 
 const DIGITS = /^\d+$/;
+const U64 = 2n ** 64n;
 
 /** A whole number such as `"12"`; `"12%"`, `"967MiB"`, `""` and unsafe integers are malformed. */
 function optInteger(rec: Rec, field: string, menu: string): number | undefined {
@@ -82,7 +83,8 @@ function reqInteger(rec: Rec, field: string, menu: string): number {
 function optCounter(rec: Rec, field: string, menu: string): bigint | undefined {
   const text = optString(rec, field, menu);
   if (text === undefined) return undefined;
-  if (!DIGITS.test(text)) throw malformed(menu, `field "${field}" is ${JSON.stringify(text)}, expected a counter`);
+  // Counters are u64: anything at or above 2^64 is a fault of the router or a proxy, never traffic.
+  if (!DIGITS.test(text) || text.length > 20 || BigInt(text) >= U64) throw malformed(menu, `field "${field}" is ${JSON.stringify(text.slice(0, 40))}, expected a 64-bit counter`);
   return BigInt(text);
 }
 

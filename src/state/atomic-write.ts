@@ -10,24 +10,35 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export async function writeFileAtomic(path: string, data: string, opts: { tmpPath: string; mode: number }): Promise<void> {
-  // O_NOFOLLOW: a symlink planted at the temporary name is refused rather than written through.
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
-  const handle = await open(opts.tmpPath, flags, opts.mode);
+  await writeSynced(opts.tmpPath, data, opts.mode);
   try {
-    try {
-      // A temporary file left by an earlier crash keeps its old mode: set it again.
-      await handle.chmod(opts.mode);
-      await handle.writeFile(data, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
     await rename(opts.tmpPath, path);
   } catch (err) {
     await unlink(opts.tmpPath).catch(() => undefined);
     throw err;
   }
   await fsyncDir(dirname(path));
+}
+
+/** Writes `data` to `tmpPath` and fsyncs it; on failure the partial file is removed. */
+export async function writeSynced(tmpPath: string, data: string, mode: number): Promise<void> {
+  // O_NOFOLLOW: a symlink planted at the temporary name is refused rather than written through.
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+  const handle = await open(tmpPath, flags, mode);
+  try {
+    try {
+      // A temporary file left by an earlier crash keeps its old mode: set it again.
+      await handle.chmod(mode);
+      await handle.writeFile(data, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    // A full disk leaves a partial temporary file: it would hold the space the next try needs.
+    await unlink(tmpPath).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Filesystems and platforms that cannot fsync a directory say so with these codes. */

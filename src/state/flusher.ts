@@ -1,21 +1,26 @@
 /**
- * Batches state writes. Traffic state changes on every poll, but a file per router per poll
- * (1 000 routers every 5 s: 200 fsyncs a second) would wear out a Raspberry Pi's SD card.
- * Callers `mark` the newest state every cycle; dirty routers are written at most once per
- * `intervalMs`, and all of them on `flush()` at shutdown.
+ * Batches state writes. Traffic state changes on every poll; the flusher writes the state of
+ * every dirty router as one document (store.ts): at most once per `intervalMs` for ordinary
+ * changes, within `urgentMs` for a change of the accounting's shape (a first baseline, a
+ * reboot, a new interface id, a new device, a period reset), and at once for `saveNow` (a
+ * Komari registration). Writes never overlap; requests made during one join the next.
  *
- * Why a crash between two flushes can never double-count: each file holds the totals
- * together with the interface counters they were computed from, written as one atomic
- * document. After a restart the next delta is measured from those persisted counters, so
- * the traffic since that snapshot is counted exactly once: it is not in the persisted totals
- * and is all in the next delta. For the same reason the first total after the restart is at
- * least the last one reported before the crash: it is the snapshot plus all traffic since,
- * which includes the part that had been counted in memory and lost. The one exception is
- * when the router also restarted its counters (rebooted) while the bridge was down: the
- * traffic between the snapshot and the router's restart is then unknowable, so at most one
- * interval of traffic is missing; it is still never counted twice.
+ * The durability invariant (tested by the property test and the SIGKILL process test):
+ * after SIGKILL at any moment and a restart, when the router did not reboot meanwhile, the
+ * first totals reported are at least the last ones reported before the kill, and the
+ * traffic the router counted during the downtime is included exactly once. Why: a router's
+ * first report carries its baseline totals (0), and every shape change (baseline included)
+ * reaches the disk within `urgentMs`, before the next poll can report more. Each saved state
+ * holds the totals with the counters they were computed from, in one atomic document, so
+ * after a restart the next delta is measured from those counters: everything since the save
+ * (reported before the kill or counted during the downtime) is in that delta, once. When the
+ * router also rebooted while the bridge was down, the traffic between the save and the
+ * reboot is unknowable: at most one flush interval of traffic is missing, never counted twice.
+ *
+ * Write faults (full disk, read-only or deleted directory) are said once per condition with
+ * the path and errno, the states stay in memory and are written whole at the next attempt.
  */
-import { errorMessage, TikprobeError } from '../errors.js';
+import { errorCode, errorMessage, TikprobeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RouterState } from './schema.js';
 
@@ -26,36 +31,33 @@ export interface FlushTimers {
 }
 
 export interface StateFlusherOptions {
-  store: { save(router: string, state: RouterState): Promise<void> };
+  store: { saveMany(states: ReadonlyMap<string, RouterState>): Promise<void> };
   /** Minimum time between two timed flushes (default 60 s). */
   intervalMs?: number;
+  /** Longest wait for a shape change to reach the disk (default 1 s): a burst of them costs one write. */
+  urgentMs?: number;
   now?: () => number;
   timers?: FlushTimers;
   logger?: Logger;
-  /** Files written at the same time during one flush (default 4). */
-  concurrency?: number;
 }
 
 export interface StateFlusher {
-  /** Records the router's newest state; it is written at the next flush. Never does I/O itself. */
-  mark(router: string, state: RouterState): void;
-  /**
-   * Writes this state now and drops any older state of the router still waiting to be written
-   * (a pending mark, or one taken by a flush pass in progress). For state that must be on disk
-   * before it is used (a Komari registration): going through the flusher keeps an older state
-   * from overwriting it later.
-   */
+  /** Records the router's newest state; `urgent` writes it within `urgentMs`, else at the next interval. Never does I/O itself. */
+  mark(router: string, state: RouterState, urgent?: boolean): void;
+  /** Writes this state (and every dirty one) now; resolves once it is on disk. */
   saveNow(router: string, state: RouterState): Promise<void>;
-  /** Writes every dirty router now; rejects with STATE_IO naming the routers that failed (they stay dirty). */
+  /** Writes every dirty router now; rejects with STATE_IO when the write failed (they stay dirty). */
   flush(): Promise<void>;
   /** Cancels the timer; marks stay pending until `flush()`. Does not write. */
   stop(): void;
   /** Routers marked but not yet written. */
   pending(): number;
+  /** Writes made, for the writes-per-hour figure. */
+  writes(): number;
 }
 
 export function createStateFlusher(opts: StateFlusherOptions): StateFlusher {
-  return new IntervalFlusher(opts);
+  return new BatchFlusher(opts);
 }
 
 const globalTimers: FlushTimers = {
@@ -68,105 +70,103 @@ const globalTimers: FlushTimers = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-class IntervalFlusher implements StateFlusher {
-  private readonly dirty = new Map<string, RouterState>();
-  /** The states taken by the flush pass in progress and not yet written. */
-  private writing = new Map<string, RouterState>();
+class BatchFlusher implements StateFlusher {
+  private dirty = new Map<string, RouterState>();
   private readonly intervalMs: number;
+  private readonly urgentMs: number;
   private readonly now: () => number;
   private readonly timers: FlushTimers;
-  private readonly concurrency: number;
   private timer: unknown;
-  private armed = false;
+  private armedFor: number | undefined;
+  private urgent = false;
   private stopped = false;
   private lastFlushAt: number;
-  /** The flush pass in progress; passes run one after the other. */
-  private running: Promise<void> = Promise.resolve();
+  private writeCount = 0;
+  /** The errno of the failing condition, said once until a write succeeds. */
+  private failing: string | undefined;
 
   constructor(private readonly opts: StateFlusherOptions) {
     this.intervalMs = opts.intervalMs ?? 60_000;
+    this.urgentMs = opts.urgentMs ?? 1000;
     this.now = opts.now ?? Date.now;
     this.timers = opts.timers ?? globalTimers;
-    this.concurrency = Math.max(1, opts.concurrency ?? 4);
     // The first timed flush comes one interval after start, like every later one.
     this.lastFlushAt = this.now();
   }
 
-  mark(router: string, state: RouterState): void {
+  mark(router: string, state: RouterState, urgent = false): void {
     this.dirty.set(router, state);
+    if (urgent) this.urgent = true;
     this.arm();
   }
 
   async saveNow(router: string, state: RouterState): Promise<void> {
-    this.dirty.delete(router);
-    // A pass in progress that has not reached this router yet must not write its older state after this one.
-    this.writing.delete(router);
-    await this.opts.store.save(router, state);
+    this.dirty.set(router, state);
+    await this.flush();
   }
 
-  flush(): Promise<void> {
-    const pass = this.running.then(() => this.flushOnce());
-    this.running = pass.catch(() => undefined);
-    return pass;
+  async flush(): Promise<void> {
+    this.lastFlushAt = this.now();
+    this.urgent = false;
+    this.disarm();
+    const batch = this.dirty;
+    this.dirty = new Map();
+    if (batch.size === 0) return;
+    try {
+      this.writeCount++;
+      await this.opts.store.saveMany(batch);
+      this.recovered();
+    } catch (err) {
+      // Kept for the next write unless a newer state was marked meanwhile.
+      for (const [router, state] of batch) if (!this.dirty.has(router)) this.dirty.set(router, state);
+      this.failed(err, batch.size);
+      throw err instanceof TikprobeError ? err : new TikprobeError('STATE_IO', `could not save state of ${batch.size} router(s): ${errorMessage(err)}`, { cause: err });
+    } finally {
+      this.arm();
+    }
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.armed) this.timers.clearTimeout(this.timer);
-    this.armed = false;
+    this.disarm();
   }
 
   pending(): number {
     return this.dirty.size;
   }
 
-  private arm(): void {
-    if (this.armed || this.stopped || this.dirty.size === 0) return;
-    const delay = Math.max(0, this.lastFlushAt + this.intervalMs - this.now());
-    this.armed = true;
-    this.timer = this.timers.setTimeout(() => {
-      this.armed = false;
-      this.flush().catch((err: unknown) => {
-        this.opts.logger?.warn({ err: errorMessage(err) }, 'state flush failed; retrying at the next interval');
-      });
-    }, delay);
+  writes(): number {
+    return this.writeCount;
   }
 
-  private async flushOnce(): Promise<void> {
-    this.lastFlushAt = this.now();
-    const batch = new Map(this.dirty);
-    this.writing = batch;
-    this.dirty.clear();
-    const routers = [...batch.keys()];
-    const failed: Array<{ router: string; err: unknown }> = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < routers.length) {
-        const router = routers[next++]!;
-        const state = batch.get(router);
-        // saveNow has written a newer state since the pass began.
-        if (state === undefined) continue;
-        try {
-          await this.opts.store.save(router, state);
-        } catch (err) {
-          // Keep it for the next pass unless a newer state was marked or saved meanwhile.
-          if (!this.dirty.has(router) && batch.has(router)) this.dirty.set(router, state);
-          failed.push({ router, err });
-        } finally {
-          batch.delete(router);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, routers.length) }, worker));
-    this.arm();
-    if (failed.length > 0) {
-      const names = failed.slice(0, 10).map((f) => f.router);
-      const more = failed.length > names.length ? ` and ${failed.length - names.length} more` : '';
-      throw new TikprobeError(
-        'STATE_IO',
-        `could not save state of ${failed.length} router(s): ${names.join(', ')}${more}: ${errorMessage(failed[0]?.err)}`,
-        { cause: failed[0]?.err },
-      );
-    }
+  private arm(): void {
+    if (this.stopped || this.dirty.size === 0) return;
+    const due = this.urgent ? this.now() + this.urgentMs : this.lastFlushAt + this.intervalMs;
+    if (this.armedFor !== undefined && this.armedFor <= due) return;
+    this.disarm();
+    this.armedFor = due;
+    this.timer = this.timers.setTimeout(() => {
+      this.armedFor = undefined;
+      this.flush().catch(() => undefined);
+    }, Math.max(0, due - this.now()));
+  }
+
+  private disarm(): void {
+    if (this.armedFor !== undefined) this.timers.clearTimeout(this.timer);
+    this.armedFor = undefined;
+  }
+
+  private failed(err: unknown, routers: number): void {
+    const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
+    const errno = cause?.code ?? errorCode(err) ?? 'UNEXPECTED';
+    if (this.failing === errno) return;
+    this.failing = errno;
+    this.opts.logger?.warn({ errno, routers, err: errorMessage(err) }, 'state could not be written; polling and reporting go on, the states are kept in memory and written at the next attempt');
+  }
+
+  private recovered(): void {
+    if (this.failing === undefined) return;
+    this.opts.logger?.info({ previousErrno: this.failing }, 'state written again');
+    this.failing = undefined;
   }
 }

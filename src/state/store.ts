@@ -1,38 +1,55 @@
 /**
- * Durable per-router state: one JSON file per router, `<dir>/<router>.json`, mode 0600 (it
- * may hold a Komari token), replaced atomically on every save.
+ * Durable state of every router, in one document (document.ts) in `state.dir`:
  *
- * Saves of one router are queued and coalesced: while one is being written, later saves
- * wait, and only the newest of them is written next (every waiting caller resolves once
- * it is on disk). Different routers are written independently.
+ * - `routers.state`: the current generation; `routers.state.prev`: the one before it. A save
+ *   writes `routers.state.tmp`, fsyncs it, moves the current file to `.prev`, renames the new
+ *   one into place and fsyncs the directory: one write however many routers changed.
+ * - At start, a router whose entry is unreadable in the current file is taken from the
+ *   previous one; only when both are bad does it start from a new baseline, with a warning.
+ *   A bad file is renamed `<name>.corrupt-<epochms>`, never overwritten.
+ * - State directories of earlier releases (one `<router>.json` per router) load as they are;
+ *   after the first write of the document those files are renamed `<router>.json.migrated`.
+ * - A directory that disappears is created again on the next write; registrations and totals
+ *   are in memory and written whole, so nothing is lost to it.
+ *
+ * Files are mode 0600 (they may hold a Komari token), the directory 0700.
  */
-import { mkdir, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { errorMessage, TikprobeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { fsyncDir, writeFileAtomic } from './atomic-write.js';
-import { corruptPath, routerFiles } from './router-file.js';
-import { issuePaths, newerVersion, type RouterState, routerStateSchema, STATE_VERSION } from './schema.js';
+import { fsyncDir, writeSynced } from './atomic-write.js';
+import { ioError } from './io.js';
+import { DOCUMENT_VERSION, documentText, encodeEntry, ROUTER_NAME } from './document.js';
+import { readGenerations } from './generations.js';
+import { loadLegacyFiles } from './legacy.js';
+import type { RouterState } from './schema.js';
 
 export type { RouterState } from './schema.js';
 export { createStateFlusher, type StateFlusher, type StateFlusherOptions } from './flusher.js';
 
+export const DOCUMENT_FILE = 'routers.state';
+
 export interface StateStore {
   /**
-   * The router's saved state; undefined when there is none. A file that cannot be parsed or
-   * fails validation is moved aside to `<name>.json.corrupt-<epochms>` (with a warning) and
-   * undefined returned. A file written by a newer tikprobe is refused with STATE_IO and kept
-   * as it is; saving that router is refused too, so a downgrade cannot destroy it.
+   * The router's saved state; undefined when there is none. The document is read once, on
+   * the first call. A document written by a newer tikprobe is refused with STATE_IO and kept
+   * as it is; saving is refused too, so a downgrade cannot destroy it.
    */
   load(router: string): Promise<RouterState | undefined>;
-  /** Atomically replaces the router's file; resolves once it (or a newer save) is on disk. */
+  /** Sets these routers' states and resolves once a document holding them is on disk. */
+  saveMany(states: ReadonlyMap<string, RouterState>): Promise<void>;
   save(router: string, state: RouterState): Promise<void>;
-  /** Deletes the router's file; a missing file is not an error. */
+  /** Drops the router's entry from the document (written with the next save). */
   remove?(router: string): Promise<void>;
+  /** The router's state as last written to disk, for status output. */
+  persisted(router: string): RouterState | undefined;
+  /** The document's path. */
+  readonly path: string;
 }
 
 export interface StateStoreOptions {
-  /** For notices about unreadable files; never given file contents. */
+  /** For notices about unreadable or re-created files; never given file contents. */
   logger?: Logger;
   /** Epoch ms for the name of a moved-aside file. */
   now?: () => number;
@@ -42,171 +59,157 @@ const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
 export function createStateStore(dir: string, opts: StateStoreOptions = {}): StateStore {
-  return new FileStateStore(dir, opts);
+  return new DocumentStore(dir, opts);
 }
-
-type Job = { kind: 'write'; json: string } | { kind: 'remove' };
 
 interface Waiter {
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
-interface RouterQueue {
-  /** The newest job not yet started, with everyone waiting for it. */
-  next: { job: Job; waiters: Waiter[] } | undefined;
-  /** Settles when the queue has drained. */
-  drained: Promise<void>;
-}
-
-class FileStateStore implements StateStore {
-  private readonly queues = new Map<string, RouterQueue>();
-  /** Routers whose file is from a newer version: never overwritten by this process. */
-  private readonly refused = new Set<string>();
-  private dirReady: Promise<void> | undefined;
+class DocumentStore implements StateStore {
+  readonly path: string;
+  /** Every router's state as it will next be written, encoded. */
+  private readonly entries = new Map<string, string>();
+  private readonly states = new Map<string, RouterState>();
+  private durable = new Map<string, RouterState>();
+  private opened: Promise<void> | undefined;
+  private refusal: TikprobeError | undefined;
+  private legacy: string[] = [];
+  private waiting: Waiter[] = [];
+  private writing = false;
+  private written = false;
 
   constructor(
     private readonly dir: string,
     private readonly opts: StateStoreOptions,
-  ) {}
-
-  async load(router: string): Promise<RouterState | undefined> {
-    const { path } = routerFiles(this.dir, router);
-    // A save in progress finishes first, so a load never sees the state before it.
-    await this.queues.get(router)?.drained;
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw ioError(`cannot read state file ${path}`, err);
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      // The parser's message quotes the file's text, which may hold a token: not passed on.
-      return this.moveAside(router, path, 'not valid JSON');
-    }
-    const newer = newerVersion(raw);
-    if (newer !== undefined) {
-      this.refused.add(router);
-      throw new TikprobeError(
-        'STATE_IO',
-        `state file ${path} is version ${newer}, written by a newer tikprobe (this one reads version ${STATE_VERSION}); ` +
-          'it is left untouched: upgrade tikprobe, or move the file away to start this router afresh',
-      );
-    }
-    const parsed = routerStateSchema.safeParse(raw);
-    if (!parsed.success) return this.moveAside(router, path, `invalid at ${issuePaths(parsed.error)}`);
-    this.refused.delete(router);
-    return parsed.data;
+  ) {
+    this.path = join(dir, DOCUMENT_FILE);
   }
 
-  async save(router: string, state: RouterState): Promise<void> {
-    const { path } = routerFiles(this.dir, router);
-    this.assertWritable(router, path);
-    const parsed = routerStateSchema.safeParse(state);
-    if (!parsed.success) {
-      throw new TikprobeError('STATE_IO', `refusing to save state for ${router} that would not load again: invalid at ${issuePaths(parsed.error)}`);
+  async load(router: string): Promise<RouterState | undefined> {
+    checkName(router);
+    await this.open();
+    if (this.refusal) throw this.refusal;
+    return this.states.get(router);
+  }
+
+  persisted(router: string): RouterState | undefined {
+    return this.durable.get(router);
+  }
+
+  save(router: string, state: RouterState): Promise<void> {
+    return this.saveMany(new Map([[router, state]]));
+  }
+
+  async saveMany(states: ReadonlyMap<string, RouterState>): Promise<void> {
+    await this.open();
+    if (this.refusal) throw new TikprobeError('STATE_IO', `${this.path} is from a newer tikprobe; not overwriting it`);
+    for (const [router, state] of states) {
+      checkName(router);
+      const entry = encodeEntry(state);
+      if (!entry.ok) throw new TikprobeError('STATE_IO', `refusing to save state for ${router} that would not load again: ${entry.reason}`);
+      this.entries.set(router, entry.json);
+      this.states.set(router, state);
     }
-    // Serialised now, so a caller changing its object afterwards cannot change what is written.
-    return this.enqueue(router, { kind: 'write', json: `${JSON.stringify(state, null, 2)}\n` });
+    return this.queueWrite();
   }
 
   async remove(router: string): Promise<void> {
-    const { path } = routerFiles(this.dir, router);
-    this.assertWritable(router, path);
-    return this.enqueue(router, { kind: 'remove' });
+    checkName(router);
+    await this.open();
+    this.entries.delete(router);
+    this.states.delete(router);
+    return this.queueWrite();
   }
 
-  private assertWritable(router: string, path: string): void {
-    if (this.refused.has(router)) {
-      throw new TikprobeError('STATE_IO', `state file ${path} is from a newer tikprobe; not overwriting it`);
+  private open(): Promise<void> {
+    this.opened ??= this.read();
+    return this.opened;
+  }
+
+  private async read(): Promise<void> {
+    const now = this.opts.now ?? Date.now;
+    const result = await readGenerations(this.path, { logger: this.opts.logger, now });
+    if (result.kind === 'newer') {
+      this.refusal = new TikprobeError(
+        'STATE_IO',
+        `state file ${this.path} is version ${result.version}, written by a newer tikprobe (this one reads version ${DOCUMENT_VERSION}); ` +
+          'it is left untouched: upgrade tikprobe, or move the file away to start afresh',
+      );
+      return;
     }
+    const legacy = await loadLegacyFiles(this.dir, new Set(result.routers.keys()), { logger: this.opts.logger, now });
+    this.legacy = legacy.migrated;
+    for (const [router, state] of [...result.routers, ...legacy.routers]) {
+      const entry = encodeEntry(state);
+      if (!entry.ok) continue;
+      this.entries.set(router, entry.json);
+      this.states.set(router, state);
+    }
+    this.durable = new Map(this.states);
   }
 
-  private enqueue(router: string, job: Job): Promise<void> {
+  /** Joins the next write of the whole document; one write at a time, the ones asked meanwhile coalesced into one. */
+  private queueWrite(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const waiter = { resolve, reject };
-      const queue = this.queues.get(router);
-      if (queue) {
-        // Last one wins: a job not yet started is replaced, and its callers wait for this one.
-        if (queue.next) {
-          queue.next.job = job;
-          queue.next.waiters.push(waiter);
-        } else {
-          queue.next = { job, waiters: [waiter] };
-        }
-        return;
-      }
-      const fresh: RouterQueue = { next: { job, waiters: [waiter] }, drained: Promise.resolve() };
-      this.queues.set(router, fresh);
-      fresh.drained = this.drain(router, fresh);
+      this.waiting.push({ resolve, reject });
+      if (!this.writing) void this.drain();
     });
   }
 
-  /** Runs one router's jobs one after the other until none is left. Never rejects. */
-  private async drain(router: string, queue: RouterQueue): Promise<void> {
-    // Let the caller's synchronous code finish (and further saves queue up) before writing.
+  private async drain(): Promise<void> {
+    this.writing = true;
+    // Let the caller's synchronous code finish (and further saves join) before writing.
     await Promise.resolve();
-    while (queue.next) {
-      const { job, waiters } = queue.next;
-      queue.next = undefined;
+    while (this.waiting.length > 0) {
+      const waiters = this.waiting;
+      this.waiting = [];
+      const snapshot = new Map(this.states);
       try {
-        await this.run(router, job);
+        await this.writeDocument(documentText(this.entries));
+        this.durable = snapshot;
         for (const w of waiters) w.resolve();
       } catch (err) {
         for (const w of waiters) w.reject(err);
       }
     }
-    this.queues.delete(router);
+    this.writing = false;
   }
 
-  private async run(router: string, job: Job): Promise<void> {
-    const { path, tmpPath } = routerFiles(this.dir, router);
-    if (job.kind === 'remove') {
-      try {
-        await unlink(path);
-        await fsyncDir(dirname(path));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(`cannot remove state file ${path}`, err);
-      }
-      return;
-    }
-    await this.ensureDir();
+  private async writeDocument(text: string): Promise<void> {
+    const tmp = `${this.path}.tmp`;
     try {
-      await writeFileAtomic(path, job.json, { tmpPath, mode: FILE_MODE });
+      const created = await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+      if (created !== undefined && this.written) this.opts.logger?.warn({ dir: this.dir }, 'state directory had disappeared; created it again and wrote every router’s state');
+      await writeSynced(tmp, text, FILE_MODE);
+      await rename(this.path, `${this.path}.prev`).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      await rename(tmp, this.path);
+      await fsyncDir(this.dir);
     } catch (err) {
-      throw ioError(`cannot write state file ${path}`, err);
+      await unlink(tmp).catch(() => undefined);
+      throw ioError(`cannot write state file ${this.path}`, err);
     }
+    this.written = true;
+    if (this.legacy.length > 0) await this.retireLegacy();
   }
 
-  private ensureDir(): Promise<void> {
-    this.dirReady ??= mkdir(this.dir, { recursive: true, mode: DIR_MODE }).then(
-      () => undefined,
-      (err: unknown) => {
-        this.dirReady = undefined; // try again on the next save
-        throw ioError(`cannot create state directory ${this.dir}`, err);
-      },
-    );
-    return this.dirReady;
-  }
-
-  private async moveAside(router: string, path: string, reason: string): Promise<undefined> {
-    const target = corruptPath(path, (this.opts.now ?? Date.now)());
-    try {
-      await rename(path, target);
-    } catch (err) {
-      throw ioError(`state file ${path} is unreadable (${reason}) and could not be moved aside`, err);
+  /** The per-router files of an earlier release, now in the document: renamed, not deleted. */
+  private async retireLegacy(): Promise<void> {
+    const files = this.legacy;
+    this.legacy = [];
+    for (const file of files) {
+      await rename(file, `${file}.migrated`).catch((err: unknown) => {
+        this.opts.logger?.warn({ path: file, err: errorMessage(err) }, 'could not rename a migrated per-router state file; it is no longer read');
+      });
     }
-    this.opts.logger?.warn({ router, path, movedTo: target, reason }, 'state file unreadable; moved aside, this router starts afresh');
-    return undefined;
   }
 }
 
-/** A STATE_IO error naming the path and the system error code (never file contents). */
-function ioError(what: string, err: unknown): TikprobeError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return new TikprobeError('STATE_IO', `${what}: ${code ?? errorMessage(err)}`, { cause: err });
+function checkName(router: string): void {
+  if (!ROUTER_NAME.test(router) || router === '.' || router === '..') {
+    throw new TikprobeError('STATE_IO', `not a valid router name for state: ${JSON.stringify(router.slice(0, 80))}`);
+  }
 }

@@ -6,6 +6,7 @@
 import type { RouterSample } from '../model.js';
 import type { RouterView } from '../bridge/router-runner.js';
 import type { LinkActivity, SinkEndpointView } from './metrics.js';
+import type { AccountingView } from '../router-view.js';
 
 /** `degraded`: the router answers but some collectors are disabled or failing. */
 export type StatusState = 'starting' | 'up' | 'degraded' | 'down' | 'backoff';
@@ -17,6 +18,8 @@ export interface RouterStatus {
   lastError: { code: string; message: string } | null;
   lastPollMs: number | null;
   collectors: { degraded: string[] };
+  /** Identity, last accounting event and totals in memory vs on disk (docs/troubleshooting.md). */
+  accounting: AccountingView | null;
   lastPing: { valueMs: number; at: string } | null;
   /** The numbers of the last successful poll, as every sink received them. */
   lastSample: (Omit<RouterSample, 'takenAt'> & { takenAt: string }) | null;
@@ -57,6 +60,7 @@ export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[
     lastError: view.lastErrorCode !== undefined ? { code: view.lastErrorCode, message: view.lastError ?? '' } : null,
     lastPollMs: view.lastPollMs ?? null,
     collectors: { degraded: [...view.degraded] },
+    accounting: view.accounting ?? null,
     lastPing: view.lastPing ? { valueMs: view.lastPing.value, at: new Date(view.lastPing.at).toISOString() } : null,
     lastSample: view.lastSample ? { ...view.lastSample, takenAt: new Date(view.lastSample.takenAt).toISOString() } : null,
     sinks: sinks.map((s) => ({

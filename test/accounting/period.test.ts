@@ -87,8 +87,8 @@ describe('period rollover in advanceTraffic', () => {
       kind: 'period-rollover',
       previousPeriodStart: '2024-05-01',
       periodStart: '2024-06-01',
-      previousTotalUpBytes: 1_600,
-      previousTotalDownBytes: 800,
+      previousTotalUpBytes: 1_600n,
+      previousTotalDownBytes: 800n,
     });
     expect(crossing?.reading).toEqual({ upBps: 200, downBps: 100, totalUpBytes: 1_000, totalDownBytes: 500 });
     expect(last(steps).reading.totalDownBytes).toBe(1_000);
@@ -156,8 +156,8 @@ describe('period rollover in advanceTraffic', () => {
     // Saved under resetDay 1: period began May 1. Now configured resetDay 15, on May 20.
     const saved: TrafficState = {
       interfaces: { e: { id: '*1', rx: '0', tx: '0' } },
-      totalUpBytes: 5_000,
-      totalDownBytes: 4_000,
+      totalUpBytes: 5_000n,
+      totalDownBytes: 4_000n,
       lastAtMs: Date.UTC(2024, 4, 20, 10),
       lastUptimeS: 1_000,
       periodStart: '2024-05-01',
@@ -179,8 +179,8 @@ describe('period rollover in advanceTraffic', () => {
     // Saved under resetDay 15 (period began May 15); now resetDay 1, on May 20.
     const saved: TrafficState = {
       interfaces: { e: { id: '*1', rx: '0', tx: '0' } },
-      totalUpBytes: 5_000,
-      totalDownBytes: 4_000,
+      totalUpBytes: 5_000n,
+      totalDownBytes: 4_000n,
       lastAtMs: Date.UTC(2024, 4, 20, 10),
       lastUptimeS: 1_000,
       periodStart: '2024-05-15',
@@ -202,8 +202,8 @@ describe('period rollover in advanceTraffic', () => {
   it('starts rolling over at the next reset day when resetDay is added to state kept without one', () => {
     const saved: TrafficState = {
       interfaces: { e: { id: '*1', rx: '0', tx: '0' } },
-      totalUpBytes: 7,
-      totalDownBytes: 7,
+      totalUpBytes: 7n,
+      totalDownBytes: 7n,
       lastAtMs: Date.UTC(2024, 4, 20, 10),
       lastUptimeS: 1_000,
       periodStart: '2024-03-10',

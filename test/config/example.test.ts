@@ -60,7 +60,7 @@ describe('config.example.yaml', () => {
       },
       timeout: 4000,
       intervals: { report: 5000, basicInfo: 600_000, connections: 30_000, pingTasks: 60_000 },
-      traffic: { interfaces: ['pppoe-out1'], resetDay: 1 },
+      traffic: { interfaces: ['pppoe-out1'], resetDay: 1, maxLinkMbps: 100_000 },
       publicIp: 'auto',
       ping: { via: 'router', count: 3 },
       komari: { token: 'dummy-home_gw_token-value' },

@@ -20,7 +20,7 @@ describe('loadConfig', () => {
         tls: { verify: true, fingerprint: undefined, caPem: undefined },
         timeout: 4000,
         intervals: { report: 5000, basicInfo: 600_000, connections: 30_000, pingTasks: 60_000 },
-        traffic: { interfaces: 'auto' },
+        traffic: { interfaces: 'auto', maxLinkMbps: 100_000 },
         publicIp: 'auto',
         ping: { via: 'router', count: 3 },
         komari: { token: 'tok' },

@@ -64,7 +64,7 @@ describe('state file under SIGKILL', () => {
     // Loaded, not moved aside as corrupt.
     expect(state).toBeDefined();
     expect((await readdir(dir)).filter((f) => f.includes('corrupt'))).toEqual([]);
-    const n = state!.traffic!.totalUpBytes;
+    const n = Number(state!.traffic!.totalUpBytes);
     // A save the child reported is on disk; at most the one in flight came after it.
     expect(n).toBeGreaterThanOrEqual(lastReported);
     // And the document is one save's content throughout, not a mix of two.

@@ -9,6 +9,7 @@
  */
 import { TikprobeError } from '../../errors.js';
 import type { RouterInfo, RouterSample } from '../../model.js';
+import { komariMessage } from './message.js';
 
 export interface KomariReport {
   cpu: { usage: number };
@@ -85,13 +86,14 @@ export function toKomariReport(sample: RouterSample): KomariReport {
     connections: connectionsOf(sample),
     uptime: int('uptime', r.uptimeS),
     process: 0,
-    // Shown publicly on the dashboard's home page: nothing goes here.
-    message: '',
+    // Shown publicly on the dashboard's home page: fixed texts only (see message.ts).
+    message: komariMessage(sample),
   };
 }
 
 /**
- * Unknown counts (no count yet, or the router cannot count) are sent as 0/0: a missing field
+ * Unknown counts (no count yet, or the router cannot count) are sent as 0/0, and the
+ * message says so (message.ts): a missing field
  * is 0 on the server anyway, and Komari derives nothing from connection counts over time, so
  * a 0 cannot corrupt history the way a 0 traffic total would. When the router can only count
  * its whole tracking table, that total goes into `tcp` (Komari shows tcp+udp as

@@ -10,7 +10,14 @@
  *   requests one at a time, so a metrics poll waits for at most one ping (< 1 s) and the
  *   REST pool's second connection stays free for it;
  * - at most `limits.bridge` (4) bridge-side probes in flight;
- * - every probe has a timeout below its task interval (see kinds.ts).
+ * - every probe has a timeout below its task interval (see kinds.ts);
+ * - at most MAX_TASKS_PER_ROUTER (50) tasks run per router, the first in the list; a longer
+ *   list is said once at warn with its count (a hostile or mistaken dashboard cannot make
+ *   one router probe thousands of targets). At most MAX_LIST_ENTRIES entries are looked at;
+ * - a task interval below MIN_TASK_INTERVAL_S (1 s, Komari's own unit) is raised to it;
+ * - at most MAX_POSTS_IN_FLIGHT (16) result posts per router are in flight (over a
+ *   connection pool of their own, see transport.ts); a result beyond that is dropped and
+ *   said once, so results never pile up in memory behind a slow Komari.
  *
  * Results are never invented: a skipped run (router down, `test` policy missing, raw
  * sockets not permitted, REST error, shutdown) posts nothing; only a measured loss is -1.
@@ -22,11 +29,13 @@ import type { RouterRest } from '../../routeros/rest.js';
 import type { BridgeIcmp } from '../../probes/bridge-icmp.js';
 import { deadline, untilAborted } from '../../probes/deadline.js';
 import { createHttpProber, type HttpProber } from '../../probes/http-probe.js';
-import { isRouterSide, type PingVia, type Probe, type ProbeKind, probeFor, probeTimeoutMs, routerPingTimeoutMs } from '../../probes/kinds.js';
+import { isRouterSide, type PingVia, type Probe, type ProbeKind, probeTimeoutMs, routerPingTimeoutMs } from '../../probes/kinds.js';
 import { createMeasure, type Measure } from '../../probes/measure.js';
 import { OnceLog } from '../../once-log.js';
 import { type Lookup, systemLookup } from '../../probes/resolve.js';
-import { DEFAULT_RETRY, type RetryPolicy, sendWithRetry } from './result-sender.js';
+import { ResultPoster } from './result-poster.js';
+import { TaskFilter } from './task-filter.js';
+import type { RetryPolicy } from './result-sender.js';
 import { localRfc3339 } from '../../probes/rfc3339.js';
 import { RouterPingGate } from '../../probes/router-gate.js';
 import { resultValue } from '../../probes/rtt.js';
@@ -91,16 +100,20 @@ interface TaskEntry {
 const SKIP = Symbol('skip');
 type Measured = number | undefined | typeof SKIP;
 
+export { MAX_LIST_ENTRIES, MAX_TASKS_PER_ROUTER, MIN_TASK_INTERVAL_S } from './task-filter.js';
+export { MAX_POSTS_IN_FLIGHT } from './result-poster.js';
+
 /** setTimeout's limit; longer waits are done in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_FETCH_TIMEOUT_MS = 15_000;
 
 export class PingScheduler {
   private readonly entries = new Map<number, TaskEntry>();
-  private readonly skipped = new Map<number, string>();
+  private readonly filter: TaskFilter;
   private readonly results = new Map<number, PingTaskStatus>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly stopController = new AbortController();
+  private readonly poster: ResultPoster;
   private readonly log: Logger;
   private readonly once: OnceLog;
   private readonly gate: RouterPingGate;
@@ -123,6 +136,8 @@ export class PingScheduler {
     this.gate = new RouterPingGate(deps.router, this.log, this.now, deps.policyRetryMs);
     this.routerLimit = pLimit(deps.limits?.router ?? 1);
     this.bridgeLimit = pLimit(deps.limits?.bridge ?? 4);
+    this.filter = new TaskFilter(deps, this.log);
+    this.poster = new ResultPoster(deps.router, deps.source, this.log, this.stopController.signal, deps.retry);
   }
 
   /** Fetches the task list now and then every `pingTasksIntervalMs`; tasks start at random offsets. */
@@ -138,7 +153,7 @@ export class PingScheduler {
     clearTimeout(this.fetchTimer);
     for (const entry of this.entries.values()) this.retire(entry);
     this.stopController.abort();
-    await Promise.allSettled([this.fetching, ...this.inflight]);
+    await Promise.allSettled([this.fetching, ...this.inflight, this.poster.settled()]);
     if (this.http && !this.deps.http) {
       const http = this.http;
       this.http = undefined;
@@ -190,10 +205,7 @@ export class PingScheduler {
     const seen = new Set<number>();
     let added = 0;
     let changed = 0;
-    for (const raw of tasks) {
-      const checked = this.check(raw, seen);
-      if (!checked) continue;
-      const { task, probe } = checked;
+    for (const { task, probe } of this.filter.select(tasks)) {
       seen.add(task.id);
       const existing = this.entries.get(task.id);
       if (existing && sameSchedule(existing.task, task)) {
@@ -216,47 +228,12 @@ export class PingScheduler {
       this.results.delete(id);
       removed += 1;
     }
-    for (const id of this.skipped.keys()) if (!tasks.some((t) => isRecord(t) && t.id === id)) this.skipped.delete(id);
 
     const fields = { router: this.deps.router, tasks: this.entries.size, added, changed, removed };
     if (added + changed + removed > 0) this.log.info(fields, 'ping tasks updated');
     else this.log.debug(fields, 'ping tasks unchanged');
     // Opens the shared raw socket now, so a missing permission is reported at start, once.
     if ([...this.entries.values()].some((e) => e.probe.kind === 'bridge-icmp')) this.deps.bridgeIcmp.available();
-  }
-
-  /** A runnable task and its probe, or undefined (logged once per task id) for one that is skipped. */
-  private check(raw: unknown, seen: Set<number>): { task: KomariPingTask; probe: Probe } | undefined {
-    if (!isRecord(raw) || typeof raw.id !== 'number' || !Number.isInteger(raw.id) || raw.id <= 0) {
-      this.once.report('task:malformed', 'malformed', 'warn', { router: this.deps.router }, 'ping task without a valid id skipped');
-      return undefined;
-    }
-    const id = raw.id;
-    const task: KomariPingTask = {
-      id,
-      name: typeof raw.name === 'string' ? raw.name : '',
-      type: typeof raw.type === 'string' ? raw.type : '',
-      target: typeof raw.target === 'string' ? raw.target : '',
-      interval: typeof raw.interval === 'number' ? raw.interval : Number.NaN,
-    };
-    let reason: string | undefined;
-    let probe: Probe | undefined;
-    if (seen.has(id)) reason = 'duplicate task id';
-    else if (!(task.interval > 0) || !Number.isFinite(task.interval)) reason = 'interval is not above 0 s';
-    else {
-      const parsed = probeFor(task, this.deps.via, this.deps.count);
-      if (parsed.ok) probe = parsed.value;
-      else reason = parsed.reason;
-    }
-    if (probe) {
-      this.skipped.delete(id);
-      return { task, probe };
-    }
-    if (this.skipped.get(id) !== reason) {
-      this.skipped.set(id, reason ?? '');
-      this.log.warn({ router: this.deps.router, taskId: id, name: task.name, type: task.type, reason }, 'ping task skipped');
-    }
-    return undefined;
   }
 
   // ---- per-task timers ----
@@ -418,7 +395,7 @@ export class PingScheduler {
 
   // ---- results ----
 
-  /** Posts in the background (retries must not hold the task's slot) and records the status. */
+  /** Records the status and posts in the background (see result-poster.ts). */
   private deliver(entry: TaskEntry, result: PingResult): void {
     const status: PingTaskStatus = {
       taskId: result.task_id,
@@ -430,33 +407,8 @@ export class PingScheduler {
       delivery: 'sending',
     };
     this.results.set(result.task_id, status);
-    const sending = this.send(result, status).finally(() => this.inflight.delete(sending));
-    this.inflight.add(sending);
+    this.poster.post(result, status);
   }
-
-  private async send(result: PingResult, status: PingTaskStatus): Promise<void> {
-    try {
-      const outcome = await sendWithRetry(this.deps.source, result, this.stopController.signal, this.deps.retry ?? DEFAULT_RETRY);
-      status.delivery = outcome.ok ? 'sent' : 'failed';
-      if (outcome.ok) {
-        this.once.clear('send', { router: this.deps.router }, 'ping results are accepted again');
-        return;
-      }
-      this.once.report(
-        'send',
-        errorCode(outcome.error) ?? 'UNEXPECTED',
-        'warn',
-        { router: this.deps.router, taskId: result.task_id, attempts: outcome.attempts, err: errorMessage(outcome.error) },
-        'ping result could not be sent; dropped',
-      );
-    } catch {
-      status.delivery = 'failed'; // aborted by stop()
-    }
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function sameSchedule(a: KomariPingTask, b: KomariPingTask): boolean {

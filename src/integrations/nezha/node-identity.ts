@@ -6,8 +6,9 @@
  * 3. for a router that already reported to Nezha before UUIDs were saved (its state holds a
  *    Nezha boot time), the name-based UUID it used then, so its node keeps its history;
  * 4. otherwise a new one from the installation id and the device identity (see uuid.ts).
- * A new UUID is written to disk before its first use: the dashboard creates the node on
- * first contact, and a UUID lost in a crash would leave an orphan node behind.
+ * A new UUID goes into the state with the next batched flush: should it be lost in a crash,
+ * the next run derives the same one (the installation id is on disk before first use, and
+ * the device identity or name is the same), so no orphan node is left behind.
  */
 import type { RouterInfo } from '../../model.js';
 import type { RouterStateAccess } from '../contract.js';
@@ -24,7 +25,7 @@ export interface NodeIdentityDeps {
   reportedBefore: boolean;
 }
 
-/** Resolves the router's node UUID; rejects only when the state directory cannot be read or written. */
+/** Resolves the router's node UUID; rejects only when the installation id cannot be read or made. */
 export async function resolveNodeUuid(deps: NodeIdentityDeps, info: RouterInfo): Promise<string> {
   if (deps.configured !== undefined) return deps.configured.toLowerCase();
   const state = deps.state.get();
@@ -32,6 +33,6 @@ export async function resolveNodeUuid(deps: NodeIdentityDeps, info: RouterInfo):
   const uuid = deps.reportedBefore
       ? nodeUuid(deps.routerName, undefined)
       : installationNodeUuid(await deps.installationId(), info.deviceId, deps.routerName);
-  await deps.state.saveNow({ nezhaUuid: uuid });
+  deps.state.update({ nezhaUuid: uuid });
   return uuid;
 }

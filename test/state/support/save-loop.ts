@@ -14,7 +14,7 @@ function stateFor(n: number): TrafficState {
   // Many interfaces, so the file is tens of kilobytes and a torn write would show.
   const interfaces: TrafficState['interfaces'] = {};
   for (let i = 0; i < 300; i++) interfaces[`ether${i}`] = { id: `*${i}`, rx: String(n * 1000 + i), tx: String(n * 2000 + i) };
-  return { interfaces, totalUpBytes: n, totalDownBytes: n * 2, lastAtMs: 1_700_000_000_000 + n, lastUptimeS: n, periodStart: '2024-05-01' };
+  return { interfaces, totalUpBytes: BigInt(n), totalDownBytes: BigInt(n * 2), lastAtMs: 1_700_000_000_000 + n, lastUptimeS: n, periodStart: '2024-05-01' };
 }
 
 for (let n = 1; ; n++) {
