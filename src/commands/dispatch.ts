@@ -8,6 +8,7 @@ import { runOnce } from './once.js';
 import { runDaemon } from './run.js';
 import { printSchema } from './schema.js';
 import { runSimulateCommand } from './simulate.js';
+import { runStateCommand } from './state-import.js';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -28,6 +29,8 @@ Usage:
   tikprobe simulate [--routers N] [--port P] [--conntrack K] [--tls] [--password PW] [--write-config FILE]
                                                   serve N simulated RouterOS REST APIs on 127.0.1.1, 127.0.1.2, …
   tikprobe demo                                   simulated routers + built-in Komari receiver + the bridge, live table
+  tikprobe state import --from-dir DIR [--config FILE]
+                                                  copy a state.dir into the cluster's PostgreSQL (docs/cluster.md)
   tikprobe --help | --version | <command> --help
 
 --config defaults to $TIKPROBE_CONFIG, then ./tikprobe.yaml, then /etc/tikprobe/config.yaml.
@@ -67,6 +70,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return 'running';
       case 'demo':
         return await runDemoCommand(rest, env, out);
+      case 'state':
+        return (await runStateCommand(rest, env, out)) ? EXIT_OK : EXIT_FAILURE;
       default:
         err(`unknown command "${command}"\n\n${HELP}`);
         return EXIT_FAILURE;

@@ -2,12 +2,15 @@
  * Vitest global setup: every test gets a fresh $TMPDIR, and the run fails if any test left
  * something in it (a test must remove what it creates). The directory is removed either way.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'tikprobe-tests-'));
+  // Traversable (not listable) by others: the cluster tests run PostgreSQL as its own user
+  // with its data directory in here.
+  chmodSync(dir, 0o711);
   const previous = process.env.TMPDIR;
   // Forked test workers inherit it, so os.tmpdir() in every test points here.
   process.env.TMPDIR = dir;
