@@ -1,11 +1,11 @@
 /**
- * Moves a single-process state.dir into the cluster's database: every router file that
- * loads (validated like the daemon validates it) becomes that router's row. A router the
- * database already has is left as it is and reported, so importing twice changes nothing.
+ * Moves a single-process state.dir into the cluster's database: the saved state of every
+ * configured router (loaded and validated by the file store, whatever its on-disk layout)
+ * becomes that router's row. A router the database already has is left as it is and
+ * reported, so importing twice changes nothing.
  */
-import { readdir } from 'node:fs/promises';
 import pg from 'pg';
-import type { RouterState } from '../state/schema.js';
+import { encodeRouterState, type RouterState } from '../state/schema.js';
 import { bucketOf } from './buckets.js';
 import { IMPORT_STATE, MIGRATION_LOCK, MIGRATIONS } from './sql.js';
 
@@ -13,34 +13,37 @@ export interface ImportResult {
   imported: string[];
   /** Already in the database: kept as they are. */
   skipped: string[];
-  /** Files that did not load (moved aside by the loader, or from a newer version). */
+  /** No saved state in the directory. */
+  missing: string[];
+  /** State that did not load (refused by the file store, e.g. written by a newer version). */
   unreadable: string[];
 }
 
-/** The most router files one import reads; beyond it the import stops with an error. */
-export const MAX_IMPORT_FILES = 100_000;
-
 export async function importStateDir(
-  dir: string,
+  routers: readonly string[],
   url: string,
   load: (router: string) => Promise<RouterState | undefined>,
 ): Promise<ImportResult> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
-  if (files.length > MAX_IMPORT_FILES) throw new Error(`${dir} holds ${files.length} state files; at most ${MAX_IMPORT_FILES} are imported at once`);
   const client = new pg.Client({ connectionString: url, application_name: 'tikprobe-state-import' });
   await client.connect();
-  const result: ImportResult = { imported: [], skipped: [], unreadable: [] };
+  const result: ImportResult = { imported: [], skipped: [], missing: [], unreadable: [] };
   try {
     await client.query('BEGIN');
     await client.query(MIGRATION_LOCK);
     for (const sql of MIGRATIONS) await client.query(sql);
-    for (const router of files.map((f) => f.slice(0, -'.json'.length)).sort()) {
-      const state = await load(router).catch(() => undefined);
-      if (!state) {
+    for (const router of routers) {
+      let state: RouterState | undefined;
+      try {
+        state = await load(router);
+      } catch {
         result.unreadable.push(router);
         continue;
       }
-      const res = await client.query(IMPORT_STATE, [router, bucketOf(router), JSON.stringify(state)]);
+      if (!state) {
+        result.missing.push(router);
+        continue;
+      }
+      const res = await client.query(IMPORT_STATE, [router, bucketOf(router), JSON.stringify(encodeRouterState(state))]);
       (res.rowCount === 1 ? result.imported : result.skipped).push(router);
     }
     await client.query('COMMIT');

@@ -1,6 +1,6 @@
 /**
  * `tikprobe state import --from-dir DIR [--config FILE]`: copies a single-process state.dir
- * into the database named by the configuration's `cluster.postgres`, so switching to cluster
+ * (the state of every router the configuration lists) into the database named by `cluster.postgres`, so switching to cluster
  * mode keeps every total and Komari registration. Run it before the replicas start.
  */
 import { parseArgs } from 'node:util';
@@ -19,8 +19,10 @@ export async function runStateCommand(args: string[], env: Record<string, string
   if (!config.cluster) throw new Error(`${config.file} has no cluster: section; state import writes to the cluster's database`);
   const logger = createLogger({ level: 'warn', destination: { write: (line: string) => out(line.trimEnd()) } });
   const store = createStateStore(dir, { logger });
-  const result = await importStateDir(dir, config.cluster.postgres, (router) => store.load(router));
-  out(`imported ${result.imported.length} router(s); kept ${result.skipped.length} already in the database; ${result.unreadable.length} unreadable`);
+  const result = await importStateDir(config.routers.map((r) => r.name), config.cluster.postgres, (router) => store.load(router));
+  out(
+    `imported ${result.imported.length} router(s); kept ${result.skipped.length} already in the database; ${result.missing.length} without saved state; ${result.unreadable.length} unreadable`,
+  );
   if (result.skipped.length > 0) out(`already in the database (not changed): ${result.skipped.slice(0, 20).join(', ')}`);
   if (result.unreadable.length > 0) out(`not imported (unreadable): ${result.unreadable.slice(0, 20).join(', ')}`);
   return result.unreadable.length === 0;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,8 @@ function state(i: number): RouterState {
     version: 1,
     traffic: {
       interfaces: { ether1: { id: `*${i}`, rx: `${18_446_744_073_709_551_000n + BigInt(i)}`, tx: '12345' } },
-      totalUpBytes: 9_007_199_254_740_000 + i,
-      totalDownBytes: 1000 * i,
+      totalUpBytes: 9_223_372_036_854_775_000n + BigInt(i),
+      totalDownBytes: 1000n * BigInt(i),
       lastAtMs: 1_780_000_000_000,
       lastUptimeS: 86_400,
       periodStart: '2026-12-01',
@@ -35,17 +35,19 @@ describe('tikprobe state import', () => {
     if (!pgs.server) return ctx.skip();
     const files = createStateStore(dir);
     for (let i = 0; i < 25; i++) await files.save(`router-${i}`, state(i));
-    writeFileSync(join(dir, 'broken.json'), '{"version":1,"traffic":');
+    const routers = [...Array.from({ length: 25 }, (_, i) => `router-${i}`), 'never-polled'];
 
-    const first = await importStateDir(dir, pgs.server.url, (r) => files.load(r));
+    const first = await importStateDir(routers, pgs.server.url, (r) => files.load(r));
     expect(first.imported).toHaveLength(25);
-    expect(first.unreadable).toEqual(['broken']);
+    expect(first.missing).toEqual(['never-polled']);
+    const failing = await importStateDir(['router-1'], pgs.server.url, () => Promise.reject(new Error('newer version')));
+    expect(failing.unreadable).toEqual(['router-1']);
 
     const db = new PgStateStore(pgs.server.url, { memberId: 'reader', epochOf: () => undefined }, logger);
     for (let i = 0; i < 25; i++) expect(await db.load(`router-${i}`)).toEqual(state(i));
 
     await files.save('router-0', { version: 1 });
-    const second = await importStateDir(dir, pgs.server.url, (r) => files.load(r));
+    const second = await importStateDir(routers, pgs.server.url, (r) => files.load(r));
     expect(second.imported).toEqual([]);
     expect(second.skipped).toHaveLength(25);
     expect(await db.load('router-0')).toEqual(state(0));
