@@ -24,8 +24,11 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
  && test -f node_modules/unix-dgram/build/Release/unix_dgram.node
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund
+# The simulator workspace (packages/sim, a devDependency) is not in the build context: only the
+# product is built, and the workspace's dangling link is removed with the dev dependencies.
+RUN npm run build:product \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/@tikprobe
 
 # ---- runtime: Node.js, production dependencies and dist/ only ---------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { summariseLateness } from '../dist/sim/lateness.js';
+import { summariseLateness } from '@tikprobe/sim/lateness.js';
 import { cpuMeter, memory } from './lib/proc.mjs';
 import { bridgeLogSummary, getJson, ROOT, sleep, startBridge, startSimProcess, stop, waitForSummary } from './lib/processes.mjs';
 import { mb, table, verdict } from './lib/report.mjs';

@@ -111,7 +111,7 @@ async function main(requests) {
     process.exit(1);
   }
   const { createRouterClient } = await import(built);
-  const { makeSelfSigned } = await import(join(ROOT, 'dist', 'sim', 'self-signed.js'));
+  const { makeSelfSigned } = await import('@tikprobe/sim/self-signed.js');
   const rows = [];
   const plain = await startResponder(undefined);
   try {

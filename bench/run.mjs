@@ -42,8 +42,8 @@ const tls = !values.plain;
 const conntrackSizes = values.conntrack ? list(values.conntrack) : values.quick ? [1000, 100_000] : [1000, 10_000, 100_000];
 
 const cli = join(ROOT, 'dist', 'cli.js');
-if (!existsSync(cli) || !existsSync(join(ROOT, 'dist', 'sim', 'simulate.js'))) {
-  console.error('dist/ is missing: run "npm run build" first (npm run bench does).');
+if (!existsSync(cli) || !existsSync(join(ROOT, 'packages', 'sim', 'dist', 'simulate.js'))) {
+  console.error('dist/ or packages/sim/dist/ is missing: run "npm run build" first (npm run bench does).');
   process.exit(1);
 }
 const help = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });

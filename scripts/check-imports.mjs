@@ -24,8 +24,6 @@ export const LAYERS = [
   ['bridge'],
   ['status', 'systemd'],
   ['main', 'daemon'],
-  // The simulator leaves src/ for its own workspace package; until then it sits here.
-  ['sim'],
   ['commands'],
   ['cli'],
 ];

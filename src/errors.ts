@@ -74,10 +74,13 @@ export class KomariError extends TikprobeError {
   readonly status: number | undefined;
   /** The raw reply body, truncated; Komari bodies never echo the token. */
   readonly body: string | undefined;
-  constructor(code: ErrorCode, message: string, extra: { status?: number; body?: string; cause?: unknown } = {}) {
+  /** How long Komari asked to wait (its `Retry-After` on 429/503), in ms. */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message: string, extra: { status?: number; body?: string; cause?: unknown; retryAfterMs?: number } = {}) {
     super(code, message, { cause: extra.cause });
     this.name = 'KomariError';
     this.status = extra.status;
+    this.retryAfterMs = extra.retryAfterMs;
     this.body = extra.body;
   }
 }

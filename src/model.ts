@@ -64,6 +64,8 @@ export interface RouterInfo {
   virtualization: string;
   publicIpv4: string | undefined;
   publicIpv6: string | undefined;
+  /** `publicIp: auto` found no public address: the router cannot tell it (said on the dashboard). */
+  publicIpUnknown?: boolean;
   /**
    * What identifies the device itself (not its address): the RouterBOARD serial number, or
    * the license software-id on CHR/x86. Undefined until read (see collect/device.ts).

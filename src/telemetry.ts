@@ -10,9 +10,33 @@ export interface Telemetry {
   sinkResult(router: string, sink: string, endpoint: string, status: number | 'error'): void;
   /** One ping-task result was produced (value in ms, -1 for loss). */
   pingResult(router: string, taskType: string, value: number): void;
-  /** One monitor (ping task) result with its identity, for per-monitor history; `delayMs` undefined for a failure. */
-  monitorResult?(router: string, monitor: { id: number; name: string; type: string }, at: number, delayMs: number | undefined): void;
+  /**
+   * One monitor (ping-task) result with its identity, from every integration that runs them
+   * (per-task metrics, the v0 API's history); `at` epoch ms, `delayMs` undefined for a failure.
+   */
+  monitorResult?(router: string, monitor: MonitorRef, at: number, delayMs: number | undefined): void;
+  /** Something happened on an integration's link to its dashboard for one router (see IntegrationEvent). */
+  integrationEvent?(router: string, integration: string, event: IntegrationEvent): void;
 }
+
+/** What a monitor result belongs to. Ids are unique only within one integration (`source`). */
+export interface MonitorRef {
+  /** The integration that runs the task, e.g. "komari" or "nezha". */
+  source: string;
+  id: number;
+  /** The task's name as its dashboard shows it (or a description when the dashboard sends none). */
+  name: string;
+  type: MonitorType;
+}
+
+export type MonitorType = 'icmp' | 'tcp' | 'http';
+
+/**
+ * Link activity of an integration for one router: a stream opened or closed, a link opened
+ * again after a failure, a report the dashboard acknowledged, a pause because the dashboard
+ * refused the credentials, a task result sent back.
+ */
+export type IntegrationEvent = 'link_up' | 'link_down' | 'reconnect' | 'state_acknowledged' | 'auth_pause' | 'task_result';
 
 export const nullTelemetry: Telemetry = {
   pollFinished: () => undefined,
@@ -40,5 +64,6 @@ export function fanOut(base: Telemetry, extra: () => Partial<Telemetry>[]): Tele
     sinkResult: (...a) => each((t) => t.sinkResult?.(...a)),
     pingResult: (...a) => each((t) => t.pingResult?.(...a)),
     monitorResult: (...a) => each((t) => t.monitorResult?.(...a)),
+    integrationEvent: (...a) => each((t) => t.integrationEvent?.(...a)),
   };
 }

@@ -5,10 +5,10 @@
  * Prints one line `READY {…}` with the URLs and the config file, then serves until SIGTERM.
  */
 import { join } from 'node:path';
-import { routerName } from '../../dist/sim/addresses.js';
-import { simToken } from '../../dist/sim/fleet-config.js';
-import { startKomariReceiver } from '../../dist/sim/komari-receiver.js';
-import { startSimulation } from '../../dist/sim/simulate.js';
+import { routerName } from '@tikprobe/sim/addresses.js';
+import { simToken } from '@tikprobe/sim/fleet-config.js';
+import { startKomariReceiver } from '@tikprobe/sim/komari-receiver.js';
+import { startSimulation } from '@tikprobe/sim/simulate.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const routers = options.routers ?? 1;

@@ -7,9 +7,9 @@
 import { isIP } from 'node:net';
 import { RouterError } from '../errors.js';
 import type { Resource, RouterInfo } from '../model.js';
-import { isGlobalIpv6 } from '../routeros/address.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { parseAddresses, parseCloud, parseIdentity, parseRouterboard } from '../routeros/schemas.js';
+import { isPublicIpv4, isPublicIpv6, publicOrUndefined } from './public-address.js';
 
 /** `auto`, `none`, or a literal IPv4/IPv6 address. */
 export type PublicIpSetting = 'auto' | 'none' | (string & {});
@@ -17,6 +17,8 @@ export type PublicIpSetting = 'auto' | 'none' | (string & {});
 export interface PublicAddresses {
   publicIpv4: string | undefined;
   publicIpv6: string | undefined;
+  /** `auto` found no public address of either family: the router cannot tell it. */
+  publicIpUnknown?: boolean;
 }
 
 export async function collectInfo(
@@ -46,9 +48,10 @@ export async function collectInfo(
 
 /**
  * `auto`: per family, `/ip/cloud` first (the address the Internet sees, also behind NAT);
- * otherwise the first usable address on a default-route interface. For IPv4 that address is
- * taken even when private, since it is the one the router is reached by on its uplink; for
- * IPv6 link-local (fe80::/10) and unique-local (fc00::/7) addresses are skipped.
+ * otherwise the first usable address on a default-route interface. Only public addresses
+ * count (see public-address.ts): a private, CGNAT, link-local or loopback address — from the
+ * cloud menu or an interface — is skipped, and when none is left the family stays unknown
+ * and `publicIpUnknown` says so. A literal setting is taken as configured.
  */
 async function collectPublicAddresses(
   rest: RouterRest,
@@ -79,10 +82,9 @@ async function collectPublicAddresses(
     }
     return undefined;
   };
-  return {
-    publicIpv4: cloud?.publicIpv4 ?? (await firstAddress('ip/address', () => true)),
-    publicIpv6: cloud?.publicIpv6 ?? (await firstAddress('ipv6/address', isGlobalIpv6)),
-  };
+  const publicIpv4 = publicOrUndefined(cloud?.publicIpv4, 4) ?? (await firstAddress('ip/address', isPublicIpv4));
+  const publicIpv6 = publicOrUndefined(cloud?.publicIpv6, 6) ?? (await firstAddress('ipv6/address', isPublicIpv6));
+  return { publicIpv4, publicIpv6, publicIpUnknown: publicIpv4 === undefined && publicIpv6 === undefined };
 }
 
 /** Runs an optional read: a RouterError becomes undefined; an abort or a bug still throws. */

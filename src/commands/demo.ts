@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { startBridge } from '../main.js';
-import { runDemo } from '../sim/demo.js';
 import { readVersion } from '../version.js';
+import { loadSim, type SimDemoModule } from './sim-loader.js';
 
 /**
  * `tikprobe demo`: simulated routers, the built-in Komari receiver and the bridge, with a
@@ -11,6 +11,7 @@ import { readVersion } from '../version.js';
  */
 export async function runDemoCommand(args: string[], env: Record<string, string | undefined>, _out: (t: string) => void): Promise<number> {
   parseArgs({ args, options: {}, strict: true });
+  const { runDemo } = await loadSim<SimDemoModule>('demo');
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());

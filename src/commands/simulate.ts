@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { runSimulate } from '../sim/simulate.js';
+import { loadSim, type SimSimulateModule } from './sim-loader.js';
 
 /** `tikprobe simulate`: serves simulated RouterOS REST APIs until SIGINT/SIGTERM. */
 export async function runSimulateCommand(args: string[], out: (text: string) => void): Promise<void> {
@@ -20,6 +20,7 @@ export async function runSimulateCommand(args: string[], out: (text: string) => 
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
     return n;
   };
+  const { runSimulate } = await loadSim<SimSimulateModule>('simulate');
   const sim = await runSimulate(
     {
       routers: int('routers', values.routers, 1, 20_000),

@@ -1,6 +1,6 @@
 /**
  * RouterOS round-trip times (`453us`, `1ms234us`, `12ms`, `1s12ms`) to milliseconds, and a
- * measured RTT to the integer Komari stores. Pure.
+ * measured RTT to the integer Komari stores (truncated, as its agent does). Pure.
  */
 import { parseRouterDuration } from '../routeros/duration.js';
 
@@ -17,11 +17,15 @@ export function parseRttMs(text: string): number {
 export const LOSS = -1;
 
 /**
- * Whole milliseconds for Komari, -1 when there was no reply. A reply faster than 0.5 ms is
- * sent as 1, not 0: Komari stores a 0 but leaves it out of its minimum statistic, so a
- * LAN target would otherwise show no minimum at all.
+ * Komari's value, one rule for every probe kind (ICMP from the router or this host, TCP,
+ * HTTP): whole milliseconds truncated toward zero, as the official agent's
+ * `Duration.Milliseconds()` does (komari-monitor/komari-agent `server/task.go`), and -1
+ * when there was no reply. One deliberate difference: a reply faster than 1 ms is sent as 1,
+ * where the agent sends 0 — Komari stores a 0 but leaves it out of its minimum statistic, so
+ * a LAN target would show no minimum at all. Nezha gets the unrounded float (its agent
+ * sends microsecond precision), so the rule is Komari's alone.
  */
 export function resultValue(rttMs: number | undefined): number {
   if (rttMs === undefined || !Number.isFinite(rttMs) || rttMs < 0) return LOSS;
-  return Math.max(1, Math.round(rttMs));
+  return Math.max(1, Math.trunc(rttMs));
 }

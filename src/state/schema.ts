@@ -15,6 +15,8 @@ export interface RouterState {
   komari?: { uuid: string; token: string };
   /** The router's boot time (Unix s) last told to Nezha: kept so a restart of tikprobe is not read as a reboot. */
   nezhaBootTimeS?: number;
+  /** The router's Nezha node UUID, fixed at its first report (see integrations/nezha/node-identity.ts). */
+  nezhaUuid?: string;
 }
 
 const digits = z.string().regex(/^\d+$/, 'must be a decimal counter');
@@ -37,6 +39,7 @@ export const routerStateSchema: z.ZodType<RouterState> = z.object({
   traffic: trafficSchema.optional(),
   komari: z.object({ uuid: z.string().min(1), token: z.string().min(1) }).optional(),
   nezhaBootTimeS: z.number().int().nonnegative().optional(),
+  nezhaUuid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a lower-case UUID').optional(),
 });
 
 /** The `version` of a parsed file when it is newer than this build understands. */

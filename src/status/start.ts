@@ -11,6 +11,7 @@ import type { FleetHealth } from '../router-view.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bearerCheck } from './auth.js';
+import { guardConnections } from './connection-guard.js';
 import { formatHostPort, isLoopbackHost, parseListen } from '../config/listen.js';
 import type { MetricsRegistry } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './prom-text.js';
@@ -48,6 +49,15 @@ export interface StatusServer {
 
 const ENDPOINTS = ['/healthz', '/status', '/metrics'];
 
+/** A client must send its whole request head within this (slowloris bound). */
+export const HEADERS_TIMEOUT_MS = 2_000;
+const REQUEST_TIMEOUT_MS = 5_000;
+/** An idle keep-alive connection is closed after this. */
+export const KEEP_ALIVE_TIMEOUT_MS = 2_000;
+/** How often node checks the two timeouts above (its default is 30 s). */
+const TIMEOUT_CHECK_MS = 500;
+export const MAX_CONNECTIONS = 64;
+
 export async function startStatusServer(deps: StatusServerDeps): Promise<StatusServer> {
   const where = parseListen(deps.listen, { allowPortZero: true });
   if (!where) throw new Error(`status.listen "${deps.listen}" is not host:port`);
@@ -55,7 +65,7 @@ export async function startStatusServer(deps: StatusServerDeps): Promise<StatusS
   const authorized = bearerCheck(deps.token);
   const log = deps.logger.child({ component: 'status' });
 
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_MS, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
     try {
       handle(req, res);
     } catch (err) {
@@ -64,11 +74,10 @@ export async function startStatusServer(deps: StatusServerDeps): Promise<StatusS
       else res.destroy();
     }
   });
-  // A local endpoint answers in milliseconds; a client that dawdles is cut off.
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
-  server.keepAliveTimeout = 5_000;
-  server.maxConnections = 64;
+  // A local endpoint answers in milliseconds; a client that dawdles is cut off, and at the
+  // connection limit the longest-idle socket makes room (see connection-guard.ts).
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  guardConnections(server, MAX_CONNECTIONS);
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = urlOf(req);

@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { advanceTraffic, type TrafficOptions, type TrafficState } from '../../src/accounting/traffic.js';
 import type { InterfaceCounter } from '../../src/model.js';
-import { seededRng } from '../../src/sim/prng.js';
+import { seededRng } from '@tikprobe/sim/prng.js';
 
 interface RouterIface {
   name: string;

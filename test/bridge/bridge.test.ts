@@ -23,6 +23,8 @@ describe('bridge against RouterOS and Komari fakes', () => {
     fleet = await createFleet({ routers: 2 });
     const [a, b] = fleet.routers;
     b!.fake.state.resource.cpuLoad = 55;
+    // The fake's WAN address (192.168.0.252) is private and never reported; /ip/cloud knows the public one.
+    a!.fake.state.cloud = { publicAddress: '198.51.100.25' };
     await fleet.start();
     await step(0, TIMERS(2));
     expect(fleet.reports('r0')).toHaveLength(1);
@@ -30,7 +32,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
 
     const info = fleet.komari.received.basicInfo.find((x) => x.token === a!.token)!.body as Record<string, unknown>;
     expect(info).toMatchObject({ os: 'RouterOS 7.20.5 (stable)', arch: 'arm64', cpu_cores: 4, mem_total: 1073741824, disk_total: 134217728 });
-    expect(info.ipv4).toBe('192.168.0.252');
+    expect(info.ipv4).toBe('198.51.100.25');
 
     // 5 s later: 5 000 000 bytes received and 500 000 sent on the default-route interface (ether1).
     const ether1 = a!.fake.state.interfaces.find((i) => i.name === 'ether1')!;

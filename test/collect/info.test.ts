@@ -63,8 +63,10 @@ describe('collectInfo', () => {
       { address: '2001:db8::8/64', interface: 'bridge' },
     ];
     const r = await info('auto', ['ether1']);
-    expect(r.publicIpv4).toBe('192.168.0.252');
+    // The fake's WAN address 192.168.0.252 is private: never reported as public.
+    expect(r.publicIpv4).toBeUndefined();
     expect(r.publicIpv6).toBe('2001:db8::7');
+    expect(r.publicIpUnknown).toBe(false);
     const urls = h.server.requests.map((q) => q.url);
     expect(urls).toContain('/rest/ip/address?.proplist=address,interface,disabled,invalid,link-local&interface=ether1');
     expect(urls).toContain('/rest/ipv6/address?.proplist=address,interface,disabled,invalid,link-local&interface=ether1');
@@ -77,6 +79,27 @@ describe('collectInfo', () => {
     const r = await info('auto', ['ether1']);
     expect(r.publicIpv4).toBeUndefined();
     expect(r.publicIpv6).toBeUndefined();
+  });
+
+  it('auto: private, CGNAT, link-local and loopback addresses are never reported as public', async () => {
+    h.fake.state.cloud = { publicAddress: '100.72.1.9', publicAddress6: 'fd12::1' };
+    h.fake.state.addresses = [
+      { address: '10.1.2.3/8', interface: 'ether1' },
+      { address: '172.20.0.1/16', interface: 'ether1' },
+      { address: '100.127.255.254/10', interface: 'ether1' },
+      { address: '169.254.3.3/16', interface: 'ether1' },
+      { address: '127.0.0.2/8', interface: 'ether1' },
+      { address: '198.51.100.4/24', interface: 'ether2' },
+    ];
+    h.fake.state.addresses6 = [
+      { address: 'fe80::1/64', interface: 'ether1' },
+      { address: 'fc00::1/64', interface: 'ether1' },
+      { address: '::1/128', interface: 'ether1' },
+    ];
+    const wanOnly = await info('auto', ['ether1']);
+    expect(wanOnly).toMatchObject({ publicIpv4: undefined, publicIpv6: undefined, publicIpUnknown: true });
+    const second = await info('auto', ['ether1', 'ether2']);
+    expect(second).toMatchObject({ publicIpv4: '198.51.100.4', publicIpv6: undefined, publicIpUnknown: false });
   });
 
   it('a literal address is used as given, by family', async () => {

@@ -2,7 +2,7 @@
  * A strict Komari server as msw handlers (serve them with `serveMsw` on a real port).
  *
  * It behaves like Komari HEAD as described in the protocol notes, with payloads judged by
- * the shared rules module (`src/sim/komari-rules.ts`): the node token only from `?token=`
+ * the shared rules module (`packages/sim/src/komari-rules.ts`): the node token only from `?token=`
  * (an Authorization header does not authenticate), Go-style decoding of reports (integer
  * fields take integer literals only), the synchronous report checks, basic info going
  * "straight into SQL" (unknown keys and admin columns fail), strict ping results, and
@@ -18,7 +18,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { checkBasicInfo, checkPingResult, checkReport, type KomariMode, type KomariVerdict } from '../../src/sim/komari-rules.js';
+import { checkBasicInfo, checkPingResult, checkReport, type KomariMode, type KomariVerdict } from '@tikprobe/sim/komari-rules.js';
 
 export type KomariFakeVersion = KomariMode;
 export type KomariEndpoint = 'report' | 'basicInfo' | 'pingTasks' | 'pingResult' | 'register' | 'version';
@@ -79,7 +79,7 @@ export interface KomariFake {
   /** Adds a task to a node's list as given (malformed entries are allowed on purpose). */
   addPingTask(token: string, task: Record<string, unknown>): void;
   /** Makes the next `times` (default: all) requests to `endpoint` fail this way. */
-  fault(endpoint: KomariEndpoint, fault: KomariFault, options?: { body?: string; times?: number }): void;
+  fault(endpoint: KomariEndpoint, fault: KomariFault, options?: { body?: string; times?: number; headers?: Record<string, string> }): void;
   clearFaults(): void;
   /** Resolves when a request is being held by a 'timeout' fault. */
   nextHang(): Promise<void>;
@@ -106,7 +106,7 @@ export function createKomariFake(options: KomariFakeOptions): KomariFake {
   const received: KomariFake['received'] = { reports: [], basicInfo: [], pingResults: [], registrations: [] };
   const refused: Refusal[] = [];
   const violations: string[] = [];
-  const faults = new Map<KomariEndpoint, { fault: KomariFault; body: string | undefined; remaining: number }>();
+  const faults = new Map<KomariEndpoint, { fault: KomariFault; body: string | undefined; remaining: number; headers?: Record<string, string> | undefined }>();
   let hung: (() => void)[] = [];
   let hangWaiters: (() => void)[] = [];
 
@@ -139,7 +139,9 @@ export function createKomariFake(options: KomariFakeOptions): KomariFake {
         : endpoint === 'report'
           ? JSON.stringify({ error: 'metric report batch queue is full' })
           : JSON.stringify({ status: 'error', message: `fault ${f.fault}` }));
-    return json(f.fault, body);
+    const response = json(f.fault, body);
+    for (const [name, value] of Object.entries(f.headers ?? {})) response.headers.set(name, value);
+    return response;
   };
 
   const nodeOf = (request: Request): { node: FakeNode | undefined; token: string | null } => {
@@ -226,7 +228,7 @@ export function createKomariFake(options: KomariFakeOptions): KomariFake {
       node.pingTasks.push(task);
     },
     fault(endpoint, fault, opts = {}) {
-      faults.set(endpoint, { fault, body: opts.body, remaining: opts.times ?? Number.POSITIVE_INFINITY });
+      faults.set(endpoint, { fault, body: opts.body, remaining: opts.times ?? Number.POSITIVE_INFINITY, headers: opts.headers });
     },
     clearFaults() {
       faults.clear();

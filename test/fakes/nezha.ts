@@ -4,7 +4,8 @@
  * agent secret and a well-formed UUID in both metadata spellings, or it fails with
  * UNAUTHENTICATED (and counts as an auth failure, as the WAF does). It records Host, State,
  * GeoIP and TaskResult per node, answers each State with one Receipt, can push tasks down a
- * node's task stream, and can be told to refuse everything or to lack ReportSystemInfo2.
+ * node's task stream, and can be told to refuse everything, to refuse some node UUIDs as
+ * another user's, or to lack ReportSystemInfo2.
  */
 import * as grpc from '@grpc/grpc-js';
 import { loadNezhaService, type NezhaGeoIp, type NezhaHost, type NezhaState, type NezhaTask, type NezhaTaskResult } from '../../src/integrations/nezha/proto.js';
@@ -17,6 +18,8 @@ export interface NezhaFakeOptions {
   legacy?: boolean;
   /** The boot time ReportSystemInfo2 returns. */
   bootTime?: number;
+  /** Node UUIDs owned by another user: refused with UNAUTHENTICATED "client UUID does not belong to the agent secret owner". */
+  foreignUuids?: string[];
   /** TLS credentials; default: plaintext h2c. */
   credentials?: grpc.ServerCredentials;
 }
@@ -60,6 +63,9 @@ export async function startNezhaFake(options: NezhaFakeOptions): Promise<NezhaFa
   const stateStreams = new Map<string, grpc.ServerDuplexStream<NezhaState, unknown>>();
   const calls: NezhaFake['calls'] = [];
   let refusing = false;
+  const unauthenticated = { code: grpc.status.UNAUTHENTICATED, details: 'client secret not valid' };
+  const notOwner = { code: grpc.status.UNAUTHENTICATED, details: 'client UUID does not belong to the agent secret owner' };
+  const foreign = new Set((options.foreignUuids ?? []).map((u) => u.toLowerCase()));
   const fake = { authFailures: 0 };
 
   const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
@@ -68,8 +74,8 @@ export async function startNezhaFake(options: NezhaFakeOptions): Promise<NezhaFa
     map.set(key, list);
   };
 
-  /** The node UUID when the metadata is acceptable, else undefined (after counting a failure). */
-  const auth = (method: string, md: grpc.Metadata): string | undefined => {
+  /** The node UUID when the metadata is acceptable, else the refusal (a bad secret counts as a failure). */
+  const auth = (method: string, md: grpc.Metadata): { uuid: string } | { error: typeof unauthenticated } => {
     const one = (key: string) => {
       const v = md.get(key);
       return v.length === 1 && typeof v[0] === 'string' ? v[0] : undefined;
@@ -83,35 +89,42 @@ export async function startNezhaFake(options: NezhaFakeOptions): Promise<NezhaFa
       uuid !== undefined &&
       one('client-uuid') === uuid &&
       UUID.test(uuid);
-    if (ok) return uuid;
-    fake.authFailures++;
-    return undefined;
+    if (!ok) {
+      fake.authFailures++;
+      return { error: unauthenticated };
+    }
+    // The secret is right, the node is another user's (nezhahq/nezha service/rpc/auth.go).
+    if (foreign.has(uuid.toLowerCase())) return { error: notOwner };
+    return { uuid };
   };
-  const unauthenticated = { code: grpc.status.UNAUTHENTICATED, details: 'client secret not valid' };
 
   const handlers: grpc.UntypedServiceImplementation = {
     ReportSystemInfo2(call: grpc.ServerUnaryCall<NezhaHost, unknown>, cb: grpc.sendUnaryData<unknown>) {
-      const uuid = auth('ReportSystemInfo2', call.metadata);
-      if (uuid === undefined) return cb(unauthenticated);
+      const checked = auth('ReportSystemInfo2', call.metadata);
+      if ('error' in checked) return cb(checked.error);
+      const { uuid } = checked;
       if (options.legacy) return cb({ code: grpc.status.UNIMPLEMENTED, details: 'unknown method ReportSystemInfo2' });
       push(hosts, uuid, { at: Date.now(), value: call.request });
       cb(null, { data: options.bootTime ?? 1_760_000_000 });
     },
     ReportSystemInfo(call: grpc.ServerUnaryCall<NezhaHost, unknown>, cb: grpc.sendUnaryData<unknown>) {
-      const uuid = auth('ReportSystemInfo', call.metadata);
-      if (uuid === undefined) return cb(unauthenticated);
+      const checked = auth('ReportSystemInfo', call.metadata);
+      if ('error' in checked) return cb(checked.error);
+      const { uuid } = checked;
       push(hosts, uuid, { at: Date.now(), value: call.request });
       cb(null, { proced: true });
     },
     ReportGeoIP(call: grpc.ServerUnaryCall<NezhaGeoIp, unknown>, cb: grpc.sendUnaryData<unknown>) {
-      const uuid = auth('ReportGeoIP', call.metadata);
-      if (uuid === undefined) return cb(unauthenticated);
+      const checked = auth('ReportGeoIP', call.metadata);
+      if ('error' in checked) return cb(checked.error);
+      const { uuid } = checked;
       push(geoips, uuid, call.request);
       cb(null, { ...call.request, country_code: 'de', dashboard_boot_time: options.bootTime ?? 1_760_000_000 });
     },
     RequestTask(call: grpc.ServerDuplexStream<NezhaTaskResult, NezhaTask>) {
-      const uuid = auth('RequestTask', call.metadata);
-      if (uuid === undefined) return void call.emit('error', Object.assign(new Error('unauthenticated'), unauthenticated));
+      const checked = auth('RequestTask', call.metadata);
+      if ('error' in checked) return void call.emit('error', Object.assign(new Error('unauthenticated'), checked.error));
+      const { uuid } = checked;
       taskStreams.set(uuid, call);
       call.on('data', (r: NezhaTaskResult) => push(results, uuid, r));
       const forget = () => {
@@ -125,8 +138,9 @@ export async function startNezhaFake(options: NezhaFakeOptions): Promise<NezhaFa
       call.on('error', forget);
     },
     ReportSystemState(call: grpc.ServerDuplexStream<NezhaState, unknown>) {
-      const uuid = auth('ReportSystemState', call.metadata);
-      if (uuid === undefined) return void call.emit('error', Object.assign(new Error('unauthenticated'), unauthenticated));
+      const checked = auth('ReportSystemState', call.metadata);
+      if ('error' in checked) return void call.emit('error', Object.assign(new Error('unauthenticated'), checked.error));
+      const { uuid } = checked;
       stateStreams.set(uuid, call);
       call.on('data', (s: NezhaState) => {
         push(states, uuid, { at: Date.now(), value: s });

@@ -3,10 +3,13 @@
  * the real samples in test/fixtures/routeros: every value a string, absent fields absent,
  * `.proplist` honoured, query-string filters exact, Basic auth and user policies checked on
  * every request, RouterOS error bodies. Record selection (`.proplist`, filters, the `.query`
- * stack) is the simulator's own (src/sim/ros-query.ts). Tests mutate `state` and inject faults per path.
+ * stack) is the simulator's own (packages/sim/src/ros-query.ts). Tests mutate `state` and inject faults per path.
  */
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { compileQuery, filterTest, parseProplist, pickProps, QueryError } from '../../src/sim/ros-query.js';
+import { rosDurationUs } from '@tikprobe/sim/ros-format.js';
+import { pingRecords } from '@tikprobe/sim/ros-ping.js';
+import { compileQuery, filterTest, parseProplist, pickProps, QueryError } from '@tikprobe/sim/ros-query.js';
+import { rosErrorBody } from '@tikprobe/sim/ros-reply.js';
 
 export interface FakeInterface {
   id: string;
@@ -168,31 +171,16 @@ interface Fault {
 const json = (body: unknown, status = 200) =>
   new HttpResponse(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-const routerError = (status: number, message: string, detail?: string) =>
-  json(detail === undefined ? { error: status, message } : { detail, error: status, message }, status);
+const routerError = (status: number, message: string, detail?: string) => {
+  const body = rosErrorBody(status, detail);
+  return json({ ...body, message }, status);
+};
 
 const noSuchCommand = (word: string) => routerError(400, 'Bad Request', `no such command or directory (${word})`);
 
-/** RouterOS duration text: largest unit first, zero parts omitted. */
+/** RouterOS duration text for seconds (microsecond precision): the simulator's formatter. */
 export function formatDuration(seconds: number): string {
-  let us = Math.round(seconds * 1e6);
-  if (us === 0) return '0s';
-  const units: [string, number][] = [
-    ['w', 604_800e6],
-    ['d', 86_400e6],
-    ['h', 3_600e6],
-    ['m', 60e6],
-    ['s', 1e6],
-    ['ms', 1e3],
-    ['us', 1],
-  ];
-  let out = '';
-  for (const [unit, size] of units) {
-    const n = Math.floor(us / size);
-    if (n > 0) out += `${n}${unit}`;
-    us -= n * size;
-  }
-  return out;
+  return rosDurationUs(seconds * 1e6);
 }
 
 const flag = (b: boolean | undefined) => (b ? 'true' : 'false');
@@ -468,31 +456,8 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     const count = Number(body.count);
     const host = String(body.address ?? '');
     if (!Number.isInteger(count) || count < 1) return routerError(400, 'Bad Request', 'invalid value for argument count');
-    const out: Rec[] = [];
-    let received = 0;
-    const rtts: number[] = [];
-    for (let seq = 0; seq < count; seq++) {
-      const rtt = state.pingRttUs.length === 0 ? undefined : state.pingRttUs[seq % state.pingRttUs.length];
-      const sent = seq + 1;
-      const rec: Rec = { host, seq: String(seq), sent: String(sent), size: '56' };
-      if (rtt !== undefined) {
-        received += 1;
-        rtts.push(rtt);
-        rec.time = formatDuration(rtt / 1e6);
-        rec.ttl = '64';
-      } else {
-        rec.status = 'timeout';
-      }
-      rec.received = String(received);
-      rec['packet-loss'] = String(Math.floor(((sent - received) * 100) / sent));
-      if (rtts.length > 0) {
-        rec['min-rtt'] = formatDuration(Math.min(...rtts) / 1e6);
-        rec['avg-rtt'] = formatDuration(Math.round(rtts.reduce((a, b) => a + b, 0) / rtts.length) / 1e6);
-        rec['max-rtt'] = formatDuration(Math.max(...rtts) / 1e6);
-      }
-      out.push(rec);
-    }
-    return json(out);
+    const echoes = Array.from({ length: count }, (_, seq) => (state.pingRttUs.length === 0 ? null : (state.pingRttUs[seq % state.pingRttUs.length] ?? null)));
+    return json(pingRecords(host, echoes));
   };
 
   const handle = async (request: Request): Promise<Response> => {

@@ -7,7 +7,7 @@ import { pingRecords } from './support/fake-router.js';
 
 function deps(overrides: { lookup?: (h: string) => Promise<string>; reply?: unknown } = {}) {
   const bridgeIcmp: BridgeIcmp = { available: () => true, ping: vi.fn(async () => 0.7), close: () => {} };
-  const http: HttpProber = { probe: vi.fn(async () => 42), close: async () => {} };
+  const http: HttpProber = { probe: vi.fn(async () => 42), measure: vi.fn(async () => ({ ok: true as const, delayMs: 42 })), close: async () => {} };
   const rest: RouterRest = {
     get: async () => [],
     post: vi.fn(async () => overrides.reply ?? pingRecords('h', [2000, 4000, 3000])),

@@ -22,16 +22,19 @@ describe('parseRttMs', () => {
 });
 
 describe('resultValue', () => {
-  it('rounds to whole milliseconds', () => {
+  it('truncates to whole milliseconds, as the official Komari agent (Duration.Milliseconds)', () => {
     expect(resultValue(12.4)).toBe(12);
-    expect(resultValue(12.5)).toBe(13);
-    expect(resultValue(461.7)).toBe(462);
+    expect(resultValue(12.5)).toBe(12);
+    expect(resultValue(12.999)).toBe(12);
+    expect(resultValue(461.7)).toBe(461);
+    expect(resultValue(1)).toBe(1);
   });
 
   it('sends 1 for sub-millisecond replies, because Komari leaves 0 out of its minimum', () => {
     expect(resultValue(0.453)).toBe(1);
     expect(resultValue(0)).toBe(1);
     expect(resultValue(0.5)).toBe(1);
+    expect(resultValue(0.999)).toBe(1);
   });
 
   it('sends -1 for a loss and for impossible values', () => {

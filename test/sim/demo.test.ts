@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import type { Bridge, RouterView } from '../../src/sim/bridge-view.js';
-import { runDemo } from '../../src/sim/demo.js';
+import type { Bridge, RouterView } from '@tikprobe/sim/bridge-view.js';
+import { runDemo } from '@tikprobe/sim/demo.js';
 
 /** Collects what the demo writes; aborts after the first table. */
 function fakeOut(onWrite: (text: string) => void): NodeJS.WriteStream {

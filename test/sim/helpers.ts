@@ -1,8 +1,8 @@
 /** Shared set-up for the simulator tests: a small fleet on a free port with a hand-driven clock. */
 import { Agent, request } from 'undici';
-import { routerAddress, routerName } from '../../src/sim/addresses.js';
-import { type Fleet, startFleet } from '../../src/sim/fleet-server.js';
-import { SimRouter } from '../../src/sim/sim-router.js';
+import { routerAddress, routerName } from '@tikprobe/sim/addresses.js';
+import { type Fleet, startFleet } from '@tikprobe/sim/fleet-server.js';
+import { SimRouter } from '@tikprobe/sim/sim-router.js';
 
 export const PASSWORD = 'sim-test-password';
 export const START_MS = Date.UTC(2026, 0, 15, 12, 0, 0);

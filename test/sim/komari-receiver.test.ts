@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoTasks } from '../../src/sim/demo-tasks.js';
-import { type KomariReceiver, startKomariReceiver } from '../../src/sim/komari-receiver.js';
+import { demoTasks } from '@tikprobe/sim/demo-tasks.js';
+import { type KomariReceiver, startKomariReceiver } from '@tikprobe/sim/komari-receiver.js';
 
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUv';
 const VALID_REPORT =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, summariseLateness } from '../../src/sim/lateness.js';
+import { percentile, summariseLateness } from '@tikprobe/sim/lateness.js';
 
 const opts = { intervalMs: 5000, toleranceMs: 1000, windowStart: 0, windowEnd: 30_000 };
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { routerAddress, routerName } from '../../src/sim/addresses.js';
-import { ConnTable } from '../../src/sim/conntrack.js';
-import { seededRng } from '../../src/sim/prng.js';
-import { RestApi } from '../../src/sim/rest-api.js';
-import { COMMAND_LIMIT_MS } from '../../src/sim/ros-reply.js';
-import { parseRosDurationMs, rosDuration, rosRtt } from '../../src/sim/ros-format.js';
-import { compileQuery, filterTest, parseProplist, pickProps, singleEquality } from '../../src/sim/ros-query.js';
-import { SimRouter } from '../../src/sim/sim-router.js';
-import { ByteCounter, SmoothWalk } from '../../src/sim/smooth-walk.js';
+import { routerAddress, routerName } from '@tikprobe/sim/addresses.js';
+import { ConnTable } from '@tikprobe/sim/conntrack.js';
+import { seededRng } from '@tikprobe/sim/prng.js';
+import { RestApi } from '@tikprobe/sim/rest-api.js';
+import { COMMAND_LIMIT_MS } from '@tikprobe/sim/ros-reply.js';
+import { parseRosDurationMs, rosDuration, rosRtt } from '@tikprobe/sim/ros-format.js';
+import { compileQuery, filterTest, parseProplist, pickProps, singleEquality } from '@tikprobe/sim/ros-query.js';
+import { SimRouter } from '@tikprobe/sim/sim-router.js';
+import { ByteCounter, SmoothWalk } from '@tikprobe/sim/smooth-walk.js';
 
 describe('router addresses', () => {
   it('fills 127.0.1.1–254, then moves to the next /24', () => {

@@ -5,7 +5,7 @@ import { connect } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { runSimulate } from '../../src/sim/simulate.js';
+import { runSimulate } from '@tikprobe/sim/simulate.js';
 import { basic } from './helpers.js';
 
 let dir: string;

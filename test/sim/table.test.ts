@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RouterSample } from '../../src/model.js';
-import type { RouterView } from '../../src/sim/bridge-view.js';
-import { renderTable } from '../../src/sim/table.js';
-import { formatAge, formatBitRate, formatBytes, formatCount } from '../../src/sim/units.js';
+import type { RouterView } from '@tikprobe/sim/bridge-view.js';
+import { renderTable } from '@tikprobe/sim/table.js';
+import { formatAge, formatBitRate, formatBytes, formatCount } from '@tikprobe/sim/units.js';
 
 const GIB = 1024 ** 3;
 const NOW = 1_800_000_000_000;

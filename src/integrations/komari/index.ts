@@ -47,6 +47,10 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         logger: ctx.logger.child({ component: 'ping' }),
         bridgeIcmp: deps.probes.icmp,
         http: deps.probes.http,
+        onResult: (task, at, rttMs) => {
+          const type = task.type === 'icmp' || task.type === 'tcp' || task.type === 'http' ? task.type : undefined;
+          if (type !== undefined) deps.telemetry.monitorResult?.(router.name, { source: 'komari', id: task.id, name: task.name, type }, at, rttMs);
+        },
       });
       return new KomariPart(sink, pings, () => deps.clock.now());
     },

@@ -60,6 +60,8 @@ export interface PingSchedulerDeps {
   /** How long router-side pings pause after a missing-`test`-policy refusal. */
   policyRetryMs?: number;
   fetchTimeoutMs?: number;
+  /** Every measured result as it is produced (`at` epoch ms, `rttMs` undefined for a loss), before it is posted. */
+  onResult?(task: KomariPingTask, at: number, rttMs: number | undefined): void;
 }
 
 /** The last result of one task, for status views. */
@@ -322,6 +324,7 @@ export class PingScheduler {
       ? await this.runRouterSide(entry)
       : await this.bridgeLimit(() => this.measureBridgeSide(entry));
     if (measured === SKIP || entry.abort.signal.aborted) return;
+    this.deps.onResult?.(entry.task, this.now(), measured);
     const result: PingResult = {
       task_id: entry.task.id,
       value: resultValue(measured),

@@ -333,7 +333,9 @@ export class KomariSink implements RouterSink {
     const code = errorCode(err);
     const count = counter.failure(`${code ?? ''}:${status ?? ''}:${body ?? errorMessage(err)}`);
     const fields = { code, status, body, err: errorMessage(err) };
-    if (count === 1) this.log.warn(fields, text);
+    // Held back by a Retry-After already logged with the reply that asked for it.
+    const held = err instanceof KomariError && err.retryAfterMs !== undefined && status === undefined;
+    if (count === 1 && !held) this.log.warn(fields, text);
     else this.log.debug({ ...fields, count }, `${text} (again)`);
   }
 

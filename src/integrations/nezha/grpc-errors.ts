@@ -24,6 +24,18 @@ export function isAuthFailure(err: unknown): boolean {
   return /blocked by nezha WAF/i.test(grpcText(err));
 }
 
+/**
+ * The dashboard accepted the agent secret but refuses this node: its UUID belongs to a server
+ * of another user (nezhahq/nezha `service/rpc/auth.go`: "client UUID does not belong to the
+ * agent secret owner", sent as UNAUTHENTICATED; some builds use PERMISSION_DENIED). It
+ * concerns this router alone; it is not a refused secret and the IP is not banned for it.
+ */
+export function isNodeRefusal(err: unknown): boolean {
+  const code = grpcCode(err);
+  if (code !== status.UNAUTHENTICATED && code !== status.PERMISSION_DENIED) return false;
+  return /UUID does not belong to the agent secret owner/i.test(grpcText(err));
+}
+
 export function isUnimplemented(err: unknown): boolean {
   return grpcCode(err) === status.UNIMPLEMENTED;
 }

@@ -1,10 +1,20 @@
 /**
- * A bounded in-memory window of ping-task results per router, for the v0 API's
- * `/api/v1/monitor/{id}`: per monitor, one point per minute (the average delay of that
- * minute's successful results), for the last 24 h. Losses add no point (as a gap, the way
- * the v0 dashboard's chart shows them). Nothing is persisted: a restart starts empty.
- * Pure: time comes in as arguments.
+ * A bounded in-memory window of monitor results per router, for the v0 API's
+ * `/api/v1/monitor/{id}`, kept with the v0 dashboard's rules (naiba/nezha `v0-final`,
+ * service/singleton/servicesentinel.go, `worker`):
+ * - only ICMP and TCP monitors keep per-server history (HTTP monitors keep none);
+ * - results are averaged in runs of `AvgPingCount` (2) per monitor and server, failures
+ *   included with the 0 ms delay the agent reports for them; each run's average, capped at
+ *   `MaxTCPPingValue` (1000 ms), is one history point, stamped when the run completes;
+ * - points older than 24 h are not served; `created_at` is truncated to the minute.
+ * One difference, for a bounded memory: points that fall in the same minute are merged into
+ * their mean (v0 would list each with the same minute; only tasks faster than 30 s make more
+ * than one point a minute). Nothing is persisted: a restart starts empty. Pure.
+ *
+ * Monitor ids: a Nezha monitor keeps its dashboard id; a Komari task's id is shifted by 2^32,
+ * so the two never collide on one router. Ids outside 1..2^32-1 are not recorded.
  */
+import type { MonitorRef } from '../../telemetry.js';
 
 export interface MonitorSeries {
   monitorId: number;
@@ -21,15 +31,27 @@ export interface PingHistoryOptions {
   maxMonitors?: number;
 }
 
-interface Bucket {
-  minute: number;
-  sum: number;
-  count: number;
+/** v0's `Conf.AvgPingCount` and `Conf.MaxTCPPingValue` defaults. */
+export const AVG_PING_COUNT = 2;
+export const MAX_PING_VALUE_MS = 1000;
+const ID_SPACE = 2 ** 32;
+const SOURCE_OFFSET: Readonly<Record<string, number>> = { nezha: 0, komari: ID_SPACE };
+
+/** The id a monitor has in the v0 API, or undefined when it cannot have one. */
+export function v0MonitorId(source: string, id: number): number | undefined {
+  const offset = SOURCE_OFFSET[source];
+  if (offset === undefined || !Number.isInteger(id) || id <= 0 || id >= ID_SPACE) return undefined;
+  return offset + id;
 }
 
 interface Series {
   name: string;
-  buckets: Bucket[];
+  /** The run in progress: results so far and their mean. */
+  runCount: number;
+  runMean: number;
+  minutes: number[];
+  sums: number[];
+  counts: number[];
   touched: number;
 }
 
@@ -45,30 +67,29 @@ export class PingHistory {
     this.maxMonitors = options.maxMonitors ?? 32;
   }
 
-  /** Records one result; `delayMs` undefined is a loss. */
-  record(router: string, monitorId: number, monitorName: string, atMs: number, delayMs: number | undefined): void {
-    let monitors = this.routers.get(router);
-    if (monitors === undefined) {
-      monitors = new Map();
-      this.routers.set(router, monitors);
-    }
-    let series = monitors.get(monitorId);
-    if (series === undefined) {
-      series = { name: monitorName, buckets: [], touched: atMs };
-      monitors.set(monitorId, series);
-      this.evict(monitors);
-    }
-    series.name = monitorName;
-    series.touched = atMs;
+  /** Records one result; `delayMs` undefined is a failure. */
+  record(router: string, monitor: MonitorRef, atMs: number, delayMs: number | undefined): void {
+    if (monitor.type !== 'icmp' && monitor.type !== 'tcp') return;
+    const id = v0MonitorId(monitor.source, monitor.id);
+    if (id === undefined) return;
+    const series = this.seriesOf(router, id, monitor.name, atMs);
+    const delay = delayMs !== undefined && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
+    series.runCount++;
+    series.runMean = (series.runMean * (series.runCount - 1) + delay) / series.runCount;
+    if (series.runCount < AVG_PING_COUNT) return;
+    const point = Math.min(series.runMean, MAX_PING_VALUE_MS);
+    series.runCount = 0;
+    series.runMean = 0;
     this.prune(series, atMs);
-    if (delayMs === undefined || !Number.isFinite(delayMs)) return;
     const minute = Math.floor(atMs / MINUTE) * MINUTE;
-    const last = series.buckets[series.buckets.length - 1];
-    if (last !== undefined && last.minute === minute) {
-      last.sum += delayMs;
-      last.count++;
-    } else if (last === undefined || last.minute < minute) {
-      series.buckets.push({ minute, sum: delayMs, count: 1 });
+    const last = series.minutes.length - 1;
+    if (last >= 0 && series.minutes[last] === minute) {
+      series.sums[last]! += point;
+      series.counts[last]! += 1;
+    } else if (last < 0 || (series.minutes[last] ?? 0) < minute) {
+      series.minutes.push(minute);
+      series.sums.push(point);
+      series.counts.push(1);
     }
   }
 
@@ -79,12 +100,12 @@ export class PingHistory {
     const out: MonitorSeries[] = [];
     for (const [monitorId, series] of [...monitors.entries()].sort(([a], [b]) => a - b)) {
       this.prune(series, nowMs);
-      if (series.buckets.length === 0) continue;
+      if (series.minutes.length === 0) continue;
       out.push({
         monitorId,
         monitorName: series.name,
-        createdAt: series.buckets.map((b) => b.minute),
-        avgDelay: series.buckets.map((b) => b.sum / b.count),
+        createdAt: [...series.minutes],
+        avgDelay: series.sums.map((sum, i) => sum / (series.counts[i] ?? 1)),
       });
     }
     return out;
@@ -94,11 +115,31 @@ export class PingHistory {
     this.routers.delete(router);
   }
 
+  private seriesOf(router: string, id: number, name: string, atMs: number): Series {
+    let monitors = this.routers.get(router);
+    if (monitors === undefined) {
+      monitors = new Map();
+      this.routers.set(router, monitors);
+    }
+    let series = monitors.get(id);
+    if (series === undefined) {
+      series = { name, runCount: 0, runMean: 0, minutes: [], sums: [], counts: [], touched: atMs };
+      monitors.set(id, series);
+      this.evict(monitors);
+    }
+    series.name = name;
+    series.touched = atMs;
+    return series;
+  }
+
   private prune(series: Series, nowMs: number): void {
     const oldest = nowMs - this.windowMs;
     let drop = 0;
-    while (drop < series.buckets.length && (series.buckets[drop]?.minute ?? 0) < oldest) drop++;
-    if (drop > 0) series.buckets.splice(0, drop);
+    while (drop < series.minutes.length && (series.minutes[drop] ?? 0) < oldest) drop++;
+    if (drop === 0) return;
+    series.minutes.splice(0, drop);
+    series.sums.splice(0, drop);
+    series.counts.splice(0, drop);
   }
 
   private evict(monitors: Map<number, Series>): void {

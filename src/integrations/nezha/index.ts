@@ -5,13 +5,15 @@
  * v0 scripts can read the fleet; its monitor history is fed by every task result).
  */
 import type { Config, RouterConfig } from '../../config/schema.js';
+import { loadInstallationId } from '../../state/installation-id.js';
 import { createMeasure } from '../../probes/measure.js';
 import { type Lookup, systemLookup } from '../../probes/resolve.js';
 import type { Integration, IntegrationDeps, RouterContext, RouterPart } from '../contract.js';
 import { NezhaDashboard } from './dashboard.js';
 import { PingHistory } from './history.js';
 import { NezhaSink } from './sink.js';
-import { isUuid, nodeUuid } from './uuid.js';
+import { resolveNodeUuid } from './node-identity.js';
+import { isUuid } from './uuid.js';
 import { createNezhaV0Api } from './v0-api.js';
 
 export interface NezhaOptions {
@@ -25,6 +27,15 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
   const history = new PingHistory();
   const log = deps.logger.child({ component: 'nezha' });
   let dashboard: NezhaDashboard | undefined;
+  let installation: Promise<string> | undefined;
+  // Read (or made) once, when the first router's node UUID is resolved; retried after a failure.
+  const installationId = () => {
+    installation ??= loadInstallationId(config.stateDir).catch((err: unknown) => {
+      installation = undefined;
+      throw err;
+    });
+    return installation;
+  };
   if (nezha !== undefined) {
     if (!nezha.tls) log.warn({ server: nezha.server }, 'nezha.tls is false: the agent secret crosses the network unencrypted (use it only on a trusted network or loopback)');
     else if (nezha.insecureTls) log.warn({ server: nezha.server }, 'nezha.insecureTls is true: the dashboard certificate is not checked (man-in-the-middle possible)');
@@ -32,7 +43,7 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
   }
   return {
     name: 'nezha',
-    attach: (ctx) => (dashboard === undefined ? undefined : nezhaPart(ctx, dashboard, config, deps, options.lookup ?? systemLookup)),
+    attach: (ctx) => (dashboard === undefined ? undefined : nezhaPart(ctx, dashboard, config, deps, { lookup: options.lookup ?? systemLookup, installationId })),
     routes: () => [
       createNezhaV0Api({
         token: config.status?.token,
@@ -44,13 +55,18 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
       }),
     ],
     listen: {
-      monitorResult: (router, monitor, at, delayMs) => history.record(router, monitor.id, monitor.name, at, delayMs),
+      monitorResult: (router, monitor, at, delayMs) => history.record(router, monitor, at, delayMs),
     },
     close: async () => undefined,
   };
 }
 
-function nezhaPart(ctx: RouterContext, dashboard: NezhaDashboard, config: Config, deps: IntegrationDeps, lookup: Lookup): RouterPart | undefined {
+interface PartSeams {
+  lookup: Lookup;
+  installationId: () => Promise<string>;
+}
+
+function nezhaPart(ctx: RouterContext, dashboard: NezhaDashboard, config: Config, deps: IntegrationDeps, seams: PartSeams): RouterPart | undefined {
   const { router } = ctx;
   if (router.nezha === false) return undefined;
   const configured = router.nezha?.uuid;
@@ -59,12 +75,20 @@ function nezhaPart(ctx: RouterContext, dashboard: NezhaDashboard, config: Config
     ctx.logger.error(`router "${router.name}": nezha.uuid is not a UUID; not reporting it to Nezha`);
     return undefined;
   }
+  const identity = {
+    routerName: router.name,
+    configured,
+    state: ctx.state,
+    installationId: seams.installationId,
+    reportedBefore: ctx.state.get().nezhaBootTimeS !== undefined,
+  };
   return new NezhaSink({
     router: router.name,
-    uuid: nodeUuid(router.name, configured),
+    uuid: (info) => resolveNodeUuid(identity, info),
     dashboard,
     isRouterUp: () => ctx.isUp(),
-    measure: createMeasure({ rest: ctx.rest, bridgeIcmp: deps.probes.icmp, http: deps.probes.http, lookup }),
+    measure: createMeasure({ rest: ctx.rest, bridgeIcmp: deps.probes.icmp, http: deps.probes.http, lookup: seams.lookup }),
+    httpGet: (url, options) => deps.probes.http.measure(url, options, 'nezha'),
     ping: { via: router.ping.via, count: router.ping.count },
     staleAfterMs: staleAfterMs(router, config),
     version: deps.version,

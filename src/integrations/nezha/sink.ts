@@ -21,30 +21,34 @@
  */
 import { errorCode, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { RouterSample } from '../../model.js';
+import type { RouterInfo, RouterSample } from '../../model.js';
 import type { PingVia, Probe } from '../../probes/kinds.js';
 import { routerPingTimeoutMs } from '../../probes/kinds.js';
+import type { HttpOutcome } from '../../probes/http-probe.js';
 import type { Measure } from '../../probes/measure.js';
-import type { Telemetry } from '../../telemetry.js';
+import type { IntegrationEvent, MonitorType, Telemetry } from '../../telemetry.js';
 import { Loop } from '../../time/loop.js';
 import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
 import type { Clock } from '../../time/timers.js';
 import type { RouterPart } from '../contract.js';
 import { NezhaConnection } from './connection.js';
 import type { NezhaDashboard } from './dashboard.js';
-import { describeGrpcError, isAuthFailure } from './grpc-errors.js';
+import { describeGrpcError, isAuthFailure, isNodeRefusal } from './grpc-errors.js';
+import { NodePause } from './node-pause.js';
 import { BootTime, geoIpKey, hostKey, temperaturesOf, toNezhaGeoIp, toNezhaHost, toNezhaState } from './payload.js';
 import type { NezhaTask } from './proto.js';
 import { planTask, TASK_NOMINAL_INTERVAL_S, TASK_TIMEOUT_MS, TaskType, taskTypeName } from './tasks.js';
 
 export interface NezhaSinkDeps {
   router: string;
-  /** The node's UUID, already validated. */
-  uuid: string;
+  /** The node's UUID, already validated, or how to resolve it at the first connection (see node-identity.ts). */
+  uuid: string | ((info: RouterInfo) => Promise<string>);
   dashboard: NezhaDashboard;
   /** Whether the router answered its last poll. */
   isRouterUp: () => boolean;
   measure: Measure;
+  /** HTTP GET by the Nezha agent's rule (body read, certificate data); without it, `measure` is used. */
+  httpGet?: (url: string, options: { signal: AbortSignal; timeoutMs: number }) => Promise<HttpOutcome>;
   ping: { via: PingVia; count: number };
   /** A sample older than this is not sent: the router is treated as unreachable. */
   staleAfterMs: number;
@@ -98,8 +102,11 @@ export class NezhaSink implements RouterPart {
   private lastAckAt: number | undefined;
   private lastErrorAt: number | undefined;
   private lastError: string | undefined;
+  private uuid: string | undefined;
+  private readonly nodePause = new NodePause();
 
   constructor(private readonly deps: NezhaSinkDeps) {
+    this.uuid = typeof deps.uuid === 'string' ? deps.uuid : undefined;
     this.boot = new BootTime(deps.bootTime?.restored);
     const interval = deps.dashboard.config.reportInterval;
     this.loop = new Loop({
@@ -206,6 +213,7 @@ export class NezhaSink implements RouterPart {
     const ok = await link.conn.sendState(toNezhaState(sample, temperaturesOf(sample.health)), Math.max(10_000, 3 * interval), this.deps.clock);
     if (!ok) return;
     this.statesSent++;
+    this.event('state_acknowledged');
     this.lastAckAt = this.deps.clock.now();
     this.lastError = undefined;
     this.lastErrorAt = undefined;
@@ -218,44 +226,73 @@ export class NezhaSink implements RouterPart {
   // ----- connecting ------------------------------------------------------------------
 
   private async connect(sample: RouterSample): Promise<void> {
-    const { dashboard, uuid, clock, router } = this.deps;
-    const now = clock.now();
-    if (this.connecting || now < this.retryAt || !dashboard.gate.mayConnect(uuid, now)) return;
+    const { dashboard, clock } = this.deps;
+    if (this.connecting || clock.now() < this.retryAt) return;
     this.connecting = true;
+    try {
+      const uuid = await this.nodeUuid(sample.info);
+      if (uuid === undefined || !dashboard.gate.mayConnect(uuid, clock.now())) return;
+      await this.openLink(sample, uuid);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  /** The node UUID, resolved (and saved) once; undefined, retried in a minute, when the state directory fails. */
+  private async nodeUuid(info: RouterInfo): Promise<string | undefined> {
+    if (this.uuid !== undefined) return this.uuid;
+    const resolve = this.deps.uuid;
+    if (typeof resolve === 'string') return resolve;
+    try {
+      this.uuid = await resolve(info);
+      return this.uuid;
+    } catch (err) {
+      this.retryAt = this.deps.clock.now() + 60_000;
+      this.log.error({ err: errorMessage(err) }, `cannot fix router "${this.deps.router}"'s Nezha node UUID (state directory): not reporting it to Nezha; retrying in a minute`);
+      return undefined;
+    }
+  }
+
+  private async openLink(sample: RouterSample, uuid: string): Promise<void> {
+    const { dashboard, clock, router } = this.deps;
     const abort = new AbortController();
     const conn: NezhaConnection = new NezhaConnection(dashboard.newClient(), dashboard.metadata(uuid), {
       onTask: (task) => this.onTask(conn, abort.signal, task),
       onBroken: (err) => this.linkFailed(conn, err),
     });
+    const host = toNezhaHost(sample, this.boot.value ?? 0, this.deps.version);
+    let dashboardBoot: number | undefined;
     try {
-      const host = toNezhaHost(sample, this.boot.value ?? 0, this.deps.version);
-      let dashboardBoot: number | undefined;
-      try {
-        dashboardBoot = await conn.reportHost(host);
-      } catch (err) {
-        conn.close();
-        this.callFailed(err);
-        return;
-      }
-      // The dashboard accepted the secret: open the gate even if this router no longer
-      // needs the link (as the prober it would otherwise hold every other router back).
-      const ended = dashboard.gate.accepted();
-      if (ended > 0) dashboard.logger.info({ refusals: ended }, `the Nezha dashboard ${dashboard.config.server} accepts the agent secret again; all routers reconnect`);
-      if (this.stopped || this.freshSample() === undefined) {
-        conn.close();
-        return;
-      }
-      conn.openStreams();
-      this.link = { conn, abort, hostKey: hostKey(host), hostAt: clock.now(), dashboardBoot, geoKey: '', geoAt: 0, geoRetryAt: 0, receipted: false };
-      const recovered = this.failures.success();
-      if (!this.everConnected || recovered > 0) {
-        this.log.info({ uuid, failures: recovered || undefined }, `router "${router}" is live on Nezha ${dashboard.config.server} as node ${uuid}`);
-      }
-      this.everConnected = true;
-      await this.sendGeoIp(this.link, sample);
-    } finally {
-      this.connecting = false;
+      dashboardBoot = await conn.reportHost(host);
+    } catch (err) {
+      conn.close();
+      this.callFailed(err);
+      return;
     }
+    // The dashboard accepted the secret: open the gate even if this router no longer
+    // needs the link (as the prober it would otherwise hold every other router back).
+    this.secretAccepted();
+    if (this.stopped || this.freshSample() === undefined) {
+      conn.close();
+      return;
+    }
+    conn.openStreams();
+    this.link = { conn, abort, hostKey: hostKey(host), hostAt: clock.now(), dashboardBoot, geoKey: '', geoAt: 0, geoRetryAt: 0, receipted: false };
+    const recovered = this.failures.success();
+    const nodeRefusals = this.nodePause.accepted();
+    if (!this.everConnected || recovered > 0 || nodeRefusals > 0) {
+      this.log.info({ uuid, failures: recovered || undefined }, `router "${router}" is live on Nezha ${dashboard.config.server} as node ${uuid}`);
+    }
+    this.event('link_up');
+    if (this.everConnected) this.event('reconnect');
+    this.everConnected = true;
+    await this.sendGeoIp(this.link, sample);
+  }
+
+  private secretAccepted(): void {
+    const { dashboard } = this.deps;
+    const ended = dashboard.gate.accepted();
+    if (ended > 0) dashboard.logger.info({ refusals: ended }, `the Nezha dashboard ${dashboard.config.server} accepts the agent secret again; all routers reconnect`);
   }
 
   /** Host again every 10 min or when it changed (a reboot moves boot_time); GeoIP when due. */
@@ -313,6 +350,7 @@ export class NezhaSink implements RouterPart {
     if (link === undefined) return;
     link.abort.abort();
     link.conn.close();
+    this.event('link_down');
     if (why === 'auth') this.log.debug(`closing router "${this.deps.router}"'s Nezha streams: the dashboard refused the secret`);
   }
 
@@ -325,13 +363,21 @@ export class NezhaSink implements RouterPart {
   }
 
   private callFailed(err: unknown): void {
-    const { dashboard, uuid, clock, router } = this.deps;
+    const { dashboard, clock, router } = this.deps;
+    const uuid = this.uuid ?? router;
     const now = clock.now();
     const text = describeGrpcError(err, dashboard.secret);
     this.lastErrorAt = now;
     this.lastError = text;
+    if (isNodeRefusal(err)) {
+      // The secret is fine: the others go on; only this router waits.
+      this.secretAccepted();
+      this.retryAt = now + this.nodePause.refused(this.log, { router, uuid, server: dashboard.config.server, err: text });
+      return;
+    }
     if (isAuthFailure(err)) {
       const { pauseMs, first, refusals } = dashboard.gate.refused(now);
+      this.event('auth_pause');
       const minutes = Math.round(pauseMs / 60_000);
       if (first) {
         dashboard.logger.error(
@@ -362,11 +408,11 @@ export class NezhaSink implements RouterPart {
       if (task.type !== TaskType.HttpGet && task.type !== TaskType.IcmpPing && task.type !== TaskType.TcpPing) {
         this.log.info({ taskId: task.id, type: task.type }, `refused a Nezha ${taskTypeName(task.type)} task for router "${this.deps.router}": tikprobe never executes anything on request`);
       }
-      conn.sendTaskResult({ id: task.id, type: task.type, delay: 0, data: plan.message, successful: false });
+      this.sendTaskResult(conn, { id: task.id, type: task.type, delay: 0, data: plan.message, successful: false });
       return;
     }
     if (this.tasksInFlight >= MAX_TASKS_IN_FLIGHT) {
-      conn.sendTaskResult({ id: task.id, type: task.type, delay: 0, data: 'too many tasks in flight for this router; skipped', successful: false });
+      this.sendTaskResult(conn, { id: task.id, type: task.type, delay: 0, data: 'too many tasks in flight for this router; skipped', successful: false });
       return;
     }
     this.tasksInFlight++;
@@ -377,30 +423,41 @@ export class NezhaSink implements RouterPart {
 
   private async runProbe(conn: NezhaConnection, signal: AbortSignal, task: NezhaTask, probe: Probe): Promise<void> {
     const at = this.deps.clock.now();
-    let delay: number | undefined;
-    let error: string | undefined;
-    if (probe.kind === 'router-icmp' && !this.deps.isRouterUp()) {
-      error = 'the router cannot be reached by tikprobe right now';
-    } else {
-      const timeoutMs = probe.kind === 'router-icmp' ? routerPingTimeoutMs(probe.count, TASK_NOMINAL_INTERVAL_S) : TASK_TIMEOUT_MS;
-      try {
-        delay = await this.deps.measure(probe, { signal, timeoutMs });
-      } catch (err) {
-        if (signal.aborted) return;
-        error = errorMessage(err);
-      }
-    }
+    const { delay, data, ok } = await this.measureTask(probe, signal);
     if (signal.aborted) return;
-    if (delay === undefined && error === undefined) error = lossText(probe);
-    this.deps.telemetry.monitorResult?.(this.deps.router, { id: task.id, name: monitorName(task), type: taskTypeName(task.type) }, at, delay);
-    conn.sendTaskResult({
-      id: task.id,
-      type: task.type,
-      delay: delay ?? 0,
-      data: error ?? '',
-      successful: delay !== undefined,
-    });
+    this.deps.telemetry.monitorResult?.(this.deps.router, { source: 'nezha', id: task.id, name: monitorName(task), type: monitorType(task.type) }, at, ok ? delay : undefined);
+    this.sendTaskResult(conn, { id: task.id, type: task.type, delay: delay ?? 0, data, successful: ok });
   }
+
+  private sendTaskResult(conn: NezhaConnection, result: Parameters<NezhaConnection['sendTaskResult']>[0]): void {
+    conn.sendTaskResult(result);
+    this.event('task_result');
+  }
+
+  private event(what: IntegrationEvent): void {
+    this.deps.telemetry.integrationEvent?.(this.deps.router, 'nezha', what);
+  }
+
+  /** The agent's answer: a success's delay (and for HTTPS the certificate data), or the failure text. */
+  private async measureTask(probe: Probe, signal: AbortSignal): Promise<{ delay: number | undefined; data: string; ok: boolean }> {
+    if (probe.kind === 'router-icmp' && !this.deps.isRouterUp()) return { delay: undefined, data: 'the router cannot be reached by tikprobe right now', ok: false };
+    const timeoutMs = probe.kind === 'router-icmp' ? routerPingTimeoutMs(probe.count, TASK_NOMINAL_INTERVAL_S) : TASK_TIMEOUT_MS;
+    try {
+      if (probe.kind === 'http' && this.deps.httpGet !== undefined) {
+        const outcome = await this.deps.httpGet(probe.url, { signal, timeoutMs });
+        // As the agent: a failure still carries the delay when there was an answer.
+        return outcome.ok ? { delay: outcome.delayMs, data: outcome.certificate ?? '', ok: true } : { delay: outcome.delayMs, data: outcome.reason, ok: false };
+      }
+      const delay = await this.deps.measure(probe, { signal, timeoutMs });
+      return delay === undefined ? { delay, data: lossText(probe), ok: false } : { delay, data: '', ok: true };
+    } catch (err) {
+      return { delay: undefined, data: errorMessage(err), ok: false };
+    }
+  }
+}
+
+function monitorType(type: number): MonitorType {
+  return type === TaskType.IcmpPing ? 'icmp' : type === TaskType.TcpPing ? 'tcp' : 'http';
 }
 
 function lossText(probe: Probe): string {

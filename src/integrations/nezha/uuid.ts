@@ -38,3 +38,14 @@ export function uuidV5(name: string, namespace: string): string {
 export function nodeUuid(routerName: string, configured: string | undefined): string {
   return configured !== undefined ? configured.toLowerCase() : uuidV5(routerName, TIKPROBE_NEZHA_NAMESPACE);
 }
+
+/**
+ * A node UUID unique to this installation and this device: UUIDv5 of the installation id
+ * (random, kept in state.dir) and the device identity (serial number or software id), or the
+ * router name while the device identity is unknown. Two installations never share a node,
+ * and one installation gives a device the same node whatever the router is called.
+ */
+export function installationNodeUuid(installationId: string, deviceId: string | undefined, routerName: string): string {
+  const subject = deviceId !== undefined && deviceId !== '' ? `device:${deviceId}` : `router:${routerName}`;
+  return uuidV5(`${installationId.toLowerCase()}/${subject}`, TIKPROBE_NEZHA_NAMESPACE);
+}

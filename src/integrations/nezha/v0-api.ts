@@ -8,7 +8,7 @@
  * monitor it answers HTTP 403. Without a configured token the API is open (like the rest of
  * the status server). The handler returns false for any path it does not serve.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouterView } from '../../router-view.js';
 import type { PingHistory } from './history.js';
@@ -32,7 +32,8 @@ export type NezhaV0Handler = (req: IncomingMessage, res: ServerResponse, url: UR
 const NEED_AUTH = '访问此接口需要认证';
 
 export function createNezhaV0Api(deps: NezhaV0ApiDeps): NezhaV0Handler {
-  const authorised = (req: IncomingMessage) => deps.token === undefined || tokenMatches(req.headers.authorization, deps.token);
+  const matches = tokenCheck(deps.token);
+  const authorised = (req: IncomingMessage) => matches(req.headers.authorization);
 
   const fleet = (): { routers: V0Router[]; ids: Map<string, number> } => {
     const views = deps.view();
@@ -86,12 +87,20 @@ export function createNezhaV0Api(deps: NezhaV0ApiDeps): NezhaV0Handler {
   };
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  if (header === undefined) return false;
-  const given = header.startsWith('Bearer ') ? header.slice(7) : header;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * The v0 `Authorization` check (the raw token, or `Bearer <token>`). Both sides are hashed to
+ * 32 bytes first and compared in constant time, so neither the content nor the length of the
+ * token leaks through timing; a missing header is hashed too. No token: every request passes.
+ */
+export function tokenCheck(token: string | undefined): (authorization: string | undefined) => boolean {
+  if (token === undefined) return () => true;
+  const expected = digest(token);
+  return (header) => {
+    const given = header === undefined ? '' : header.startsWith('Bearer ') ? header.slice(7) : header;
+    return timingSafeEqual(digest(given), expected) && header !== undefined;
+  };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

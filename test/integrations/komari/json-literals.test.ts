@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIntegerLiteral, numberLiterals, parseRawJson, toPlain } from '../../../src/sim/json-literals.js';
+import { isIntegerLiteral, numberLiterals, parseRawJson, toPlain } from '@tikprobe/sim/json-literals.js';
 
 function parsed(text: string) {
   const r = parseRawJson(text);

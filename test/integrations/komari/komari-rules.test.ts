@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBasicInfo, checkPingResult, checkReport, type KomariVerdict } from '../../../src/sim/komari-rules.js';
+import { checkBasicInfo, checkPingResult, checkReport, type KomariVerdict } from '@tikprobe/sim/komari-rules.js';
 
 const VALID_REPORT =
   '{"cpu":{"usage":7},"ram":{"total":1073741824,"used":268435456},"swap":{"total":0,"used":0},' +

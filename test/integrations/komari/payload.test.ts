@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { numberLiterals, parseRawJson } from '../../../src/sim/json-literals.js';
-import { checkBasicInfo, checkReport } from '../../../src/sim/komari-rules.js';
+import { numberLiterals, parseRawJson } from '@tikprobe/sim/json-literals.js';
+import { checkBasicInfo, checkReport } from '@tikprobe/sim/komari-rules.js';
 import {
   basicInfoEquals,
   basicInfoKey,

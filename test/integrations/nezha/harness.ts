@@ -1,4 +1,7 @@
 /** Shared parts of the Nezha sink tests: a factory against the fake dashboard, a stub router, samples. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RouterConfig } from '../../../src/config/schema.js';
 import type { Logger } from '../../../src/log.js';
 import type { RouterSample } from '../../../src/model.js';
@@ -8,6 +11,7 @@ import type { Integration, RouterStateAccess } from '../../../src/integrations/c
 import type { PingHistory } from '../../../src/integrations/nezha/history.js';
 import { createNezha } from '../../../src/integrations/nezha/index.js';
 import type { NezhaSink } from '../../../src/integrations/nezha/sink.js';
+import { installationNodeUuid } from '../../../src/integrations/nezha/uuid.js';
 import type { BridgeIcmp } from '../../../src/probes/bridge-icmp.js';
 import { createHttpProber } from '../../../src/probes/http-probe.js';
 import type { Lookup } from '../../../src/probes/resolve.js';
@@ -17,6 +21,17 @@ import type { ManualClock } from '../../support/manual-clock.js';
 import { routerSample } from '../komari/samples.js';
 
 export const SECRET = 'nezha-agent-secret-for-tests-0123';
+
+/** The installation id of the tests' state directory (written before any sink starts). */
+export const INSTALLATION_ID = '5c3e1d2a-7b44-4e0f-9a61-0f2d3c4b5a69';
+/** One state directory shared by every factory of a test run: a restart keeps the installation. */
+export const STATE_DIR = mkdtempSync(join(tmpdir(), 'tikprobe-nezha-'));
+writeFileSync(join(STATE_DIR, 'installation-id'), `${INSTALLATION_ID}\n`);
+
+/** The node UUID a router without a device identity gets in this installation. */
+export function nodeOf(name: string): string {
+  return installationNodeUuid(INSTALLATION_ID, undefined, name);
+}
 
 /** A router as the config loader hands it over, with only what the Nezha sink reads. */
 export function routerConfig(name: string, over: Partial<RouterConfig> = {}): RouterConfig {
@@ -78,6 +93,8 @@ export interface HarnessOptions {
   history?: PingHistory;
   lookup?: Lookup;
   bridgeIcmp?: BridgeIcmp;
+  /** Another installation's state directory. */
+  stateDir?: string;
 }
 
 const unusedIcmp: BridgeIcmp = {
@@ -92,14 +109,14 @@ const unusedIcmp: BridgeIcmp = {
 export function makeFactory(server: string, clock: ManualClock, logger: Logger, over: HarnessOptions = {}): Integration {
   const history = over.history;
   const integration = createNezha(
-    { nezha: { server, tls: false, insecureTls: false, secret: SECRET, reportInterval: 3000 }, status: undefined } as Parameters<typeof createNezha>[0],
+    { nezha: { server, tls: false, insecureTls: false, secret: SECRET, reportInterval: 3000 }, status: undefined, stateDir: over.stateDir ?? STATE_DIR } as Parameters<typeof createNezha>[0],
     {
       logger,
       clock,
       random: () => 0.5,
       version: '0.1.0',
       probes: { icmp: over.bridgeIcmp ?? unusedIcmp, http: createHttpProber() },
-      telemetry: { ...nullTelemetry, monitorResult: (router, m, at, delay) => history?.record(router, m.id, m.name, at, delay) },
+      telemetry: { ...nullTelemetry, monitorResult: (router, m, at, delay) => history?.record(router, m, at, delay) },
       fleet: { view: () => [], tagOf: () => undefined },
     },
     { lookup: over.lookup },
@@ -122,10 +139,10 @@ export function memoryState(): RouterStateAccess {
   };
 }
 
-export function addRouter(integration: Integration, name: string, logger: Logger, over: Partial<RouterConfig> = {}): TestRouter {
+export function addRouter(integration: Integration, name: string, logger: Logger, over: Partial<RouterConfig> = {}, state = memoryState()): TestRouter {
   const rest = new StubRest();
   const r = { name, rest, up: true, uptimeS: 86_400 } as TestRouter;
-  const part = integration.attach({ router: routerConfig(name, over), rest, logger, isUp: () => r.up, state: memoryState() });
+  const part = integration.attach({ router: routerConfig(name, over), rest, logger, isUp: () => r.up, state });
   if (!part) throw new Error('no sink');
   r.sink = part as NezhaSink;
   return r;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthGate } from '../../../src/integrations/nezha/auth-gate.js';
 import { describeGrpcError, isAuthFailure } from '../../../src/integrations/nezha/grpc-errors.js';
-import { PingHistory } from '../../../src/integrations/nezha/history.js';
+import { PingHistory, v0MonitorId } from '../../../src/integrations/nezha/history.js';
 import { parseHealth } from '../../../src/collect/health.js';
 import { BootTime, temperaturesOf, toNezhaGeoIp, toNezhaHost, toNezhaState } from '../../../src/integrations/nezha/payload.js';
 import { planTask } from '../../../src/integrations/nezha/tasks.js';
@@ -129,21 +129,71 @@ describe('gRPC errors', () => {
   });
 });
 
-describe('PingHistory', () => {
-  it('keeps one point per minute for 24 h, averages within the minute, and bounds the monitors', () => {
-    const h = new PingHistory({ maxMonitors: 2 });
+describe('PingHistory (v0 rules)', () => {
+  const icmp = (id: number, name = 'ICMP ping 1.1.1.1') => ({ source: 'nezha', id, name, type: 'icmp' as const });
+
+  it('averages results in runs of two, failures counted as 0 ms, capped at 1000 ms, one point per minute for 24 h', () => {
+    const h = new PingHistory();
     const t0 = Date.UTC(2026, 0, 1, 12, 0, 10);
-    h.record('r', 5, 'ICMP ping 1.1.1.1', t0, 10);
-    h.record('r', 5, 'ICMP ping 1.1.1.1', t0 + 20_000, 20);
-    h.record('r', 5, 'ICMP ping 1.1.1.1', t0 + 60_000, undefined);
-    h.record('r', 5, 'ICMP ping 1.1.1.1', t0 + 120_000, 30);
-    expect(h.query('r', t0 + 120_000)).toEqual([
-      { monitorId: 5, monitorName: 'ICMP ping 1.1.1.1', createdAt: [Date.UTC(2026, 0, 1, 12, 0), Date.UTC(2026, 0, 1, 12, 2)], avgDelay: [15, 30] },
+    h.record('r', icmp(5), t0, 10);
+    h.record('r', icmp(5), t0 + 20_000, 20); // run complete: 15
+    h.record('r', icmp(5), t0 + 60_000, undefined);
+    h.record('r', icmp(5), t0 + 70_000, 30); // (0 + 30) / 2 = 15 at 12:01
+    h.record('r', icmp(5), t0 + 120_000, 1500);
+    h.record('r', icmp(5), t0 + 125_000, 1700); // capped at 1000 at 12:02
+    h.record('r', icmp(5), t0 + 130_000, 40); // a run in progress makes no point
+    expect(h.query('r', t0 + 130_000)).toEqual([
+      {
+        monitorId: 5,
+        monitorName: 'ICMP ping 1.1.1.1',
+        createdAt: [Date.UTC(2026, 0, 1, 12, 0), Date.UTC(2026, 0, 1, 12, 1), Date.UTC(2026, 0, 1, 12, 2)],
+        avgDelay: [15, 15, 1000],
+      },
     ]);
-    expect(h.query('r', t0 + 24 * 3_600_000 + 60_000)[0]?.createdAt).toEqual([Date.UTC(2026, 0, 1, 12, 2)]);
-    h.record('r', 6, 'a', t0 + 200_000, 1);
-    h.record('r', 7, 'b', t0 + 200_001, 1);
-    expect(h.query('r', t0 + 200_002).map((s) => s.monitorId)).toEqual([6, 7]);
+    expect(h.query('r', t0 + 24 * 3_600_000 + 50_000)[0]?.createdAt).toEqual([Date.UTC(2026, 0, 1, 12, 1), Date.UTC(2026, 0, 1, 12, 2)]);
+  });
+
+  it('merges the points of one minute into their mean (tasks faster than 30 s)', () => {
+    const h = new PingHistory();
+    const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+    for (const [i, d] of [10, 10, 30, 30, 50, 50].entries()) h.record('r', icmp(1), t0 + i * 5_000, d);
+    expect(h.query('r', t0 + 30_000)[0]).toMatchObject({ createdAt: [t0], avgDelay: [30] });
+  });
+
+  it('keeps ICMP and TCP monitors only, as v0 did; HTTP monitors have no per-server history', () => {
+    const h = new PingHistory();
+    const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+    for (const type of ['icmp', 'tcp', 'http'] as const) {
+      const id = { icmp: 1, tcp: 2, http: 3 }[type];
+      h.record('r', { source: 'nezha', id, name: type, type }, t0, 5);
+      h.record('r', { source: 'nezha', id, name: type, type }, t0 + 1000, 5);
+    }
+    expect(h.query('r', t0 + 1000).map((s) => s.monitorId)).toEqual([1, 2]);
+  });
+
+  it('Komari and Nezha tasks with the same id are two monitors: Komari ids are shifted by 2^32', () => {
+    const h = new PingHistory();
+    const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+    for (const source of ['nezha', 'komari']) {
+      h.record('r', { source, id: 7, name: `${source} task`, type: 'tcp' }, t0, 5);
+      h.record('r', { source, id: 7, name: `${source} task`, type: 'tcp' }, t0 + 1, 5);
+    }
+    expect(h.query('r', t0 + 1).map((s) => [s.monitorId, s.monitorName])).toEqual([
+      [7, 'nezha task'],
+      [2 ** 32 + 7, 'komari task'],
+    ]);
+    expect(v0MonitorId('komari', 2 ** 32)).toBeUndefined();
+    expect(v0MonitorId('other', 1)).toBeUndefined();
+  });
+
+  it('bounds the monitors per router, dropping the one updated longest ago', () => {
+    const h = new PingHistory({ maxMonitors: 2 });
+    const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+    for (const [i, id] of [5, 6, 7].entries()) {
+      h.record('r', icmp(id, 'a'), t0 + i * 10, 1);
+      h.record('r', icmp(id, 'a'), t0 + i * 10 + 1, 1);
+    }
+    expect(h.query('r', t0 + 100).map((s) => s.monitorId)).toEqual([6, 7]);
     expect(h.query('other', t0)).toEqual([]);
   });
 });

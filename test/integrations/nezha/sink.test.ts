@@ -2,11 +2,10 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PingHistory } from '../../../src/integrations/nezha/history.js';
-import { TIKPROBE_NEZHA_NAMESPACE, uuidV5 } from '../../../src/integrations/nezha/uuid.js';
 import { type NezhaFake, startNezhaFake } from '../../fakes/nezha.js';
 import { bufferLogger } from '../../support/log-buffer.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { addRouter, makeFactory, period, SECRET, sampleOf, type TestRouter } from './harness.js';
+import { addRouter, makeFactory, nodeOf, period, SECRET, sampleOf, type TestRouter } from './harness.js';
 
 const WARN = 40;
 const ERROR = 50;
@@ -43,12 +42,12 @@ async function launch(names: string[], factory = makeFactory(fake.address, clock
 }
 
 describe('a router as a Nezha node', () => {
-  it('registers under a UUIDv5 of its name that is the same after a restart', async () => {
+  it('registers under a UUID of this installation and its name that is the same after a restart', async () => {
     const [a, b] = await launch(['home-gw', 'branch-1']);
     await period([a!, b!], clock);
-    const expected = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const expected = nodeOf('home-gw');
     expect(fake.hosts.has(expected)).toBe(true);
-    expect(fake.hosts.has(uuidV5('branch-1', TIKPROBE_NEZHA_NAMESPACE))).toBe(true);
+    expect(fake.hosts.has(nodeOf('branch-1'))).toBe(true);
     await Promise.all(started.splice(0).map((r) => r.sink.stop()));
 
     // A new process (new factory, new sinks) reports the same node.
@@ -76,7 +75,7 @@ describe('a router as a Nezha node', () => {
 
   it('sends the Host first, then one State per report interval, each answered before the next', async () => {
     const [r] = await launch(['home-gw']);
-    const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const uuid = nodeOf('home-gw');
     await period([r!], clock); // connects: Host, GeoIP, streams
     expect(fake.hosts.get(uuid)?.[0]?.value).toMatchObject({
       platform: 'RouterOS',
@@ -118,7 +117,7 @@ describe('a router as a Nezha node', () => {
 
   it('keeps boot_time steady across many reports and moves it only after a reboot', async () => {
     const [r] = await launch(['home-gw']);
-    const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const uuid = nodeOf('home-gw');
     // 10 min of reports, polls finishing at jittering times: the Host is re-sent after 10 min.
     for (let i = 0; i < 210; i++) {
       r!.sink.offer(sampleOf(r!, clock, { takenAt: clock.now() - (i % 3) * 400 }));
@@ -145,7 +144,7 @@ describe('a router as a Nezha node', () => {
     const [r] = await launch(['home-gw']);
     await period([r!], clock);
     await period([r!], clock);
-    const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const uuid = nodeOf('home-gw');
     expect(fake.hosts.get(uuid)).toHaveLength(1);
     expect(fake.states.get(uuid)).toHaveLength(1);
   });
@@ -163,7 +162,7 @@ describe('a router as a Nezha node', () => {
 describe('an unreachable router', () => {
   it('sends no State and closes its streams; it comes back with the next good poll', async () => {
     const [r] = await launch(['home-gw']);
-    const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const uuid = nodeOf('home-gw');
     await period([r!], clock);
     await period([r!], clock);
     expect(fake.states.get(uuid)).toHaveLength(1);
@@ -181,7 +180,7 @@ describe('an unreachable router', () => {
 
   it('sends no stale State when polls stop arriving', async () => {
     const [r] = await launch(['home-gw']);
-    const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const uuid = nodeOf('home-gw');
     await period([r!], clock);
     r!.sink.offer(sampleOf(r!, clock));
     // No more samples: the last one may be re-sent for a short grace (2 polls + 1 State), then nothing.
@@ -197,7 +196,7 @@ describe('an unreachable router', () => {
 describe('a broken stream', () => {
   it('reconnects after about 10 s, with growing pauses while it keeps failing', async () => {
     const [r] = await launch(['home-gw']);
-    const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const uuid = nodeOf('home-gw');
     await period([r!], clock);
     await period([r!], clock);
     fake.breakStreams();
@@ -265,13 +264,13 @@ describe('an auth refusal', () => {
       for (const r of routers) r.up = true;
     }
     expect(hostCalls()).toBe(before + 1);
-    const prober = routers.find((r) => fake.calls.at(-1)?.uuid === uuidV5(r.name, TIKPROBE_NEZHA_NAMESPACE))!;
+    const prober = routers.find((r) => fake.calls.at(-1)?.uuid === nodeOf(r.name))!;
     const other = routers.find((r) => r !== prober)!;
     expect(prober.sink.connected).toBe(false);
     // The dashboard accepted the secret: the other router is not held behind the gate.
     prober.up = false;
     for (let i = 0; i < 3; i++) await period([other], clock);
-    expect(fake.stateStreams()).toEqual([uuidV5(other.name, TIKPROBE_NEZHA_NAMESPACE)]);
+    expect(fake.stateStreams()).toEqual([nodeOf(other.name)]);
   });
 });
 
@@ -283,7 +282,13 @@ describe('tasks from the dashboard', () => {
 
   beforeEach(async () => {
     tcp = createTcpServer((s) => s.destroy());
-    http = createHttpServer((_req, res) => res.end('ok'));
+    http = createHttpServer((req, res) => {
+      if (req.url !== '/slow-body') return void res.end('ok');
+      // Headers at once, the body 40 ms later: the Nezha agent's delay includes the body.
+      res.writeHead(200);
+      res.flushHeaders();
+      setTimeout(() => res.end('late'), 40);
+    });
     tcpPort = await new Promise((resolve) => tcp.listen(0, '127.0.0.1', () => resolve((tcp.address() as { port: number }).port)));
     httpPort = await new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
   });
@@ -298,7 +303,7 @@ describe('tasks from the dashboard', () => {
     const history = new PingHistory();
     const factory = makeFactory(fake.address, clock, log.logger, { history, lookup: async (h) => h });
     const [r] = await launch(['home-gw'], factory);
-    const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const uuid = nodeOf('home-gw');
     await period([r!], clock);
     await vi.waitFor(() => expect(fake.taskStreams()).toEqual([uuid]));
 
@@ -325,11 +330,30 @@ describe('tasks from the dashboard', () => {
     // The command was never run anywhere: the router saw only the ping.
     expect(r!.rest.requests.filter((q) => q.startsWith('POST'))).toHaveLength(1);
     expect(fake.calls.some((c) => c.method === 'IOStream')).toBe(false);
-    // The ping results feed the v0 monitor history.
+    // The ping results feed the v0 monitor history, by v0's rules: a point per run of two
+    // results, ICMP and TCP only, failures counted at 0 ms (monitor 16's point is 0).
+    expect(history.query('home-gw', clock.now())).toEqual([]);
+    fake.pushTask(uuid, { id: 11, type: 2, data: '192.0.2.1' });
+    fake.pushTask(uuid, { id: 12, type: 3, data: `127.0.0.1:${tcpPort}` });
+    fake.pushTask(uuid, { id: 13, type: 1, data: `http://127.0.0.1:${httpPort}/` });
+    fake.pushTask(uuid, { id: 16, type: 3, data: '127.0.0.1:1' });
+    await vi.waitFor(() => expect(fake.results.get(uuid)).toHaveLength(10));
     const series = history.query('home-gw', clock.now());
-    // A loss adds no point: monitor 16 has none to show.
-    expect(series.map((s) => s.monitorId)).toEqual([11, 12, 13]);
+    expect(series.map((s) => s.monitorId)).toEqual([11, 12, 16]);
     expect(series[0]?.avgDelay[0]).toBeCloseTo(13, 3);
+    expect(series[2]?.avgDelay).toEqual([0]);
+  });
+
+  it('HTTP GET as the Nezha agent measures it: until the body has been read', async () => {
+    const [r] = await launch(['home-gw']);
+    const uuid = nodeOf('home-gw');
+    await period([r!], clock);
+    await vi.waitFor(() => expect(fake.taskStreams()).toEqual([uuid]));
+    fake.pushTask(uuid, { id: 21, type: 1, data: `http://127.0.0.1:${httpPort}/slow-body` });
+    await vi.waitFor(() => expect(fake.results.get(uuid)).toHaveLength(1));
+    const result = fake.results.get(uuid)![0]!;
+    expect(result).toMatchObject({ id: 21, type: 1, successful: true, data: '' });
+    expect(result.delay).toBeGreaterThanOrEqual(40);
   });
 
   it('pings from this host instead when the router says ping.via: bridge', async () => {
@@ -348,7 +372,7 @@ describe('tasks from the dashboard', () => {
     const r = addRouter(factory, 'home-gw', log.logger, { ping: { via: 'bridge', count: 3 } });
     await r.sink.start();
     started.push(r);
-    const uuid = uuidV5('home-gw', TIKPROBE_NEZHA_NAMESPACE);
+    const uuid = nodeOf('home-gw');
     await period([r], clock);
     await vi.waitFor(() => expect(fake.taskStreams()).toEqual([uuid]));
     fake.pushTask(uuid, { id: 21, type: 2, data: '198.51.100.9' });

@@ -143,9 +143,11 @@ describe('Nezha v0 read API', () => {
   });
 
   it('monitor/{id}: the router ping-task history in ms, null without history, v0 errors for bad and unknown ids', async () => {
-    history.record('home-gw', 3, 'ICMP ping 1.1.1.1', NOW - 170_000, 10);
-    history.record('home-gw', 3, 'ICMP ping 1.1.1.1', NOW - 130_000, 14);
-    history.record('home-gw', 3, 'ICMP ping 1.1.1.1', NOW - 5_000, 20);
+    const m = { source: 'nezha', id: 3, name: 'ICMP ping 1.1.1.1', type: 'icmp' as const };
+    history.record('home-gw', m, NOW - 175_000, 10);
+    history.record('home-gw', m, NOW - 170_000, 14);
+    history.record('home-gw', m, NOW - 10_000, 20);
+    history.record('home-gw', m, NOW - 5_000, undefined);
     const { status, body } = await get(`/api/v1/monitor/${id('home-gw')}`);
     expect(status).toBe(200);
     expect(body).toEqual({
@@ -158,7 +160,7 @@ describe('Nezha v0 read API', () => {
           monitor_name: 'ICMP ping 1.1.1.1',
           server_name: 'home-gw',
           created_at: [NOW - 180_000, NOW - 60_000],
-          avg_delay: [12, 20],
+          avg_delay: [12, 10],
         },
       ],
     });

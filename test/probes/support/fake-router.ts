@@ -13,11 +13,14 @@
 import { HttpResponse, http, type JsonBodyType } from 'msw';
 import { createRouterClient } from '../../../src/routeros/client.js';
 import type { RouterRest } from '../../../src/routeros/rest.js';
-import { parseRosDurationMs, rosRtt } from '../../../src/sim/ros-format.js';
+import { parseRosDurationMs } from '@tikprobe/sim/ros-format.js';
+import { type Echoes, pingRecords } from '@tikprobe/sim/ros-ping.js';
+import { rosErrorBody } from '@tikprobe/sim/ros-reply.js';
 import { type MswServer, serveMsw } from '../../fakes/serve-msw.js';
 
-/** RTTs in microseconds per echo; null = lost. */
-export type Echoes = (number | null)[];
+export type { Echoes };
+/** The records RouterOS returns for these echoes (the simulator's `/ping` reply). */
+export { pingRecords };
 
 export interface FakeRouterOptions {
   user?: string;
@@ -48,33 +51,8 @@ export interface FakeRouter {
 
 const PING_ARGS = new Set(['address', 'count', 'interval', 'size', 'src-address', 'interface', 'routing-table', 'ttl']);
 
-/** The records RouterOS returns for these echoes, cumulative fields included. */
-export function pingRecords(host: string, echoes: Echoes): Record<string, string>[] {
-  const got: number[] = [];
-  return echoes.map((rtt, i) => {
-    if (rtt !== null) got.push(rtt);
-    const sent = i + 1;
-    const received = got.length;
-    const record: Record<string, string> = {
-      host,
-      'packet-loss': String(Math.round(((sent - received) * 100) / sent)),
-      received: String(received),
-      sent: String(sent),
-      seq: String(i),
-    };
-    if (received > 0) {
-      record['avg-rtt'] = rosRtt(Math.round(got.reduce((a, b) => a + b, 0) / received));
-      record['min-rtt'] = rosRtt(Math.min(...got));
-      record['max-rtt'] = rosRtt(Math.max(...got));
-    }
-    if (rtt === null) record.status = 'timeout';
-    else Object.assign(record, { size: '56', time: rosRtt(rtt), ttl: '64' });
-    return record;
-  });
-}
-
 function routerError(status: number, message: string, detail?: string) {
-  return HttpResponse.json(detail === undefined ? { error: status, message } : { detail, error: status, message }, { status });
+  return HttpResponse.json({ ...rosErrorBody(status, detail), message }, { status });
 }
 
 export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<FakeRouter> {
@@ -126,7 +104,7 @@ export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<
         try {
           if (options.realDuration) await wait(count * intervalMs);
           const configured = options.hosts?.[address];
-          if (configured && !Array.isArray(configured)) return HttpResponse.json(configured.verbatim);
+          if (configured && 'verbatim' in configured) return HttpResponse.json(configured.verbatim);
           const echoes = configured ?? Array.from({ length: count }, () => 453);
           return HttpResponse.json(pingRecords(address, echoes.slice(0, count)));
         } finally {

@@ -25,8 +25,13 @@ const REASONS: Record<number, string> = {
  * keys in that order; no `detail` when the router gives none (401, 404, 415).
  */
 export function rosError(status: number, detail?: string, headers?: Record<string, string>): SimReply {
-  const body = detail === undefined ? { error: status, message: REASONS[status] ?? 'Error' } : { detail, error: status, message: REASONS[status] ?? 'Error' };
-  return { kind: 'json', status, body: JSON.stringify(body), ...(headers ? { headers } : {}) };
+  return { kind: 'json', status, body: JSON.stringify(rosErrorBody(status, detail)), ...(headers ? { headers } : {}) };
+}
+
+/** The error body alone, for the simulator and the test fakes. */
+export function rosErrorBody(status: number, detail?: string): { detail?: string; error: number; message: string } {
+  const message = REASONS[status] ?? 'Error';
+  return detail === undefined ? { error: status, message } : { detail, error: status, message };
 }
 
 /** The 60 s command limit: what a command that never ends gets. */

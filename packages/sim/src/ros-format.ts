@@ -11,20 +11,26 @@ export function sortedRecord(fields: Readonly<Record<string, string | number | b
   return out;
 }
 
-const UNITS: [string, number][] = [
-  ['w', 604_800],
-  ['d', 86_400],
-  ['h', 3600],
-  ['m', 60],
-  ['s', 1],
+const UNITS_US: [string, number][] = [
+  ['w', 604_800e6],
+  ['d', 86_400e6],
+  ['h', 3_600e6],
+  ['m', 60e6],
+  ['s', 1e6],
+  ['ms', 1e3],
+  ['us', 1],
 ];
 
-/** Whole seconds as RouterOS writes a duration: `1w2d3h4m5s`, zero parts omitted, `0s` for 0. */
-export function rosDuration(seconds: number): string {
-  let rest = Math.max(0, Math.floor(seconds));
+/**
+ * Microseconds as RouterOS writes every duration (uptime, timeouts, RTTs): `<int><unit>` parts
+ * largest first, units `w d h m s ms us`, zero parts omitted, `0s` for 0. The one formatter of
+ * the simulator and the test fakes.
+ */
+export function rosDurationUs(micros: number): string {
+  let rest = Math.max(0, Math.round(micros));
   if (rest === 0) return '0s';
   let out = '';
-  for (const [unit, size] of UNITS) {
+  for (const [unit, size] of UNITS_US) {
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;
@@ -34,18 +40,15 @@ export function rosDuration(seconds: number): string {
   return out;
 }
 
-/** A round-trip time in microseconds as RouterOS writes it: `453us`, `1ms234us`, `56ms`, `1s12ms`. */
+/** Whole seconds as RouterOS writes a duration: `1w2d3h4m5s`, zero parts omitted, `0s` for 0. */
+export function rosDuration(seconds: number): string {
+  return rosDurationUs(Math.max(0, Math.floor(seconds)) * 1e6);
+}
+
+/** A round-trip time in microseconds as RouterOS writes it: `453us`, `1ms234us`, `56ms`, `1s12ms`; `0us` for 0. */
 export function rosRtt(micros: number): string {
-  let us = Math.max(0, Math.round(micros));
-  const s = Math.floor(us / 1_000_000);
-  us -= s * 1_000_000;
-  const ms = Math.floor(us / 1000);
-  us -= ms * 1000;
-  let out = '';
-  if (s > 0) out += `${s}s`;
-  if (ms > 0) out += `${ms}ms`;
-  if (us > 0 || out === '') out += `${us}us`;
-  return out;
+  const us = Math.max(0, Math.round(micros));
+  return us === 0 ? '0us' : rosDurationUs(us);
 }
 
 /** RouterOS 7.16+ local date-time: `2025-11-27 08:17:04` (no zone; the router's clock). */

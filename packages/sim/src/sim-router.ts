@@ -6,7 +6,8 @@
 import { atLeast, BOARDS, type Board } from './boards.js';
 import { ConnTable } from './conntrack.js';
 import { between, mixSeed, type Rng, seededRng } from './prng.js';
-import { rosDateTime, rosDuration, rosRtt, sortedRecord } from './ros-format.js';
+import { rosDateTime, rosDuration, sortedRecord } from './ros-format.js';
+import { pingRecords } from './ros-ping.js';
 import type { RosRecord } from './ros-query.js';
 import { cloud, ipAddresses, ipRoutes, ipv6Addresses, ipv6Routes, type NetworkFacts } from './sim-network.js';
 import { buildPorts, interfaceRecords, monitorRecords, type Port } from './sim-ports.js';
@@ -229,37 +230,12 @@ export class SimRouter {
    */
   ping(host: string, count: number, size: number): RosRecord[] {
     const base = host.startsWith('127.') || host === '::1' ? 30 : this.baseRttUs + (mixSeed(...[...host].map((c) => c.charCodeAt(0))) % 20_000);
-    const out: RosRecord[] = [];
-    let received = 0;
-    let sum = 0;
-    let min = Number.POSITIVE_INFINITY;
-    let max = 0;
+    const echoes: (number | null)[] = [];
     for (let seq = 0; seq < count; seq++) {
       const lost = this.pingRng() < 0.01;
       const rtt = Math.round(base * (0.85 + this.pingRng() * 0.4));
-      if (!lost) {
-        received++;
-        sum += rtt;
-        min = Math.min(min, rtt);
-        max = Math.max(max, rtt);
-      }
-      const sent = seq + 1;
-      const stats = received > 0 ? { 'avg-rtt': rosRtt(sum / received), 'max-rtt': rosRtt(max), 'min-rtt': rosRtt(min) } : {};
-      out.push(
-        sortedRecord({
-          ...stats,
-          host,
-          'packet-loss': Math.round((100 * (sent - received)) / sent),
-          received,
-          sent,
-          seq,
-          size,
-          status: lost ? 'timeout' : undefined,
-          time: lost ? undefined : rosRtt(rtt),
-          ttl: lost ? undefined : host.startsWith('127.') ? 64 : 57,
-        }),
-      );
+      echoes.push(lost ? null : rtt);
     }
-    return out;
+    return pingRecords(host, echoes, { size, ttl: host.startsWith('127.') ? 64 : 57 });
   }
 }
