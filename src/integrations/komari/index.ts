@@ -43,6 +43,8 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         via: router.ping.via,
         count: router.ping.count,
         pingTasksIntervalMs: router.intervals.pingTasks,
+        // 5 000 schedulers fetching at start in lock-step held every report up (bench/README.md).
+        firstFetchSpreadMs: router.intervals.pingTasks,
         isRouterUp: () => ctx.isUp(),
         logger: ctx.logger.child({ component: 'ping' }),
         bridgeIcmp: deps.probes.icmp,
