@@ -82,6 +82,7 @@ class BatchFlusher implements StateFlusher {
   private stopped = false;
   private lastFlushAt: number;
   private writeCount = 0;
+  private chain: Promise<void> = Promise.resolve();
   /** The errno of the failing condition, said once until a write succeeds. */
   private failing: string | undefined;
 
@@ -105,7 +106,18 @@ class BatchFlusher implements StateFlusher {
     await this.flush();
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Writes every marked state. Flushes run one after the other: a flush called while a write
+   * is in flight resolves only after that write too, so "flushed" always means "on disk"
+   * (shutdown's flush must not return while the urgent write of a moment ago is still going).
+   */
+  flush(): Promise<void> {
+    const run = this.chain.then(() => this.flushOnce());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flushOnce(): Promise<void> {
     this.lastFlushAt = this.now();
     this.urgent = false;
     this.disarm();

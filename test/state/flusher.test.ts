@@ -135,3 +135,34 @@ describe('createStateFlusher', () => {
     }
   });
 });
+
+describe('a flush during a write', () => {
+  it('resolves only once the write already in flight is on disk (shutdown must not exit before it)', async () => {
+    let release: () => void = () => undefined;
+    const done: string[] = [];
+    const store = {
+      async saveMany(states: ReadonlyMap<string, RouterState>): Promise<void> {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        done.push([...states.keys()].join(','));
+      },
+    };
+    const flusher = createStateFlusher({ store, intervalMs: 60_000 });
+    flusher.mark('r1', state(1), true);
+    const first = flusher.flush();
+    // Nothing is dirty any more: the second flush has no batch of its own, yet must wait.
+    let secondDone = false;
+    const second = flusher.flush().then(() => {
+      secondDone = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(secondDone).toBe(false);
+    release();
+    await first;
+    await second;
+    expect(done).toEqual(['r1']);
+    expect(secondDone).toBe(true);
+    flusher.stop?.();
+  });
+});
