@@ -24,7 +24,12 @@ describe('fencing on a real PostgreSQL', () => {
     const url = pgs.server.url;
     const child = spawn(process.execPath, [join(import.meta.dirname, 'support/fenced-writer.mjs'), url, 'paused', ROUTER], { stdio: ['ignore', 'pipe', 'inherit'] });
     const lines: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+    let resumed = false;
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      lines.push(l);
+      // Once it has let go, end it at once: a live replica would rightly rejoin and own buckets again.
+      if (resumed && l === 'owned 0') child.kill('SIGKILL');
+    });
     try {
       await until(() => lines.some((l) => l.endsWith('normal ok')), 15_000, 'the first replica to write');
       child.kill('SIGSTOP');
@@ -36,10 +41,10 @@ describe('fencing on a real PostgreSQL', () => {
       await until(() => b.owned().size === BUCKETS, 10_000, 'the takeover');
       await storeB.save(ROUTER, { version: 1, nezhaBootTimeS: 42 });
 
+      resumed = true;
       child.kill('SIGCONT');
       await until(() => lines.slice(pausedAt).includes('owned 0'), 5000, 'the resumed replica to let go');
-      await sleep(500);
-      const after = lines.slice(pausedAt);
+      const after = lines.slice(pausedAt, lines.indexOf('owned 0', pausedAt) + 1);
       // Every write after the resume is refused: by its own check, and by the epoch for one that skips it.
       expect(after.filter((l) => / (normal|stale) ok$/.test(l))).toEqual([]);
       expect(after.some((l) => l.endsWith('stale refused'))).toBe(true);

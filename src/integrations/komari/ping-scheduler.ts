@@ -69,6 +69,11 @@ export interface PingSchedulerDeps {
   /** How long router-side pings pause after a missing-`test`-policy refusal. */
   policyRetryMs?: number;
   fetchTimeoutMs?: number;
+  /**
+   * The first task-list fetch waits a random share of this (default 0: at once), so a large
+   * fleet's schedulers do not all ask Komari at the same instant and keep apart afterwards.
+   */
+  firstFetchSpreadMs?: number;
   /** Every measured result as it is produced (`at` epoch ms, `rttMs` undefined for a loss), before it is posted. */
   onResult?(task: KomariPingTask, at: number, rttMs: number | undefined): void;
 }
@@ -144,7 +149,10 @@ export class PingScheduler {
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
-    this.refresh();
+    const spreadMs = this.deps.firstFetchSpreadMs ?? 0;
+    const spread = spreadMs > 0 ? Math.floor(this.random() * spreadMs) : 0;
+    if (spread > 0) this.fetchTimer = setTimeout(() => this.refresh(), spread);
+    else this.refresh();
   }
 
   /** Clears every timer, aborts probes and pending sends, and waits for them to settle. Idempotent. */
