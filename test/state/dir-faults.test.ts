@@ -8,10 +8,10 @@
  * registration would show as a second Komari registration. Mounts need root; where `mount`
  * fails, those tests skip with the reason printed.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
 import type { KomariReport } from '../../src/integrations/komari/payload.js';
@@ -268,5 +268,32 @@ describe('state directory faults (bridge, real directory)', () => {
     await running!.flushState();
     expect(savedDown()).toBe(String(first + 1_000_000));
     expect(readFileSync(join(stateDir, aside[0]!), 'utf8')).toBe(bad);
+  });
+});
+
+describe('an unwritable state.dir at start (built CLI)', () => {
+  it('exits 73 at once, naming the directory and the errno', async (ctx) => {
+    const cli = resolve(import.meta.dirname, '../../dist/cli.js');
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+    const reason = mountTmpfs('64k');
+    if (reason) {
+      console.log(`skipped: ${reason}`);
+      return ctx.skip();
+    }
+    execFileSync('mount', ['-o', 'remount,ro', stateDir], { stdio: 'pipe' });
+    const file = join(tmpdir(), `tikprobe-ro-${process.pid}.yaml`);
+    writeFileSync(
+      file,
+      `version: 1\nkomari:\n  url: ${komariServer.url}\n  autoDiscoveryKey: ${DISCOVERY_KEY}\nstate:\n  dir: ${join(stateDir, 'sub')}\nrouters:\n  - name: r0\n    url: ${router.server.url}\n    username: tikprobe\n    password: s3cret-pass\n`,
+    );
+    try {
+      const run = spawnSync(process.execPath, [cli, 'run', '--config', file], { encoding: 'utf8', timeout: 15_000, env: { PATH: process.env.PATH ?? '' } });
+      expect(run.status, run.stdout + run.stderr).toBe(73);
+      expect(run.stdout + run.stderr).toContain(join(stateDir, 'sub'));
+      expect(run.stdout + run.stderr).toContain('EROFS');
+      expect(komari.received.registrations).toEqual([]);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
