@@ -138,6 +138,26 @@ async function runAndKill(file: string, afterMs: number): Promise<{ output: stri
   return { output: out, killedAt };
 }
 
+type Counted = { rx: bigint; tx: bigint };
+
+/**
+ * One run's reports: the first never below the last one before the kill, with the downtime
+ * traffic (counted before this start) included; none above what the router counted since the
+ * baseline (nothing counted twice); and never falling within the run.
+ */
+function checkReports(reports: Totals[], at: { last: Totals; atStart: Counted; seen: Counted }, context: string): void {
+  const first = reports[0]!;
+  expect(first.down, context).toBeGreaterThanOrEqual(at.last.down);
+  expect(first.up, context).toBeGreaterThanOrEqual(at.last.up);
+  expect(first.down, context).toBeGreaterThanOrEqual(at.atStart.rx);
+  expect(first.up, context).toBeGreaterThanOrEqual(at.atStart.tx);
+  for (const [i, r] of reports.entries()) {
+    expect(r.down, context).toBeLessThanOrEqual(at.seen.rx);
+    expect(r.up, context).toBeLessThanOrEqual(at.seen.tx);
+    if (i > 0) expect(r.down, context).toBeGreaterThanOrEqual(reports[i - 1]!.down);
+  }
+}
+
 const ether1 = () => router.fake.state.interfaces.find((i) => i.name === 'ether1')!;
 
 describe('SIGKILL at random moments (built CLI)', () => {
@@ -169,21 +189,7 @@ describe('SIGKILL at random moments (built CLI)', () => {
         const context = `run ${run}, killed after ${afterMs} ms, ${reports.length} report(s)\n${output.slice(-3000)}`;
         if (reports.length > 0) {
           firstReports++;
-          const first = reports[0]!;
-          // Never below what was reported before the kill …
-          expect(first.down, context).toBeGreaterThanOrEqual(last.down);
-          expect(first.up, context).toBeGreaterThanOrEqual(last.up);
-          // … the downtime traffic (counted before this start) included, nothing counted twice.
-          expect(first.down, context).toBeGreaterThanOrEqual(atStart.rx);
-          expect(first.up, context).toBeGreaterThanOrEqual(atStart.tx);
-          for (const r of reports) {
-            expect(r.down, context).toBeLessThanOrEqual(seen.rx);
-            expect(r.up, context).toBeLessThanOrEqual(seen.tx);
-          }
-          for (const [i, r] of reports.entries()) {
-            if (i === 0) continue;
-            expect(r.down, context).toBeGreaterThanOrEqual(reports[i - 1]!.down);
-          }
+          checkReports(reports, { last, atStart, seen }, context);
           last = { up: reports.at(-1)!.up, down: reports.at(-1)!.down };
         }
         const durable = reports.some((r) => killedAt - r.at >= DURABLE_AFTER_MS);
