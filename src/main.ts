@@ -19,6 +19,7 @@ import type { Logger } from './log.js';
 import { createBridgeIcmp } from './probes/bridge-icmp.js';
 import { createHttpProber } from './probes/http-probe.js';
 import { TlsContexts } from './routeros/tls-contexts.js';
+import { bearerCheck } from './status/auth.js';
 import type { FleetView } from './router-view.js';
 import { ensureWritableDir } from './state/writable.js';
 import { createStateFlusher, createStateStore } from './state/store.js';
@@ -101,7 +102,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   return {
     bridge: running,
     startedAt,
-    routes: () => [...current.flatMap((i) => i.routes?.() ?? []), ...(attached?.routes() ?? [])],
+    routes: () => [...current.flatMap((i) => i.routes?.() ?? []), ...(attached?.routes() ?? []).map((r) => behindToken(r, config.status?.token))],
     flushState: () => flusher.flush(),
     reload: async (next) => void (attached ? await attached.reload(next) : await running.reload(next)),
     async stop() {
@@ -111,6 +112,18 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
       probes.icmp.close();
       await probes.http.close();
     },
+  };
+}
+
+/** The route, answering 401 without `status.token` (the cluster's pages name routers and members). */
+function behindToken(route: StatusRoute, token: string | undefined): StatusRoute {
+  const authorized = bearerCheck(token);
+  return (req, res, url) => {
+    if (authorized(req.headers.authorization)) return route(req, res, url);
+    if (!url.pathname.startsWith('/cluster')) return false;
+    res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
+    res.end('401 a bearer token is required (status.token)\n');
+    return true;
   };
 }
 

@@ -1,0 +1,121 @@
+/**
+ * The request side of the status server: which path answers what, the token check, and the
+ * reply headers every answer carries. Knows nothing of sockets, listening or closing
+ * (start.ts) nor of the connection limit (connection-guard.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StatusRoute } from '../integrations/contract.js';
+import type { FleetHealth } from '../router-view.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { bearerCheck } from './auth.js';
+import type { MetricsRegistry } from './metrics.js';
+import { EXPOSITION_CONTENT_TYPE } from './prom-text.js';
+import { statusDocument } from './status-view.js';
+
+/** What the request handler reads: the fleet, the metrics and the build it reports. */
+export interface StatusRequestDeps {
+  token: string | undefined;
+  bridge: FleetHealth;
+  startedAt: number;
+  metrics: MetricsRegistry;
+  version: string;
+  now: () => number;
+  /** Consulted in order after /healthz and before the token check; see StatusRoute. */
+  routes: readonly StatusRoute[];
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const ENDPOINTS = ['/healthz', '/status', '/metrics'];
+const PLAIN = 'text/plain; charset=utf-8';
+
+/** The node:http request listener: routes the request, and turns a throw into a 500. */
+export function statusRequestHandler(deps: StatusRequestDeps, log: Logger): Handler {
+  const handle = routeRequest(deps, log);
+  return (req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      log.error({ err: errorMessage(err), path: urlOf(req).pathname }, 'status request failed');
+      if (!res.headersSent) send(res, 500, PLAIN, 'internal error\n');
+      else res.destroy();
+    }
+  };
+}
+
+/** Extra routes, then method, /healthz (never behind the token), token, then the paths. */
+function routeRequest(deps: StatusRequestDeps, log: Logger): Handler {
+  const authorized = bearerCheck(deps.token);
+  const byPath = new Map<string, Handler>([
+    ['/status', (_req, res) => serveStatus(deps, res)],
+    ['/metrics', (_req, res) => serveMetrics(deps, res)],
+    ['/', (_req, res) => send(res, 200, PLAIN, `tikprobe ${deps.version}\n${ENDPOINTS.join('\n')}\n`)],
+  ]);
+  return (req, res) => {
+    const url = urlOf(req);
+    const path = url.pathname;
+    if (path !== '/healthz') for (const route of deps.routes) if (route(req, res, url)) return;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res);
+    if (path === '/healthz') return serveHealth(deps, res);
+    if (!authorized(req.headers.authorization)) return unauthorized(req, res, path, log);
+    const handler = byPath.get(path);
+    if (handler) handler(req, res);
+    else send(res, 404, PLAIN, `not found; try ${ENDPOINTS.join(', ')}\n`);
+  };
+}
+
+function methodNotAllowed(res: ServerResponse): void {
+  res.setHeader('allow', 'GET, HEAD');
+  send(res, 405, PLAIN, 'method not allowed\n');
+}
+
+function unauthorized(req: IncomingMessage, res: ServerResponse, path: string, log: Logger): void {
+  // Never log the header: it may hold a near-miss of the real token.
+  log.debug({ path, remote: req.socket.remoteAddress }, 'status request without a valid token');
+  res.setHeader('www-authenticate', 'Bearer realm="tikprobe"');
+  send(res, 401, PLAIN, 'unauthorized: send "Authorization: Bearer <status.token>"\n');
+}
+
+function serveHealth(deps: StatusRequestDeps, res: ServerResponse): void {
+  if (deps.bridge.healthy(deps.now(), deps.startedAt)) send(res, 200, PLAIN, 'ok\n');
+  else send(res, 503, PLAIN, 'stalled: a router loop has not ticked within 3 report intervals\n');
+}
+
+function serveStatus(deps: StatusRequestDeps, res: ServerResponse): void {
+  const at = deps.now();
+  const doc = statusDocument({
+    views: deps.bridge.view(),
+    sinks: (router) => deps.metrics.sinkEndpoints(router),
+    links: (router) => deps.metrics.linkActivity(router),
+    healthy: deps.bridge.healthy(at, deps.startedAt),
+    version: deps.version,
+    startedAt: deps.startedAt,
+    now: at,
+  });
+  send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+function serveMetrics(deps: StatusRequestDeps, res: ServerResponse): void {
+  const text = deps.metrics.render({
+    views: deps.bridge.view(),
+    healthy: deps.bridge.healthy(deps.now(), deps.startedAt),
+    version: deps.version,
+    startedAt: deps.startedAt,
+  });
+  send(res, 200, EXPOSITION_CONTENT_TYPE, text);
+}
+
+/** The request target as a URL; the fixed origin keeps a target such as `//x` a path. */
+function urlOf(req: IncomingMessage): URL {
+  return new URL(`http://status.invalid${req.url ?? '/'}`);
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
