@@ -105,6 +105,10 @@ export interface RouterSample {
   health: HealthSensor[];
   /** Collectors failing while the router still answers (`connections`, `info`, `interfaces`, `health`). */
   degraded?: string[];
+  /** The extended collectors' latest reading and states when the poll finished; undefined when none is configured. */
+  extended?: ExtendedView;
+  /** Names of the interfaces whose counters make up `traffic` (the WAN side). */
+  trafficInterfaces?: readonly string[];
 }
 
 

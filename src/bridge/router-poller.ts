@@ -144,7 +144,11 @@ export class RouterPoller {
     }
 
     const info = this.info ?? fallbackInfo(router.name, resource);
-    return { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health, degraded: this.degraded() };
+    const sample: RouterSample = { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health, degraded: this.degraded() };
+    const extended = this.deps.extended?.view();
+    if (extended !== undefined) sample.extended = extended;
+    if (this.interfaces.length > 0) sample.trafficInterfaces = [...this.interfaces];
+    return sample;
   }
 
   /** The uptime moved by more than the wall time (±30 s): maybe another device at this address. */

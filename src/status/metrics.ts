@@ -11,6 +11,7 @@
  */
 import type { RouterView } from '../router-view.js';
 import type { Telemetry } from '../telemetry.js';
+import { extendedFamilies } from './extended-metrics.js';
 import { deliveryFamilies, type LinkActivity, LinkActivityStore } from './integration-metrics.js';
 import { PingSeries } from './ping-series.js';
 import { createProcessCollector, type ProcessCollector } from './process-metrics.js';
@@ -107,6 +108,7 @@ export function createMetricsRegistry(options: MetricsOptions = {}): MetricsRegi
         ...deliveryFamilies(input.views),
         ...links.families(),
         ...routerFamilies(input.views),
+        ...extendedFamilies(input.views),
         ...processCollector.families(),
       ];
       return renderExposition(families);

@@ -6,7 +6,7 @@ import { createMetricsRegistry } from '../../src/status/metrics.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-const DOCS = ['docs/deployment.md', 'docs/troubleshooting.md', 'docs/raspberry-pi.md'];
+const DOCS = ['docs/deployment.md', 'docs/metrics.md', 'docs/troubleshooting.md', 'docs/raspberry-pi.md'];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 function anchors(markdown: string): Set<string> {
@@ -41,7 +41,7 @@ describe('deployment docs', () => {
     for (const code of [...codes, 'UNEXPECTED']) expect(headings, code).toContain(code);
   });
 
-  it('deployment.md documents every metric family /metrics exposes', () => {
+  it('metrics.md documents every metric family /metrics exposes', () => {
     const metrics = createMetricsRegistry();
     const view: RouterView = {
       name: 'r',
@@ -57,7 +57,7 @@ describe('deployment docs', () => {
     };
     const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0 });
     const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
-    const doc = read('docs/deployment.md');
+    const doc = read('docs/metrics.md');
     for (const name of names) {
       // Pairs are written once, e.g. `tikprobe_router_memory_total_bytes`, `…_memory_free_bytes`.
       const short = name.replace(/^tikprobe_router_/, '…_');

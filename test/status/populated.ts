@@ -2,11 +2,12 @@
  * A registry fed every kind of event and views that fill every family: a router up
  * (per-protocol connections, a degraded collector), one that counts only its whole tracking
  * table, one down; ping tasks of two integrations with a loss and a quoted name; integration
- * delivery and Nezha link activity.
+ * delivery and Nezha link activity; every extended collector's families on router a.
  */
 import type { RouterView } from '../../src/router-view.js';
 import { createMetricsRegistry } from '../../src/status/metrics.js';
 import { routerSample } from '../integrations/komari/samples.js';
+import { extendedView } from './extended-view.js';
 
 function view(name: string, over: Partial<RouterView> = {}): RouterView {
   return {
@@ -39,7 +40,7 @@ export function populatedExposition(): string {
   const part = { integration: 'komari', lastSuccessAt: 1000, lastErrorAt: 2000, lastError: 'HTTP 503', sending: true, queueAgeMs: 1500, dropped: 2 };
   const ok = { ...part, lastErrorAt: undefined, lastError: undefined };
   const views = [
-    view('a', { parts: [part], degraded: ['health'] }),
+    view('a', { parts: [part], degraded: ['health'], extended: extendedView() }),
     view('b', { parts: [ok], lastSample: routerSample({ router: 'b', connections: { tcp: 900, udp: 0, source: 'tracking-total' } }) }),
     view('c', { state: 'down', lastSample: undefined, lastErrorCode: 'ROUTER_TIMEOUT', parts: [ok] }),
   ];

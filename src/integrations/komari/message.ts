@@ -2,10 +2,12 @@
  * The report's `message`: shown publicly on Komari's home page. The official agent puts its
  * collection errors there, one `failed to get …: <error>` line each (komari-monitor/
  * komari-agent `monitoring/monitoring.go`); tikprobe does the same for what it cannot
- * report truly, so a 0 or an approximate count is never silent. Only fixed texts and
+ * report truly, so a 0 or an approximate count is never silent, and one line for each
+ * condition on the router that needs attention (attention.ts). Only fixed texts and
  * collector names go in: never an error text, an address, a name or a secret. Pure.
  */
 import type { RouterSample } from '../../model.js';
+import { attentionLines } from './attention.js';
 
 /** Komari keeps the message as it is; a bound keeps a page's worth out of every report. */
 export const MAX_MESSAGE_CHARS = 300;
@@ -28,6 +30,8 @@ function connectionLines(sample: RouterSample, degraded: readonly string[]): str
 export function komariMessage(sample: RouterSample): string {
   const degraded = sample.degraded ?? [];
   const lines = [
+    // First: what needs a person (attention.ts), so the length bound never cuts it.
+    ...attentionLines(sample),
     ...degraded.map((key) => DEGRADED[key] ?? `failed to get ${key}: collector degraded`),
     ...connectionLines(sample, degraded),
     ...(sample.info.publicIpUnknown ? ['public address: unknown, the router reports no public address'] : []),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthGate } from '../../../src/integrations/nezha/auth-gate.js';
 import { describeGrpcError, isAuthFailure } from '../../../src/integrations/nezha/grpc-errors.js';
 import { PingHistory, v0MonitorId } from '../../../src/integrations/nezha/history.js';
-import { parseHealth } from '../../../src/collect/health.js';
+import { parseHealth, parseHealthReading } from '../../../src/collect/health.js';
 import { BootTime, temperaturesOf, toNezhaGeoIp, toNezhaHost, toNezhaState } from '../../../src/integrations/nezha/payload.js';
 import { planTask } from '../../../src/integrations/nezha/tasks.js';
 import { isUuid, nodeUuid, TIKPROBE_NEZHA_NAMESPACE, uuidV5 } from '../../../src/integrations/nezha/uuid.js';
@@ -62,6 +62,22 @@ describe('payload mapping', () => {
     ]);
     expect(parseHealth({ detail: 'x' })).toEqual([]);
     expect(parseHealth('garbage')).toBeUndefined();
+  });
+  it('takes the health collector\'s sensors (the sample\'s health) as temperatures, never its PSU/fan states', () => {
+    // A CCR2004 reply as the extended health collector reads it: states are kept apart from sensors.
+    const reading = parseHealthReading([
+      { name: 'cpu-temperature', value: '58', type: 'C' },
+      { name: 'sfp-temperature', value: '41', type: 'C' },
+      { name: 'psu1-state', value: 'ok', type: '' },
+      { name: 'fan-state', value: 'fail', type: '' },
+      { name: 'power-consumption', value: '38.4', type: 'W' },
+    ]);
+    expect(reading?.states.map((s) => s.name)).toEqual(['psu1-state', 'fan-state']);
+    const state = toNezhaState(routerSample({ health: reading?.sensors ?? [] }), temperaturesOf(reading?.sensors ?? []));
+    expect(state.temperatures).toEqual([
+      { name: 'cpu-temperature', temperature: 58 },
+      { name: 'sfp-temperature', temperature: 41 },
+    ]);
   });
 });
 
