@@ -17,7 +17,7 @@ import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
 import type { RouterConfig } from '../config/schema.js';
 import { errorCode, errorMessage, RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ConnectionCounts, ExtendedView, HealthSensor, Resource, RouterInfo, RouterSample } from '../model.js';
+import type { ConnectionCounts, EthernetLink, ExtendedView, HealthSensor, Resource, RouterInfo, RouterSample } from '../model.js';
 import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
 import type { AccountingView } from '../router-view.js';
@@ -133,7 +133,11 @@ export class RouterPoller {
     const { state, reading, events, shapeChanged } = advanceTraffic(
       this.traffic,
       { atMs: takenAt, uptimeS: resource.uptimeS, counters, deviceId: this.deviceId },
-      { resetDay: router.traffic.resetDay, maxBitsPerSecond: router.traffic.maxLinkMbps * 1_000_000 },
+      {
+        resetDay: router.traffic.resetDay,
+        maxBitsPerSecond: router.traffic.maxLinkMbps * 1_000_000,
+        linkBitsPerSecond: linkSpeeds(this.deps.extended?.latest().ethernet),
+      },
     );
     for (const event of events) this.logEvent(event);
     this.traffic = state;
@@ -235,6 +239,14 @@ export class RouterPoller {
   private recover(key: string, message: string): void {
     this.conditions.clear(key, { condition: key }, message);
   }
+}
+
+/** The negotiated rate of each ethernet port the ethernet collector last read (its ceiling for accounting). */
+function linkSpeeds(links: readonly EthernetLink[] | undefined): Record<string, number> | undefined {
+  if (links === undefined) return undefined;
+  const out: Record<string, number> = {};
+  for (const l of links) if (l.rateBps !== undefined && l.rateBps > 0) out[l.name] = l.rateBps;
+  return out;
 }
 
 /** Basic info built from `/system/resource` alone, until the full read succeeds. */

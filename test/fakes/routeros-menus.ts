@@ -9,7 +9,14 @@ export function fullRouterMenus(): Record<string, Rec | Rec[]> {
     ...(fixture('interface_ethernet_monitor_once__hAP-ax2_7.20.5__miklink.json') as Rec[]),
     { ...(fixture('interface_ethernet_monitor_once__CHR_7.22.1__quickchr.json') as Rec[])[0], name: 'ether2' },
   ];
+  // The port list the collector reads first: the real record shape, one per port the monitor answers for.
+  const port = fixture('interface_ethernet__terraform-provider-routeros.json') as Rec;
+  const ports = [
+    { ...port, '.id': '*1', name: 'ether1', 'default-name': 'ether1' },
+    { ...port, '.id': '*2', name: 'ether2', 'default-name': 'ether2' },
+  ];
   return {
+    'interface/ethernet': ports,
     'system/health': fixture('system_health__SYNTHETIC__manual-fields.json') as Rec[],
     'ppp/active': fixture('ppp_active__SYNTHETIC__manual-fields.json') as Rec[],
     'ip/dhcp-server/lease': fixture('ip_dhcp_server_lease__hAP-ac2_7.16__telegraf.json') as Rec[],
