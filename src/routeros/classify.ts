@@ -145,6 +145,16 @@ function transportErrorCode(err: unknown): string | undefined {
 
 /** Classifies a failure below HTTP: refused, reset, DNS, TLS. */
 export function classifyTransport(err: unknown): Classification {
+  const c = classifyTransportCode(err);
+  const fingerprint = (err as { fingerprint256?: unknown } | null)?.fingerprint256;
+  if (c.code !== 'ROUTER_TLS' || typeof fingerprint !== 'string' || fingerprint === '') return c;
+  return {
+    ...c,
+    reason: `${c.reason}; the router presented the certificate ${fingerprint}: check it on the router (/certificate print detail) and pin it with tls.fingerprint: "${fingerprint}"`,
+  };
+}
+
+function classifyTransportCode(err: unknown): Classification {
   const code = transportErrorCode(err);
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
     return {

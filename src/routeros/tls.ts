@@ -53,7 +53,48 @@ export function buildTlsConnect(tls: RouterTlsOptions, timeoutMs: number, contex
     contexts ? { secureContext: contexts.get(caPem) } : caPem === undefined ? {} : { ca: caPem };
   if (tls.fingerprint !== undefined) return pinnedConnector(normaliseFingerprint(tls.fingerprint), { ...base, ...roots(undefined) });
   if (!tls.verify) return buildConnector({ ...base, ...roots(undefined), rejectUnauthorized: false });
-  return buildConnector({ ...base, ...roots(tls.caPem), rejectUnauthorized: true });
+  return verifiedConnector({ ...base, ...roots(tls.caPem) });
+}
+
+/**
+ * A certificate the chain or host-name check refused, with its SHA-256 fingerprint, so the
+ * message can say exactly what to pin (after the user checked it on the router).
+ */
+export class CertificateRejectedError extends Error {
+  constructor(
+    readonly code: string,
+    readonly fingerprint256: string,
+  ) {
+    super(`certificate rejected (${code})`);
+    this.name = 'CertificateRejectedError';
+  }
+}
+
+function verifiedConnector(base: buildConnector.BuildOptions): Connect {
+  // The same checks as rejectUnauthorized: true (Node sets `authorized` from the chain and the
+  // host name), made here so a refused certificate's fingerprint can be named in the error.
+  const inner = buildConnector({ ...base, rejectUnauthorized: false });
+  return (options, callback) => {
+    inner(options, (err, socket) => {
+      if (err !== null) {
+        callback(err, null);
+        return;
+      }
+      if (options.protocol !== 'https:') {
+        callback(null, socket);
+        return;
+      }
+      const tlsSocket = socket as TLSSocket;
+      if (tlsSocket.authorized) {
+        callback(null, socket);
+        return;
+      }
+      const code = String(tlsSocket.authorizationError ?? 'CERT_REJECTED');
+      const fingerprint = tlsSocket.getPeerCertificate()?.fingerprint256 ?? '';
+      socket.destroy();
+      callback(new CertificateRejectedError(code, fingerprint), null);
+    });
+  };
 }
 
 function pinnedConnector(expected: string, base: buildConnector.BuildOptions): Connect {

@@ -95,6 +95,8 @@ describe.skipIf(!hasOpenssl()).each([
     const err = await tlsError(client(server.url, { verify: true }).get('system/identity'));
     expect(err.message).toMatch(/^edge1: GET \/rest\/system\/identity: TLS failed/);
     expect(err.message).toMatch(/tls\.ca|tls\.fingerprint/);
+    // It names the fingerprint to pin, exactly as the pin takes it.
+    expect(err.message).toContain(`tls.fingerprint: "${good.fingerprint}"`);
   });
 
   it('caPem trusts that certificate (chain and host name verified)', async () => {
