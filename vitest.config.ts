@@ -8,6 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/tmpdir-teardown.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

@@ -10,7 +10,7 @@ import pLimit from 'p-limit';
 import { Bridge, type FleetFactory } from './bridge/bridge.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
-import { type ClusterView, createCluster } from './cluster/backend.js';
+import { createCluster } from './cluster/backend.js';
 import type { Config } from './config/schema.js';
 import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes, StatusRoute } from './integrations/contract.js';
 import { createKomari } from './integrations/komari/index.js';
@@ -50,8 +50,6 @@ export interface RunningBridge {
   flushState(): Promise<void>;
   /** Applies a new configuration (in cluster mode: to the routers this replica owns). */
   reload(next: Config): Promise<void>;
-  /** This replica's part in the cluster; undefined without a `cluster:` section. */
-  cluster(): ClusterView | undefined;
   stop(): Promise<void>;
 }
 
@@ -103,13 +101,9 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   return {
     bridge: running,
     startedAt,
-    routes: () => current.flatMap((i) => i.routes?.() ?? []),
+    routes: () => [...current.flatMap((i) => i.routes?.() ?? []), ...(attached?.routes() ?? [])],
     flushState: () => flusher.flush(),
-    reload: async (next) => {
-      if (attached) await attached.reload(next);
-      else await running.reload(next);
-    },
-    cluster: () => cluster?.view(),
+    reload: async (next) => void (attached ? await attached.reload(next) : await running.reload(next)),
     async stop() {
       await attached?.stop();
       await running.stop();

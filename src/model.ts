@@ -238,4 +238,6 @@ export interface CollectorStatus {
 export interface ExtendedView {
   reading: Readonly<ExtendedReading>;
   collectors: CollectorStatus[];
+  /** True while a run is in flight (runs never overlap). */
+  running: boolean;
 }

@@ -104,6 +104,8 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
       tickMs: router.intervals.report,
       now: () => deps.clock.now(),
       notice: (message) => logger.warn({ condition: 'collectors' }, message),
+      // Connection counts: two count-only requests every intervals.connections.
+      reserved: [{ period: Math.round(router.intervals.connections / router.intervals.report), requests: 2 }],
     }),
   });
 }

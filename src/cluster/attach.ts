@@ -7,13 +7,17 @@ import type { Bridge } from '../bridge/bridge.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { StatusRoute } from '../integrations/contract.js';
 import type { Cluster } from './backend.js';
+import { clusterRoute } from './status-route.js';
 
 export interface AttachedCluster {
   /** A configuration reload (SIGHUP): applied to the owned subset. */
   reload(next: Config): Promise<void>;
   /** Planned leave: stops every router, saves, releases the buckets. */
   stop(): Promise<void>;
+  /** `/cluster` and `/cluster/metrics` on the status server. */
+  routes(): StatusRoute[];
 }
 
 /** The configuration with no routers: what a replica runs before it holds any bucket. */
@@ -51,5 +55,6 @@ export async function attachCluster(
       return apply();
     },
     stop: () => cluster.stop(),
+    routes: () => [clusterRoute(cluster.view, () => bridge.view().map((r) => r.name))],
   };
 }

@@ -39,6 +39,9 @@ export class Coordinator {
   private members: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  /** The rebalance in progress: it may wait on the bridge, so heartbeats do not wait for it. */
+  private rebalancing: Promise<void> | undefined;
+  private joinedAt = 0;
   private stopped = false;
   private listener: OwnershipListener = async () => {};
   readonly events: HandoverEvent[] = [];
@@ -57,8 +60,13 @@ export class Coordinator {
 
   /** The epoch this replica holds `bucket` at, while its session is known good. */
   epochOf(bucket: number): number | undefined {
-    if (Date.now() - this.lastBeatAt > this.opts.deadAfterMs / 2) return undefined;
+    if (this.late()) return undefined;
     return this.held.get(bucket);
+  }
+
+  /** True when the last good heartbeat is so old that the others may already count this replica dead. */
+  private late(): boolean {
+    return Date.now() - this.lastBeatAt > this.opts.deadAfterMs * 0.8;
   }
 
   owned(): ReadonlySet<number> {
@@ -79,6 +87,10 @@ export class Coordinator {
     };
     loop();
     await this.ticking;
+    // Replicas started together see each other before anyone takes buckets.
+    await new Promise((r) => setTimeout(r, 2 * this.opts.heartbeatMs + 50));
+    await this.ticking;
+    await this.rebalancing;
   }
 
   /** Planned leave: stop acting on everything, save (through the listener), release, leave. */
@@ -86,6 +98,7 @@ export class Coordinator {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.ticking;
+    await this.rebalancing;
     await this.release([...this.held.keys()], 'shutdown');
     await this.session?.query('DELETE FROM tikprobe_members WHERE id = $1', [this.opts.memberId]).catch(() => {});
     await this.session?.end().catch(() => {});
@@ -103,21 +116,30 @@ export class Coordinator {
     await client.query(JOIN, [this.opts.memberId]);
     this.session = client;
     this.lastBeatAt = Date.now();
+    this.joinedAt = Date.now();
   }
 
   private async tick(): Promise<void> {
     try {
       if (!this.session) await this.connect();
       await this.beat();
-      await this.rebalance();
     } catch (err) {
       await this.lose(errorMessage(err));
+      return;
+    }
+    const settled = Date.now() - this.joinedAt >= 2 * this.opts.heartbeatMs;
+    if (settled && !this.rebalancing && !this.stopped) {
+      this.rebalancing = this.rebalance()
+        .catch((err: unknown) => this.lose(errorMessage(err)))
+        .finally(() => {
+          this.rebalancing = undefined;
+        });
     }
   }
 
   private async beat(): Promise<void> {
     const session = this.session!;
-    const late = Date.now() - this.lastBeatAt > this.opts.deadAfterMs / 2;
+    const late = this.late();
     const res = await session.query(HEARTBEAT, [this.opts.memberId]);
     if (res.rowCount === 0) throw new Error('this replica was declared dead by the others');
     if (late && this.held.size > 0) throw new Error('heartbeat came late (paused process?)');

@@ -9,7 +9,7 @@ import { errorMessage } from '../errors.js';
 import type { CollectorState, CollectorStatus, ExtendedView } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { type ExtendedReading, NoWirelessPackage, type RunMemory, runCollector } from './extended-runs.js';
-import { dueAt, EXTENDED_COLLECTORS, type ExtendedCollector, type PlanEntry, planSlots, type Slot } from './plan.js';
+import { dueAt, EXTENDED_COLLECTORS, type ExtendedCollector, type PlanEntry, planSlots, type ReservedLoad, type Slot } from './plan.js';
 import { isAbsent } from './ros-values.js';
 
 /** An absent menu is asked again after this long (a package may have been installed). */
@@ -25,6 +25,8 @@ export interface ExtendedRunnerDeps {
   now: () => number;
   /** Said once per condition (e.g. interfaces truncated to the limit). */
   notice: (message: string) => void;
+  /** The basic poll's own periodic requests, kept off the ticks the plan fills. */
+  reserved?: readonly ReservedLoad[];
 }
 
 export function enabledEntries(config: CollectorsConfig): PlanEntry[] {
@@ -43,7 +45,7 @@ export class ExtendedRunner {
   private truncationSaid = false;
 
   constructor(private readonly deps: ExtendedRunnerDeps) {
-    this.slots = planSlots(enabledEntries(deps.config), deps.tickMs);
+    this.slots = planSlots(enabledEntries(deps.config), deps.tickMs, deps.reserved);
     for (const name of EXTENDED_COLLECTORS) {
       this.statuses.set(name, { name, state: deps.config[name].enabled ? 'pending' : 'disabled', failures: 0 });
     }
@@ -75,7 +77,7 @@ export class ExtendedRunner {
   }
 
   view(): ExtendedView {
-    return { reading: this.reading, collectors: this.status() };
+    return { reading: this.reading, collectors: this.status(), running: this.inFlight !== undefined };
   }
 
   plan(): readonly Slot[] {

@@ -49,10 +49,23 @@ export interface Slot {
 /** Ticks looked at when spreading: one minute of 5 s ticks covers every default period but updates. */
 const HORIZON_TICKS = 720;
 
-/** Assigns offsets greedily, shortest period first, each to the least loaded start tick. */
-export function planSlots(entries: readonly PlanEntry[], tickMs: number): Slot[] {
+/** Requests the basic poll already sends on some ticks (e.g. connection counts every 6th tick). */
+export interface ReservedLoad {
+  /** Every `period` ticks from tick 0. */
+  period: number;
+  requests: number;
+}
+
+/**
+ * Assigns offsets greedily, shortest period first, each to the least loaded start tick,
+ * counting the basic poll's own periodic requests (`reserved`) as load already there.
+ */
+export function planSlots(entries: readonly PlanEntry[], tickMs: number, reserved: readonly ReservedLoad[] = []): Slot[] {
   const sorted = [...entries].sort((a, b) => a.periodMs - b.periodMs || a.name.localeCompare(b.name));
   const load = new Array<number>(HORIZON_TICKS).fill(0);
+  for (const r of reserved) {
+    for (let t = 0; t < HORIZON_TICKS; t += Math.max(1, r.period)) load[t] = (load[t] as number) + r.requests;
+  }
   const slots: Slot[] = [];
   for (const e of sorted) {
     const period = Math.max(1, Math.round(e.periodMs / tickMs));

@@ -2,7 +2,8 @@
  * `tikprobe check`: the config is valid (the loader already said so), then for every router:
  * reachable with TLS and credentials, `/system/resource` readable, traffic interfaces found,
  * connection counting mode, the `test` policy when router-side ping is configured; and the
- * Komari token accepted. Prints a table; false when anything failed.
+ * Komari token accepted (even when the router fails). Before the table: the state directory,
+ * shared tokens, the Nezha dashboard and the status address. False when anything failed.
  */
 import pLimit from 'p-limit';
 import { restClientFor } from '../bridge/router-client.js';
@@ -16,6 +17,7 @@ import type { RouterRest } from '../routeros/rest.js';
 import { TlsContexts } from '../routeros/tls-contexts.js';
 import { createKomariClient, type KomariClient } from '../integrations/komari/client.js';
 import { createStateStore } from '../state/store.js';
+import { bridgeChecks, renderBridgeChecks } from './check-bridge.js';
 import { type CheckRow, renderCheckTable } from './check-table.js';
 
 export interface CheckDeps {
@@ -41,10 +43,15 @@ export async function runCheck(deps: CheckDeps): Promise<boolean> {
         }
       }),
     );
+    const host = await bridgeChecks(config);
+    deps.out(renderBridgeChecks(host));
+    deps.out('');
     deps.out(renderCheckTable(rows));
     const failed = rows.filter((row) => Object.values(row.cells).some((c) => !c.ok)).length;
+    const hostFailed = host.filter((c) => !c.ok).length;
     deps.out(failed === 0 ? `\nall ${rows.length} router(s) OK` : `\n${failed} of ${rows.length} router(s) have problems`);
-    return failed === 0;
+    if (hostFailed > 0) deps.out(`${hostFailed} problem(s) outside the routers (above the table)`);
+    return failed === 0 && hostFailed === 0;
   } finally {
     await komari?.close();
   }
@@ -68,6 +75,8 @@ async function checkRouter(
     cells.router = ok(`RouterOS ${res.version}, ${res.boardName}, cpu ${res.cpuLoadPercent}%`);
   } catch (err) {
     cells.router = fail(err);
+    // The token is checked whatever the router does: a bad one would stay hidden otherwise.
+    cells.komari = await checkKomari(router, komari, store, config, signal);
     return { router: router.name, cells };
   }
   try {

@@ -1,11 +1,14 @@
 /** argv → command; errors → exit codes (0 success, 78 configuration error, 1 anything else). */
 import { parseArgs } from 'node:util';
 import { runCheck } from './check.js';
+import { COMMAND_HELP } from './command-help.js';
+import { runInit } from './init.js';
 import { runDemoCommand } from './demo.js';
 import { runOnce } from './once.js';
 import { runDaemon } from './run.js';
 import { printSchema } from './schema.js';
 import { runSimulateCommand } from './simulate.js';
+import { runStateCommand } from './state-import.js';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -19,13 +22,16 @@ const HELP = `tikprobe — MikroTik RouterOS routers on a Komari dashboard, noth
 
 Usage:
   tikprobe run    [--config FILE]                 run the daemon
-  tikprobe check  [--config FILE]                 validate the config, then test every router and Komari token
+  tikprobe check  [--config FILE]                 check everything the daemon needs (run it when something is wrong)
   tikprobe once   [--config FILE] [--router NAME] one cycle (two samples 1 s apart); print JSON; send nothing
+  tikprobe init   [--output FILE] [--force]       write a commented starter config; print the RouterOS user commands
   tikprobe schema                                 print the JSON Schema of the config file
-  tikprobe simulate --routers N [--port P] [--conntrack K] [--tls] [--write-config FILE]
+  tikprobe simulate [--routers N] [--port P] [--conntrack K] [--tls] [--password PW] [--write-config FILE]
                                                   serve N simulated RouterOS REST APIs on 127.0.1.1, 127.0.1.2, …
   tikprobe demo                                   simulated routers + built-in Komari receiver + the bridge, live table
-  tikprobe --help | --version
+  tikprobe state import --from-dir DIR [--config FILE]
+                                                  copy a state.dir into the cluster's PostgreSQL (docs/cluster.md)
+  tikprobe --help | --version | <command> --help
 
 --config defaults to $TIKPROBE_CONFIG, then ./tikprobe.yaml, then /etc/tikprobe/config.yaml.
 Exit codes: 0 success, 78 configuration error, 1 anything else (check: any target failed).
@@ -43,8 +49,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     out(readVersion());
     return EXIT_OK;
   }
+  if (COMMAND_HELP[command] !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    out(COMMAND_HELP[command]);
+    return EXIT_OK;
+  }
   try {
     switch (command) {
+      case 'init':
+        return await runInit(rest, out);
       case 'schema':
         parseArgs({ args: rest, options: {}, strict: true });
         printSchema(out);
@@ -58,6 +70,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return 'running';
       case 'demo':
         return await runDemoCommand(rest, env, out);
+      case 'state':
+        return (await runStateCommand(rest, env, out)) ? EXIT_OK : EXIT_FAILURE;
       default:
         err(`unknown command "${command}"\n\n${HELP}`);
         return EXIT_FAILURE;

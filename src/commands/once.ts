@@ -26,9 +26,12 @@ export interface OnceDeps {
 }
 
 export async function runOnce(deps: OnceDeps): Promise<boolean> {
-  const routers = deps.router === undefined ? deps.config.routers : deps.config.routers.filter((r) => r.name === deps.router);
+  const wanted = deps.router?.toLowerCase();
+  const routers = wanted === undefined ? deps.config.routers : deps.config.routers.filter((r) => r.name.toLowerCase() === wanted);
   if (routers.length === 0) {
-    deps.err(`no router named "${deps.router}" in the configuration`);
+    const names = deps.config.routers.map((r) => r.name);
+    const listed = names.length > 20 ? `${names.slice(0, 20).join(', ')} and ${names.length - 20} more` : names.join(', ');
+    deps.err(`no router named "${deps.router}" in the configuration (routers: ${listed})`);
     return false;
   }
   const limit = pLimit(deps.config.concurrency);
@@ -70,7 +73,9 @@ async function onceForRouter(
     );
     return true;
   } catch (err) {
-    deps.err(`${router.name}: ${errorMessage(err)}`);
+    const message = errorMessage(err);
+    // Router errors already name the router; say it once.
+    deps.err(message.startsWith(`${router.name}: `) ? message : `${router.name}: ${message}`);
     return false;
   } finally {
     await rest.close();

@@ -20,6 +20,8 @@ export interface Substitution {
   wholeReference: boolean;
   /** True when at least one reference was replaced. */
   substituted: boolean;
+  /** The variables' values put into the text: never to be shown in a message. */
+  values: string[];
 }
 
 const REFERENCE_BODY = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?$/;
@@ -29,6 +31,7 @@ export function substituteEnv(input: string, env: Readonly<Record<string, string
   let malformed = false;
   let substituted = false;
   let references = 0;
+  const values: string[] = [];
   let out = '';
   let i = 0;
   while (i < input.length) {
@@ -56,10 +59,13 @@ export function substituteEnv(input: string, env: Readonly<Record<string, string
     references += 1;
     substituted = true;
     if (fallback !== undefined && (value === undefined || value === '')) out += fallback;
-    else if (value !== undefined) out += value;
+    else if (value !== undefined) {
+      out += value;
+      if (value !== '') values.push(value);
+    }
     else if (!missing.includes(name)) missing.push(name);
     i = close + 1;
   }
   const wholeReference = references === 1 && !malformed && /^\$\{[^}]*\}$/.test(input);
-  return { text: out, missing, malformed, wholeReference, substituted };
+  return { text: out, missing, malformed, wholeReference, substituted, values };
 }

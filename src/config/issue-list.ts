@@ -31,6 +31,12 @@ export class IssueList {
   private readonly entries: Entry[] = [];
   private readonly inherited = new Map<string, Entry>();
   private readonly settled: string[] = [];
+  /** Values that came from a variable, by node: never shown there, however short. */
+  private readonly hidden = new Map<string, string>();
+
+  hide(node: string, value: string): void {
+    this.hidden.set(node, value);
+  }
 
   /**
    * Problems at or under `node` are consequences of one already reported there (an unset
@@ -79,6 +85,8 @@ export class IssueList {
         let message = e.message;
         if (e.inheritedBy !== undefined) message += ` (from defaults:${alsoText(e.alsoIn)})`;
         for (const s of masks) message = message.split(s).join('***');
+        const hidden = this.hidden.get(e.node ?? e.path);
+        if (hidden !== undefined && hidden !== '') message = message.split(`"${hidden}"`).join('(the value of its variable)');
         return { file, line: e.line, path: e.path, message };
       });
   }

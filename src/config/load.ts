@@ -42,7 +42,9 @@ export async function loadConfig(file: string, env: Env, opts: LoadOptions = {})
   try {
     text = await read(resolve(opts.cwd ?? process.cwd(), file), MAX_CONFIG_BYTES);
   } catch (err) {
-    throw new ConfigError([{ file, line: undefined, path: '', message: `cannot read the configuration file: ${readFailureReason(err)}` }]);
+    const reason = readFailureReason(err);
+    const hint = reason === 'no such file' && file === DEFAULT_CONFIG_PATH ? ` (looked at ${SEARCHED_TEXT}; \`tikprobe init\` writes one)` : '';
+    throw new ConfigError([{ file, line: undefined, path: '', message: `cannot read the configuration file: ${reason}${hint}` }]);
   }
   return loadConfigText(text, file, env, opts);
 }
@@ -62,14 +64,14 @@ export async function loadConfigText(text: string, file: string, env: Env, opts:
   if (!src) throw fail();
 
   const jsonSchema = configJsonSchema();
-  substituteDocument(src, env, jsonSchema, issues);
+  const fromVariables = substituteDocument(src, env, jsonSchema, issues);
   const data = toPlainData(src.doc);
   if ('error' in data) {
     issues.add({ path: '', line: undefined, message: data.error });
-    throw fail();
+    throw fail(fromVariables);
   }
   const raw = data.value as Record<string, unknown>;
-  const secrets = collectSecrets(raw);
+  const secrets = [...collectSecrets(raw), ...fromVariables];
 
   // A file of another version is judged by nothing else: its other messages would mislead.
   const badVersion = versionProblem(raw.version);
@@ -126,8 +128,13 @@ export function resolveConfigPath(argv: string | undefined, env: Env, exists: (p
   const fromEnv = env.TIKPROBE_CONFIG;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (exists('tikprobe.yaml')) return './tikprobe.yaml';
-  return '/etc/tikprobe/config.yaml';
+  return DEFAULT_CONFIG_PATH;
 }
+
+export const DEFAULT_CONFIG_PATH = '/etc/tikprobe/config.yaml';
+
+/** Where a configuration was looked for when none was named, for the "not found" message. */
+export const SEARCHED_TEXT = `--config, $TIKPROBE_CONFIG, ./tikprobe.yaml, ${DEFAULT_CONFIG_PATH}`;
 
 /** A file too large, or with too many aliases, to parse in bounded time and memory. */
 function sourceTooLarge(text: string): string | undefined {

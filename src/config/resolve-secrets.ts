@@ -39,6 +39,8 @@ export async function resolveRouter(ctx: ResolveContext, index: number, parsed: 
   };
 
   const { password: inlinePassword, passwordFile, komari, tls, ...plain } = parsed;
+  // Refused as an empty token is: an empty password is a variable set to nothing by mistake.
+  if (inlinePassword === '') fail(['password'], 'is empty (an environment variable set to nothing?); RouterOS users need a password');
   const password = inlinePassword ?? (await secret(['passwordFile'], passwordFile));
   const token = komari.token ?? (await secret(['komari', 'tokenFile'], komari.tokenFile));
   let caPem: string | undefined;

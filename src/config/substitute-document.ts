@@ -3,6 +3,7 @@
  * positions stay attached. A value that is exactly one `${VAR}` and sits where the schema takes
  * only a number or true/false gets the typed value (`concurrency: ${N}` with N=32 → 32);
  * everywhere else the result stays text, so a password of digits is still a string.
+ * Returns the variables' values it used: no message may show one, whatever the key.
  */
 import { substituteEnv } from './env-subst.js';
 import type { IssueList } from './issue-list.js';
@@ -15,12 +16,15 @@ export function substituteDocument(
   env: Readonly<Record<string, string | undefined>>,
   jsonSchema: Record<string, unknown>,
   issues: IssueList,
-): void {
+): string[] {
+  const used: string[] = [];
   forEachValueScalar(src.doc, (scalar, path) => {
     if (typeof scalar.value !== 'string') return;
     const result = substituteEnv(scalar.value, env);
     const node = formatKeyPath(path);
     const line = src.lineOf(path);
+    used.push(...result.values);
+    if (result.values.length > 0) issues.hide(node, result.text);
     for (const name of result.missing)
       issues.add({ path: node, line, message: `environment variable ${name} is not set (or write \${${name}:-fallback})` });
     if (result.malformed)
@@ -33,6 +37,7 @@ export function substituteDocument(
     }
     scalar.value = result.wholeReference ? typedValue(result.text, typedScalarKinds(schemaAt(jsonSchema, path))) : result.text;
   });
+  return used;
 }
 
 const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;

@@ -118,7 +118,7 @@ const TRANSPORT_REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused (is the www/www-ssl service enabled on this port?)',
   ECONNRESET: 'connection reset (is this address allowed by /ip/service address?)',
   EPIPE: 'connection reset',
-  UND_ERR_SOCKET: 'connection closed by the router',
+  UND_ERR_SOCKET: 'connection closed by the router (an http:// url on the www-ssl port? use https://)',
   ENOTFOUND: 'host name not found',
   EAI_AGAIN: 'host name lookup failed',
   EHOSTUNREACH: 'host unreachable',
@@ -152,6 +152,13 @@ export function classifyTransport(err: unknown): Classification {
       detail: undefined,
       reason:
         'the certificate does not name this host: pin its fingerprint (tls.fingerprint) instead, or reissue the certificate with the address as a subjectAltName',
+    };
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code === 'EPROTO' && /wrong version number/i.test(String((err as Error).message)))) {
+    return {
+      code: 'ROUTER_TLS',
+      detail: undefined,
+      reason: 'the port does not speak TLS: an https:// url on the plain www port? use http:// there, or the www-ssl port',
     };
   }
   if (code !== undefined && (CERT_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))) {

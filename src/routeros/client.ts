@@ -67,102 +67,131 @@ function cachedRestPath(path: string): string {
 }
 
 export function createRouterClient(options: RouterClientOptions): RouterRest {
-  const origin = new URL(options.url).origin;
-  const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
-  // Built once per router: undici reads header objects without copying them.
-  const getHeaders = { authorization, accept: 'application/json' };
-  const postHeaders = { ...getHeaders, 'content-type': 'application/json' };
-  // One connection: a router's poll is sequential, and a second idle TLS socket is ~60 KB of RSS.
-  const client = new Client(origin, {
-    pipelining: 1,
-    keepAliveTimeout: KEEP_ALIVE_MS,
-    maxResponseSize: MAX_REPLY_BYTES,
-    connect: buildTlsConnect(options.tls, options.timeoutMs, options.tlsContexts),
-  });
-  const limit = options.limit ?? (<T>(fn: () => Promise<T>) => fn());
-  let requests = 0;
-  let bytes = 0;
+  return new RestClient(options);
+}
 
-  // Router, method, path (no query), status, RouterOS detail, reason: never headers or URLs with credentials.
-  const fail = (method: string, path: string, c: Classification, extra: { status?: number; cause?: unknown }) => {
-    const reply = [extra.status === undefined ? '' : `HTTP ${extra.status}`, c.detail === undefined ? '' : `"${c.detail}"`]
-      .filter((s) => s !== '')
-      .join(' ');
-    const message = `${options.name}: ${method} ${path}: ${reply === '' ? '' : `${reply}: `}${c.reason}`;
-    return new RouterError(c.code, message, { status: extra.status, detail: c.detail, cause: extra.cause });
-  };
+type Reply = { status: number; contentType: string | undefined; text: string };
 
-  async function send(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions): Promise<unknown> {
+class RestClient implements RouterRest {
+  private readonly client: Client;
+  private readonly getHeaders: Record<string, string>;
+  private readonly postHeaders: Record<string, string>;
+  private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  private requests = 0;
+  private bytes = 0;
+
+  constructor(private readonly options: RouterClientOptions) {
+    const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
+    // Built once per router: undici reads header objects without copying them.
+    this.getHeaders = { authorization, accept: 'application/json' };
+    this.postHeaders = { ...this.getHeaders, 'content-type': 'application/json' };
+    // One connection: a router's poll is sequential, and a second idle TLS socket is ~60 KB of RSS.
+    this.client = new Client(new URL(options.url).origin, {
+      pipelining: 1,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      maxResponseSize: MAX_REPLY_BYTES,
+      connect: buildTlsConnect(options.tls, options.timeoutMs, options.tlsContexts),
+    });
+    this.limit = options.limit ?? (<T>(fn: () => Promise<T>) => fn());
+  }
+
+  get(path: string, opts: RestOptions = {}): Promise<unknown> {
+    return this.limit(() => this.send('GET', path, undefined, opts));
+  }
+
+  post(path: string, body: Record<string, unknown>, opts: RestOptions = {}): Promise<unknown> {
+    const withProplist =
+      opts.proplist && opts.proplist.length > 0 && body['.proplist'] === undefined ? { ...body, '.proplist': opts.proplist.join(',') } : body;
+    if (opts.filter && Object.keys(opts.filter).length > 0) {
+      return Promise.reject(new TypeError('filter applies to GET only; POST …/print takes a ".query" in the body'));
+    }
+    return this.limit(() => this.send('POST', path, JSON.stringify(withProplist), opts));
+  }
+
+  stats(): { requests: number; bytes: number } {
+    return { requests: this.requests, bytes: this.bytes };
+  }
+
+  // destroy, not close: a Client whose TLS handshake failed on the host name never settles
+  // close() (undici 7.30); the caller stops its polls before closing, so nothing is cut.
+  close(): Promise<void> {
+    return this.client.destroy();
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions): Promise<unknown> {
     const where = cachedRestPath(path);
     const query = method === 'GET' && (opts.proplist !== undefined || opts.filter !== undefined) ? restQuery(opts) : '';
-    const timeoutMs = opts.timeoutMs ?? options.timeoutMs;
-    const cancel = new RequestCancel();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      cancel.abort(new Error('timeout'));
-    }, timeoutMs);
-    const callerSignal = opts.signal;
-    const onCallerAbort = () => cancel.abort(new Error('aborted'));
-    if (callerSignal !== undefined) {
-      if (callerSignal.aborted) cancel.abort(new Error('aborted'));
-      else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
-    }
-
-    const headers = body === undefined ? getHeaders : postHeaders;
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
+    const deadline = new RequestDeadline(timeoutMs, opts.signal);
+    const headers = body === undefined ? this.getHeaders : this.postHeaders;
     let status: number | undefined;
-    let reply: { status: number; contentType: string | undefined; text: string };
+    let reply: Reply;
     try {
-      requests += 1;
-      const res = await client.request({ path: `${where}${query}`, method, headers, body, signal: cancel });
+      this.requests += 1;
+      const res = await this.client.request({ path: `${where}${query}`, method, headers, body, signal: deadline.cancel });
       status = res.statusCode;
       const text = await res.body.text();
-      bytes += Buffer.byteLength(text, 'utf8');
+      this.bytes += Buffer.byteLength(text, 'utf8');
       const contentType = res.headers['content-type'];
       reply = { status, contentType: typeof contentType === 'string' ? contentType : undefined, text };
     } catch (err) {
-      if (timedOut) {
-        throw fail(method, where, { code: 'ROUTER_TIMEOUT', detail: undefined, reason: `no reply within ${timeoutMs} ms` }, { status, cause: err });
-      }
-      if (callerSignal?.aborted) {
-        throw fail(method, where, { code: 'ROUTER_TRANSIENT', detail: undefined, reason: 'aborted' }, { status, cause: err });
-      }
-      if (err instanceof FingerprintMismatchError) {
-        throw fail(method, where, { code: 'ROUTER_TLS', detail: undefined, reason: err.message }, { cause: err });
-      }
-      throw fail(method, where, classifyTransport(err), { status, cause: err });
+      throw this.fail(method, where, transportFailure(err, deadline, timeoutMs), { status, cause: err });
     } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      deadline.dispose();
     }
+    return this.valueOf(method, where, reply);
+  }
 
+  /** The reply's JSON value, or the error its status or body stands for. */
+  private valueOf(method: string, where: string, reply: Reply): unknown {
     if (reply.status < 200 || reply.status >= 300) {
       const c = classifyReply({ status: reply.status, contentType: reply.contentType, body: reply.text });
-      throw fail(method, where, c, { status: reply.status });
+      throw this.fail(method, where, c, { status: reply.status });
     }
     const parsed = parseRouterJson(reply.text);
     if (!parsed.ok) {
-      const reason = `reply is not JSON (${parsed.reason})`;
-      throw fail(method, where, { code: 'ROUTER_MALFORMED', detail: undefined, reason }, { status: reply.status });
+      throw this.fail(method, where, { code: 'ROUTER_MALFORMED', detail: undefined, reason: `reply is not JSON (${parsed.reason})` }, { status: reply.status });
     }
     return parsed.value;
   }
 
-  return {
-    get: (path, opts = {}) => limit(() => send('GET', path, undefined, opts)),
-    post: (path, body, opts = {}) => {
-      const withProplist =
-        opts.proplist && opts.proplist.length > 0 && body['.proplist'] === undefined
-          ? { ...body, '.proplist': opts.proplist.join(',') }
-          : body;
-      if (opts.filter && Object.keys(opts.filter).length > 0) {
-        return Promise.reject(new TypeError('filter applies to GET only; POST …/print takes a ".query" in the body'));
-      }
-      return limit(() => send('POST', path, JSON.stringify(withProplist), opts));
-    },
-    stats: () => ({ requests, bytes }),
-    // destroy, not close: a Client whose TLS handshake failed on the host name never settles
-    // close() (undici 7.30); the caller stops its polls before closing, so nothing is cut.
-    close: () => client.destroy(),
-  };
+  /** Router, method, path (no query), status, RouterOS detail, reason: never headers or URLs with credentials. */
+  private fail(method: string, path: string, c: Classification, extra: { status?: number; cause?: unknown }): RouterError {
+    const reply = [extra.status === undefined ? '' : `HTTP ${extra.status}`, c.detail === undefined ? '' : `"${c.detail}"`].filter((t) => t !== '').join(' ');
+    const message = `${this.options.name}: ${method} ${path}: ${reply === '' ? '' : `${reply}: `}${c.reason}`;
+    return new RouterError(c.code, message, { status: extra.status, detail: c.detail, cause: extra.cause });
+  }
+}
+
+/** One request's cancellation: its own timeout, or the caller's signal. */
+class RequestDeadline {
+  readonly cancel = new RequestCancel();
+  timedOut = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onCallerAbort = () => this.cancel.abort(new Error('aborted'));
+
+  constructor(
+    timeoutMs: number,
+    readonly callerSignal: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.cancel.abort(new Error('timeout'));
+    }, timeoutMs);
+    if (callerSignal?.aborted) this.cancel.abort(new Error('aborted'));
+    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+/** What a request that got no usable reply failed of: our timeout, the caller, the pin, or the transport. */
+function transportFailure(err: unknown, deadline: RequestDeadline, timeoutMs: number): Classification {
+  if (deadline.timedOut) return { code: 'ROUTER_TIMEOUT', detail: undefined, reason: `no reply within ${timeoutMs} ms` };
+  if (deadline.callerSignal?.aborted) return { code: 'ROUTER_TRANSIENT', detail: undefined, reason: 'aborted' };
+  if (err instanceof FingerprintMismatchError) return { code: 'ROUTER_TLS', detail: undefined, reason: err.message };
+  return classifyTransport(err);
 }

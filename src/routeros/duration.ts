@@ -9,6 +9,8 @@ import { RouterError } from '../errors.js';
 const UNITS = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?(?:(\d+)us)?$/;
 const CLOCK = /^(?:(\d+)d)?(\d{1,2}):(\d{2}):(\d{2})$/;
 const UNIT_SECONDS = [604_800, 86_400, 3_600, 60, 1, 1e-3, 1e-6];
+/** About 317 years: anything longer is a malformed reply, not a number to send on. */
+export const MAX_ROUTER_DURATION_S = 1e10;
 
 /** Seconds (fractional for `ms`/`us`); throws `ROUTER_MALFORMED` on text that is not a duration. */
 export function parseRouterDuration(text: string): number {
@@ -20,16 +22,18 @@ export function parseRouterDuration(text: string): number {
       const part = units[i + 1];
       if (part !== undefined) seconds += Number(part) * (UNIT_SECONDS[i] as number);
     }
-    return roundMicro(seconds);
+    if (seconds <= MAX_ROUTER_DURATION_S) return roundMicro(seconds);
   }
   const clock = CLOCK.exec(text);
   if (clock) {
     const [, days, h, m, s] = clock;
     if (Number(m) < 60 && Number(s) < 60) {
-      return Number(days ?? 0) * 86_400 + Number(h) * 3_600 + Number(m) * 60 + Number(s);
+      const seconds = Number(days ?? 0) * 86_400 + Number(h) * 3_600 + Number(m) * 60 + Number(s);
+      if (seconds <= MAX_ROUTER_DURATION_S) return seconds;
     }
   }
-  throw new RouterError('ROUTER_MALFORMED', `${JSON.stringify(text)} is not a RouterOS duration`);
+  const shown = text.length > 40 ? `${JSON.stringify(text.slice(0, 40))}…` : JSON.stringify(text);
+  throw new RouterError('ROUTER_MALFORMED', `${shown} is not a RouterOS duration (or longer than ${MAX_ROUTER_DURATION_S} s)`);
 }
 
 /** Sums of 1e-3/1e-6 steps pick up float noise (0.001234000001): keep microsecond precision. */

@@ -49,8 +49,12 @@ function optString(rec: Rec, field: string, menu: string): string | undefined {
   const v = rec[field];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw malformed(menu, `field "${field}" is ${describe(v)}, expected a string`);
-  return v;
+  // Every text a router sends may be forwarded (Komari basic info, /status): bounded here.
+  return v.length > MAX_FIELD_CHARS ? v.slice(0, MAX_FIELD_CHARS) : v;
 }
+
+/** The longest text kept from one RouterOS field; RouterOS names and versions are far shorter. */
+export const MAX_FIELD_CHARS = 256;
 
 function required<T>(value: T | undefined, field: string, menu: string): T {
   if (value === undefined) throw malformed(menu, `field "${field}" is missing`);

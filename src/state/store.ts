@@ -42,6 +42,8 @@ export interface StateStore {
   save(router: string, state: RouterState): Promise<void>;
   /** Drops the router's entry from the document (written with the next save). */
   remove?(router: string): Promise<void>;
+  /** Every router the directory holds a state for (the document and files of earlier releases), sorted. */
+  routers(): Promise<string[]>;
   /** The router's state as last written to disk, for status output. */
   persisted(router: string): RouterState | undefined;
   /** The document's path. */
@@ -92,6 +94,12 @@ class DocumentStore implements StateStore {
     await this.open();
     if (this.refusal) throw this.refusal;
     return this.states.get(router);
+  }
+
+  async routers(): Promise<string[]> {
+    await this.open();
+    if (this.refusal) throw this.refusal;
+    return [...this.states.keys()].sort();
   }
 
   persisted(router: string): RouterState | undefined {

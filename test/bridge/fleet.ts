@@ -3,7 +3,7 @@
  * written as YAML and loaded by the real loader, and the bridge started by the real
  * composition root on a manual clock.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load.js';
@@ -102,6 +102,7 @@ export async function createFleet(options: {
       for (const r of routers) r.fake.releaseHangs();
       komari.releaseHung();
       await Promise.all([...routers.map((r) => r.server.close()), komariServer.close()]);
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
   return fleet;

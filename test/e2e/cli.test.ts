@@ -2,8 +2,8 @@
  * The built CLI as a user runs it: a child process of `node dist/cli.js` against RouterOS
  * and Komari fakes on loopback ports. Needs `npm run build` first (npm test does it).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...routers.map((r) => r.server.close()), komariServer.close()]);
   routers = [];
+  rmSync(dir, { recursive: true, force: true });
 });
 
 let current: Run | undefined;
@@ -155,6 +156,31 @@ describe('tikprobe CLI (built)', () => {
     expect(current.stdout()).toContain('"changed":["e2e-0","e2e-1"]');
     const before = komari.received.reports.length;
     await vi.waitFor(() => expect(komari.received.reports.length).toBeGreaterThan(before + 1), { timeout: 10_000, interval: 50 });
+    current.child.kill('SIGTERM');
+    expect((await current.exit).code).toBe(0);
+  });
+
+  it('run: a SIGHUP with a FIFO secret, an alias bomb or a huge file is rejected at once and the daemon keeps reporting', async () => {
+    const file = writeConfig('hostile.yaml');
+    const fifo = join(dir, 'hostile-fifo');
+    execFileSync('mkfifo', [fifo]);
+    current = runCli(['run', '--config', file]);
+    await vi.waitFor(() => expect(current!.stdout()).toContain('"msg":"bridge started"'), { timeout: 10_000, interval: 50 });
+    const hostile = [
+      readFileSync(writeConfig('hostile.yaml'), 'utf8').replace(`password: ${'$'}{ROUTER_PASSWORD}`, `passwordFile: ${fifo}`),
+      `version: 1\nx: &a { k: v }\nlist:\n${'  - *a\n'.repeat(40_000)}`,
+      `version: 1\n# ${'x'.repeat(50 * 1024 * 1024)}\n`,
+    ];
+    for (const [i, text] of hostile.entries()) {
+      writeFileSync(file, text);
+      current.child.kill('SIGHUP');
+      const t0 = Date.now();
+      await vi.waitFor(() => expect(current!.stdout().split('new configuration rejected').length - 1).toBe(i + 1), { timeout: 5_000, interval: 20 });
+      expect(Date.now() - t0).toBeLessThan(1500);
+      // The next report of the running configuration is on time (report interval 1 s).
+      const before = komari.received.reports.length;
+      await vi.waitFor(() => expect(komari.received.reports.length).toBeGreaterThan(before), { timeout: 2_500, interval: 20 });
+    }
     current.child.kill('SIGTERM');
     expect((await current.exit).code).toBe(0);
   });

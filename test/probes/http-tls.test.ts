@@ -4,7 +4,7 @@
  * skipped and says so.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,9 @@ describe.runIf(hasOpenssl())('HTTPS probe for Nezha', () => {
     const cert = join(dir, 'c.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '30', '-subj', '/CN=Probe Test CA', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
     pem = readFileSync(cert, 'utf8');
-    server = createServer({ key: readFileSync(key, 'utf8'), cert: pem }, (req, res) => {
+    const keyPem = readFileSync(key, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    server = createServer({ key: keyPem, cert: pem }, (req, res) => {
       if (req.url === '/moved') return void res.writeHead(301, { location: '/' }).end();
       res.end('hello');
     });

@@ -39,6 +39,26 @@ describe('PingScheduler timing', () => {
     await h.scheduler.stop();
   });
 
+  it('with firstFetchSpreadMs, the first fetch waits its random share, then keeps the interval from there', async () => {
+    const h = harness([], { random: () => 0.25, firstFetchSpreadMs: 60_000 });
+    h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(14_999);
+    expect(h.source.fetchTasks).toHaveBeenCalledTimes(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.source.fetchTasks).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(h.source.fetchTasks).toHaveBeenCalledTimes(2);
+    await h.scheduler.stop();
+  });
+
+  it('a stop before the spread first fetch leaves nothing behind', async () => {
+    const h = harness([], { random: () => 0.5, firstFetchSpreadMs: 60_000 });
+    h.scheduler.start();
+    await h.scheduler.stop();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(h.source.fetchTasks).not.toHaveBeenCalled();
+  });
+
   it('applies a changed target, type or interval at the next fetch, not before', async () => {
     const h = harness([task(1, 'icmp', '192.0.2.1', 10)]);
     h.scheduler.start();

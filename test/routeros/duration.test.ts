@@ -40,3 +40,21 @@ describe('parseRouterDuration', () => {
     },
   );
 });
+
+describe('absurd durations', () => {
+  it('an uptime of 99999999999999999999s is malformed, not a huge number or Infinity', () => {
+    expect(() => parseRouterDuration('99999999999999999999s')).toThrow(/not a RouterOS duration/);
+    expect(() => parseRouterDuration(`${'9'.repeat(400)}w`)).toThrow(/not a RouterOS duration/);
+  });
+
+  it('a long garbage text is not echoed whole', () => {
+    const err = (() => {
+      try {
+        parseRouterDuration('x'.repeat(10_000));
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err?.message.length).toBeLessThan(200);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RouterError } from '../../src/errors.js';
 import {
+  MAX_FIELD_CHARS,
   parseAddresses,
   parseCloud,
   parseCountOnly,
@@ -189,5 +190,14 @@ describe('parseAddresses and parseRoutes', () => {
     expect(parseRoutes([{ 'dst-address': '0.0.0.0/0', gateway: '10.0.0.1', 'immediate-gw': '10.0.0.1%ether1', active: 'true' }])).toEqual([
       { dstAddress: '0.0.0.0/0', gateway: '10.0.0.1', immediateGw: '10.0.0.1%ether1', active: true, routingTable: undefined },
     ]);
+  });
+});
+
+describe('text from a router is bounded', () => {
+  it('a 30 MB cpu string is cut to MAX_FIELD_CHARS before it can be forwarded', () => {
+    const json = fixture('system_resource__hAP-ax2_arm64_7.20.5__miklink.json') as Record<string, unknown>;
+    const r = parseResource({ ...json, cpu: 'A'.repeat(30 * 1024 * 1024), 'board-name': 'B'.repeat(1000) });
+    expect(r.cpu.length).toBe(MAX_FIELD_CHARS);
+    expect(r.boardName.length).toBe(MAX_FIELD_CHARS);
   });
 });

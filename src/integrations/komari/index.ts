@@ -12,6 +12,9 @@ import { PingScheduler } from './ping-scheduler.js';
 import { KomariSink } from './sink.js';
 import type { PingResult, PingTaskSource } from './task-source.js';
 
+/** The longest wait before a router's first task-list fetch. */
+const FIRST_FETCH_SPREAD_MAX_MS = 10_000;
+
 export const createKomari: IntegrationFactory = (config, deps) => {
   const komari = config.komari;
   if (komari === undefined) return undefined;
@@ -43,12 +46,15 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         via: router.ping.via,
         count: router.ping.count,
         pingTasksIntervalMs: router.intervals.pingTasks,
+        // 5 000 schedulers fetching at start in lock-step held every report up (bench/README.md);
+        // spread over at most 10 s, so a new router's pings still start within seconds.
+        firstFetchSpreadMs: Math.min(router.intervals.pingTasks, FIRST_FETCH_SPREAD_MAX_MS),
         isRouterUp: () => ctx.isUp(),
+        random: deps.random,
         logger: ctx.logger.child({ component: 'ping' }),
         bridgeIcmp: deps.probes.icmp,
         http: deps.probes.http,
         clock: deps.clock,
-        random: deps.random,
         // Stamped on the fleet's clock, the one every reader of the results uses.
         onResult: (task, _at, rttMs) => {
           const type = task.type === 'icmp' || task.type === 'tcp' || task.type === 'http' ? task.type : undefined;

@@ -40,6 +40,11 @@ export interface PingSchedulerDeps {
   /** How long router-side pings pause after a missing-`test`-policy refusal. */
   policyRetryMs?: number;
   fetchTimeoutMs?: number;
+  /**
+   * The first task-list fetch waits a random share of this (default 0: at once), so a large
+   * fleet's schedulers do not all ask Komari at the same instant and keep apart afterwards.
+   */
+  firstFetchSpreadMs?: number;
   /** Every measured result as it is produced (`at` epoch ms, `rttMs` undefined for a loss), before it is posted. */
   onResult?(task: KomariPingTask, at: number, rttMs: number | undefined): void;
 }

@@ -66,7 +66,7 @@ export class PingScheduler {
     this.poster = new ResultPoster(deps.router, deps.source, this.log, this.stopController.signal, deps.retry, deps.clock);
     this.refresher = fixedCadence({
       intervalMs: deps.pingTasksIntervalMs,
-      startDelayMs: 0,
+      startDelayMs: Math.floor(this.random() * (deps.firstFetchSpreadMs ?? 0)),
       firstAtOnce: true,
       armAhead: true,
       clock: deps.clock,

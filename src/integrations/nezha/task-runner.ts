@@ -10,7 +10,7 @@ import { routerPingTimeoutMs } from '../../probes/kinds.js';
 import type { IntegrationEvent, MonitorType } from '../../telemetry.js';
 import type { NezhaConnection } from './connection.js';
 import type { NezhaTask } from './proto.js';
-import type { NezhaSinkDeps } from './sink.js';
+import type { NezhaSinkDeps } from './sink-deps.js';
 import { planTask, TASK_NOMINAL_INTERVAL_S, TASK_TIMEOUT_MS, TaskType, taskTypeName } from './tasks.js';
 
 const MAX_TASKS_IN_FLIGHT = 8;

@@ -4,7 +4,7 @@
  * RouterOS fake counts requests per path: each cycle reads /system/resource once, not once
  * per sink.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -32,6 +32,8 @@ let log: ReturnType<typeof bufferLogger>;
 let config: Config;
 const clock = new ManualClock();
 
+let stateDir = '';
+
 beforeEach(async () => {
   router = createRouterFake({ state: { identity: 'home-gw' } });
   routerServer = await serveMsw(router.handlers);
@@ -39,6 +41,7 @@ beforeEach(async () => {
   komariServer = await serveMsw(komari.handlers);
   nezha = await startNezhaFake({ secret: SECRET });
   log = bufferLogger();
+  stateDir = mkdtempSync(join(tmpdir(), 'tikprobe-both-'));
   const yaml = `version: 1
 komari:
   url: ${komariServer.url}
@@ -48,7 +51,7 @@ nezha:
   secret: \${NEZHA_AGENT_SECRET}
   reportInterval: 3s
 state:
-  dir: ${mkdtempSync(join(tmpdir(), 'tikprobe-both-'))}
+  dir: ${stateDir}
 routers:
   - name: home-gw
     url: ${routerServer.url}
@@ -65,6 +68,7 @@ routers:
 afterEach(async () => {
   await running.stop();
   await Promise.all([routerServer.close(), komariServer.close(), nezha.close()]);
+  rmSync(stateDir, { recursive: true, force: true });
   expect(log.text()).not.toContain(SECRET);
   expect(log.text()).not.toContain(TOKEN);
 });

@@ -1,5 +1,6 @@
 /** Shared parts of the Nezha sink tests: a factory against the fake dashboard, a stub router, samples. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RouterConfig } from '../../../src/config/schema.js';
@@ -27,6 +28,8 @@ export const INSTALLATION_ID = '5c3e1d2a-7b44-4e0f-9a61-0f2d3c4b5a69';
 /** One state directory shared by every factory of a test run: a restart keeps the installation. */
 export const STATE_DIR = mkdtempSync(join(tmpdir(), 'tikprobe-nezha-'));
 writeFileSync(join(STATE_DIR, 'installation-id'), `${INSTALLATION_ID}\n`);
+// Registered in the test file that imports this harness.
+afterAll(() => rmSync(STATE_DIR, { recursive: true, force: true }));
 
 /** The node UUID a router without a device identity gets in this installation. */
 export function nodeOf(name: string): string {

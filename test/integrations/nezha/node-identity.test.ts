@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { resolveNodeUuid } from '../../../src/integrations/nezha/node-identity.js';
 import { installationNodeUuid, nodeUuid } from '../../../src/integrations/nezha/uuid.js';
 import { loadInstallationId } from '../../../src/state/installation-id.js';
@@ -27,6 +27,13 @@ afterEach(async () => {
   await fake.close();
   expect(log.text()).not.toContain(SECRET);
 });
+
+/** A directory removed when the test finishes. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 describe('a node UUID owned by another user of the dashboard', () => {
   it('pauses that router alone, says what to do once, and retries it after 5 min', async () => {
@@ -60,7 +67,7 @@ describe('a node UUID owned by another user of the dashboard', () => {
 
 describe('node UUIDs across installations, restarts and renames', () => {
   it('two installations with a router of the same name report two nodes', async () => {
-    const other = mkdtempSync(join(tmpdir(), 'tikprobe-other-'));
+    const other = tempDir('tikprobe-other-');
     const a = addRouter(makeFactory(fake.address, clock, log.logger), 'gw', log.logger);
     const b = addRouter(makeFactory(fake.address, clock, log.logger, { stateDir: other }), 'gw', log.logger);
     for (const r of [a, b]) {
@@ -75,7 +82,7 @@ describe('node UUIDs across installations, restarts and renames', () => {
   });
 
   it('one installation keeps a router UUID across restarts, and a device keeps it across a rename', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tikprobe-id-'));
+    const dir = tempDir('tikprobe-id-');
     const installationId = () => loadInstallationId(dir);
     const state = memoryState();
     const deps = (routerName: string, s = state) => ({ routerName, configured: undefined, state: s, installationId, reportedBefore: false });
@@ -105,7 +112,7 @@ describe('node UUIDs across installations, restarts and renames', () => {
 
 describe('the installation id', () => {
   it('is made once, private, the same on every load, and refused when damaged', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tikprobe-inst-'));
+    const dir = tempDir('tikprobe-inst-');
     const [a, b] = await Promise.all([loadInstallationId(dir), loadInstallationId(dir)]);
     expect(a).toBe(b);
     expect(await loadInstallationId(dir)).toBe(a);
