@@ -17,6 +17,17 @@ export interface LoopOptions {
   /** Random offset of the first tick within the first interval, so a fleet does not start in lockstep. */
   startDelayMs: number;
   /**
+   * A first slot already due starts its tick inside `start()` rather than from a 0 ms timer,
+   * which the runtime fires a millisecond late (ping tasks stamp their grid from it).
+   */
+  firstAtOnce?: boolean;
+  /**
+   * The next slot is armed when a slot comes, before its tick runs, and a slot that comes
+   * while the previous tick is still going is skipped: the loop holds exactly one timer until
+   * it stops, and stays on its grid whatever a tick achieved (no backoff). Ping tasks.
+   */
+  armAhead?: boolean;
+  /**
    * Start instants are rounded up to a multiple of this (epoch ms), so the loops of a large
    * fleet due in the same bucket wake the event loop once and their requests leave together.
    * An interval that is a multiple of it keeps every later slot in the bucket. Default: 1.
@@ -47,7 +58,8 @@ export class Loop {
   start(): void {
     const now = this.options.clock.now();
     this.slotAt = this.bucketed(now + this.options.startDelayMs);
-    this.schedule(this.slotAt - now);
+    if (this.options.firstAtOnce && this.slotAt <= now) this.fire();
+    else this.schedule(this.slotAt - now);
   }
 
   /** Resolves when the tick in progress (if any) has finished. */
@@ -75,9 +87,20 @@ export class Loop {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.nextAt = this.options.clock.now() + delayMs;
-    this.timer = this.options.clock.setTimeout(() => {
-      this.running = this.run();
-    }, delayMs);
+    this.timer = this.options.clock.setTimeout(() => this.fire(), delayMs);
+  }
+
+  private fire(): void {
+    if (this.options.armAhead) {
+      const now = this.options.clock.now();
+      this.slotAt = nextSlot(this.slotAt, this.options.intervalMs, now);
+      this.schedule(this.slotAt - now);
+      if (this.running !== undefined) return; // one tick at a time: this slot is skipped
+    }
+    const running = this.run().finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    this.running = running;
   }
 
   private async run(): Promise<void> {
@@ -90,7 +113,7 @@ export class Loop {
       result = { ok: false };
     }
     this.lastTickAt = clock.now();
-    if (this.stopped) return;
+    if (this.stopped || this.options.armAhead) return;
     if (result.ok) {
       this.failures = 0;
       this.slotAt = nextSlot(this.slotAt, intervalMs, clock.now());
@@ -119,18 +142,25 @@ export function nextSlot(slotAt: number, intervalMs: number, now: number): numbe
 }
 
 /**
- * A loop that runs `run` every `intervalMs` on the fixed grid, first after one interval,
- * whatever `run` achieved (its own failures have their own handling): e.g. Nezha's State
- * cadence. A throw is reported to `onCrash` and the cadence goes on.
+ * A loop that runs `run` every `intervalMs` on the fixed grid, by default first after one
+ * interval, whatever `run` achieved (its own failures have their own handling): e.g. Nezha's
+ * State cadence, a Komari ping task. One run at a time: a slot that comes while the previous
+ * run is still going is skipped. A throw is reported to `onCrash` and the cadence goes on.
  */
-export function fixedCadence(options: Pick<LoopOptions, 'intervalMs' | 'clock' | 'random' | 'onCrash'> & { run: () => Promise<void> }): Loop {
+export function fixedCadence(
+  options: Pick<LoopOptions, 'intervalMs' | 'clock' | 'random' | 'onCrash' | 'firstAtOnce' | 'armAhead'> & {
+    /** Delay of the first run; default one interval. */
+    startDelayMs?: number;
+    run: (signal: AbortSignal) => Promise<void>;
+  },
+): Loop {
   const { intervalMs, run } = options;
   return new Loop({
     ...options,
-    startDelayMs: intervalMs,
+    startDelayMs: options.startDelayMs ?? intervalMs,
     backoff: { baseMs: intervalMs, capMs: intervalMs, jitter: 0 },
-    tick: async () => {
-      await run();
+    tick: async (signal) => {
+      await run(signal);
       return { ok: true };
     },
   });

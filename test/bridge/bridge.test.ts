@@ -16,7 +16,7 @@ async function step(ms: number, timers: number): Promise<void> {
   await fleet.delivered();
 }
 
-const TIMERS = (routers: number) => routers + 1; // one loop per router + the state flusher
+const TIMERS = (routers: number) => 2 * routers + 1; // per router its poll loop and its Komari task-list refresh, + the state flusher
 
 describe('bridge against RouterOS and Komari fakes', () => {
   it('reports every router with its own numbers, exact integer types and true rates', async () => {
@@ -100,8 +100,8 @@ describe('bridge against RouterOS and Komari fakes', () => {
     await fleet.start();
     await step(0, TIMERS(1));
     fleet.routers[0]!.fake.fault('system/resource', 'timeout', 1);
-    // The baseline was written within a second of the first poll; the failed poll marks nothing: the loop's timer only.
-    await step(5000, 1);
+    // The baseline was written within a second of the first poll; the failed poll marks nothing: the loop's timer and the task-list refresh only.
+    await step(5000, 2);
     expect(fleet.running!.bridge.view()[0]!.lastErrorCode).toBe('ROUTER_TIMEOUT');
     await step(10_000, TIMERS(1));
     expect(fleet.running!.bridge.view()[0]!.state).toBe('up');
@@ -112,10 +112,10 @@ describe('bridge against RouterOS and Komari fakes', () => {
     fleet = await createFleet({ routers: 1, state: () => ({ routes: [], routes6: [] }) });
     const fake = fleet.routers[0]!.fake;
     await fleet.start();
-    // Nothing succeeds, so nothing is marked for the state flusher: the loop's is the only timer.
-    await step(0, 1);
+    // Nothing succeeds, so nothing is marked for the state flusher: the loop's and the task-list refresh are the only timers.
+    await step(0, 2);
     // Retries with backoff (5, 10, 20 s …) over 55 s: the router is asked for its routes once.
-    for (let t = 0; t < 11; t++) await step(5000, 1);
+    for (let t = 0; t < 11; t++) await step(5000, 2);
     expect(fake.count('GET', 'ip/route')).toBe(1);
     const view = fleet.running!.bridge.view()[0]!;
     expect(view.lastErrorCode).toBe('ROUTER_MALFORMED');
@@ -124,7 +124,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
     // A default route appears: found at the next minute's read, and the router reports.
     fake.state.routes = [{ dst: '0.0.0.0/0', gateway: '192.168.0.1', immediateGw: '192.168.0.1%ether1', active: true, routingTable: 'main' }];
     const up = () => fleet.running!.bridge.view()[0]!.state === 'up';
-    for (let t = 0; t < 14 && !up(); t++) await step(5000, 1);
+    for (let t = 0; t < 14 && !up(); t++) await step(5000, 2);
     await vi.waitFor(() => expect(fleet.reports('r0').length).toBeGreaterThan(0), { timeout: 5000, interval: 5 });
     expect(fake.count('GET', 'ip/route')).toBe(2);
   });

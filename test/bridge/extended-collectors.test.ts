@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function step(ms: number, settle = true): Promise<void> {
   fleet.clock.advance(ms);
-  await fleet.clock.idle(2); // one router loop + the state flusher
+  await fleet.clock.idle(3); // one router loop, its Komari task-list refresh, the state flusher
   await fleet.delivered();
   // Let background extended runs settle so the counts of this cycle are complete.
   const running = () => fleet.running?.bridge.view().some((v) => v.extended?.running) ?? false;

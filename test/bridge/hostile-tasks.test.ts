@@ -25,8 +25,9 @@ describe('a hostile Komari task list', () => {
     const heapBefore = process.memoryUsage().heapUsed;
     await fleet.start();
     for (let cycle = 1; cycle <= 8; cycle++) {
-      await step(cycle === 1 ? 0 : 5000, 4);
-      await new Promise((resolve) => setTimeout(resolve, 50)); // real time for the (real-timer) task runs
+      // Per router its poll loop and its task-list refresh, the state flusher, and r1's 50 task cadences.
+      await step(cycle === 1 ? 0 : 5000, 2 * 3 + 1 + 50);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // real time for the task runs' probes and posts
       for (const r of ['r0', 'r1', 'r2']) expect(fleet.reports(r), `${r} after cycle ${cycle}`).toHaveLength(cycle);
     }
     const capLines = fleet.log.lines().filter((l) => l.level === 40 && String(l.msg).includes('ping tasks: only the first 50 run'));

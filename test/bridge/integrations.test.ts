@@ -15,7 +15,7 @@ afterEach(async () => {
   await fleet?.close();
 });
 
-const TIMERS = (routers: number) => routers + 1; // one loop per router + the state flusher
+const TIMERS = (routers: number) => 2 * routers + 1; // per router its poll loop and its Komari task-list refresh, + the state flusher
 
 async function step(ms: number, timers: number, delivered = true): Promise<void> {
   fleet.clock.advance(ms);

@@ -16,6 +16,7 @@ import type { RouterRest } from '../../src/routeros/rest.js';
 import { type FakeRouter, startFakeRouter } from './support/fake-router.js';
 import { captureLogger } from './support/log-capture.js';
 import { task } from './support/scheduler-harness.js';
+import { systemClock } from '../../src/time/timers.js';
 
 const PING_MS = 3 * 200;
 
@@ -76,6 +77,7 @@ describe('router-side ping vs the metrics poll of the same router (measured)', (
       isRouterUp: () => true,
       logger: captureLogger().logger,
       bridgeIcmp,
+      clock: systemClock,
       random: () => 0,
       limits: { router: routerLimit },
     });

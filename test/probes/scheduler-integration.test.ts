@@ -12,6 +12,7 @@ import type { RouterRest } from '../../src/routeros/rest.js';
 import { type FakeRouter, startFakeRouter } from './support/fake-router.js';
 import { captureLogger } from './support/log-capture.js';
 import { task } from './support/scheduler-harness.js';
+import { systemClock } from '../../src/time/timers.js';
 
 function canRawPing(): boolean {
   try {
@@ -62,6 +63,7 @@ describe('PingScheduler with real probes', () => {
       isRouterUp: () => true,
       logger: log.logger,
       bridgeIcmp,
+      clock: systemClock,
       random: () => 0,
       lookup: async (host) => {
         throw new Error(`no DNS in tests (${host})`);

@@ -43,7 +43,7 @@ describe.skipIf(!available)(`promtool check metrics${available ? '' : ` (skipped
     f.running = await startBridge(f.config, { logger: f.log.logger, version: '0.0.0-test', clock: f.clock, random: () => 0, stateFlushMs: 3_600_000, telemetry: metrics });
     f.routers[1]!.fake.fault('system/resource', '500');
     f.clock.advance(0);
-    await f.clock.idle(3);
+    await f.clock.idle(5); // two poll loops, two Komari task-list refreshes, the state flusher
     metrics.monitorResult('r0', { source: 'komari', id: 3, name: 'dns', type: 'icmp' }, f.clock.now(), 4.2);
     metrics.monitorResult('r0', { source: 'komari', id: 3, name: 'dns', type: 'icmp' }, f.clock.now(), undefined);
     metrics.integrationEvent('r0', 'nezha', 'link_up');

@@ -24,7 +24,7 @@ afterEach(async () => {
   fleet = undefined;
 });
 
-const TIMERS = (routers: number) => routers + 1; // one loop per router + the state flusher
+const TIMERS = (routers: number) => 2 * routers + 1; // per router its poll loop and its Komari task-list refresh, + the state flusher
 
 async function boot(options: { routers: number; token?: string }) {
   const f = await createFleet({ routers: options.routers, timeout: '4s' });

@@ -63,29 +63,24 @@ export interface KomariClient {
 const registerReply = z.object({ data: z.object({ uuid: z.string().min(1), token: z.string().min(1) }) });
 const versionReply = z.object({ data: z.object({ version: z.string() }) });
 
+/** A call authenticated by a node token (`?token=`, never logged). */
+function tokenCall(method: Call['method'], path: string, token: string, body: unknown, signal: AbortSignal | undefined, lane: Lane = 'main'): Call {
+  return { method, path, query: { token }, body: body === undefined ? undefined : JSON.stringify(body), secrets: [token], signal, lane };
+}
+
+function parseJson(wire: KomariTransport, call: Call, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw wire.fail(call, 'KOMARI_TRANSIENT', 'reply is not JSON (is the url a Komari server?)');
+  }
+}
+
 export function createKomariClient(options: KomariClientOptions): KomariClient {
   const wire = new KomariTransport(options);
   let droppedTasks = 0;
   const send = (call: Call) => wire.send(call);
   const fail: KomariTransport['fail'] = (...args) => wire.fail(...args);
-
-  const parseJson = (call: Call, text: string): unknown => {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw fail(call, 'KOMARI_TRANSIENT', 'reply is not JSON (is the url a Komari server?)');
-    }
-  };
-
-  const tokenCall = (method: Call['method'], path: string, token: string, body: unknown, signal: AbortSignal | undefined, lane: Lane = 'main'): Call => ({
-    method,
-    path,
-    query: { token },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    secrets: [token],
-    signal,
-    lane,
-  });
 
   return {
     async uploadBasicInfo(token, body, signal) {
@@ -96,7 +91,7 @@ export function createKomariClient(options: KomariClientOptions): KomariClient {
     },
     async getPingTasks(token, signal) {
       const call = tokenCall('GET', '/api/clients/ping/tasks', token, undefined, signal, 'tasks');
-      const parsed = parsePingTasks(parseJson(call, await send(call)));
+      const parsed = parsePingTasks(parseJson(wire, call, await send(call)));
       if (!parsed) throw fail(call, 'KOMARI_TRANSIENT', 'reply is not a task list');
       if (parsed.dropped.length > 0) {
         droppedTasks += parsed.dropped.length;
@@ -119,13 +114,13 @@ export function createKomariClient(options: KomariClientOptions): KomariClient {
         secrets: [discoveryKey],
         signal,
       };
-      const reply = registerReply.safeParse(parseJson(call, await send(call)));
+      const reply = registerReply.safeParse(parseJson(wire, call, await send(call)));
       if (!reply.success) throw fail(call, 'KOMARI_TRANSIENT', 'reply has no data.uuid and data.token');
       return { uuid: reply.data.data.uuid, token: reply.data.data.token };
     },
     async version(signal) {
       const call: Call = { method: 'GET', path: '/api/version', query: {}, body: undefined, secrets: [], signal };
-      const reply = versionReply.safeParse(parseJson(call, await send(call)));
+      const reply = versionReply.safeParse(parseJson(wire, call, await send(call)));
       if (!reply.success) throw fail(call, 'KOMARI_TRANSIENT', 'reply has no data.version');
       return reply.data.data.version;
     },

@@ -54,6 +54,7 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         logger: ctx.logger.child({ component: 'ping' }),
         bridgeIcmp: deps.probes.icmp,
         http: deps.probes.http,
+        clock: deps.clock,
         // Stamped on the fleet's clock, the one every reader of the results uses.
         onResult: (task, _at, rttMs) => {
           const type = task.type === 'icmp' || task.type === 'tcp' || task.type === 'http' ? task.type : undefined;

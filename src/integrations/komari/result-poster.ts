@@ -6,7 +6,8 @@
 import { errorCode, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { OnceLog } from '../../once-log.js';
-import { DEFAULT_RETRY, type RetryPolicy, sendWithRetry } from './result-sender.js';
+import { systemClock } from '../../time/timers.js';
+import { DEFAULT_RETRY, type RetryPolicy, type RetryTimers, sendWithRetry } from './result-sender.js';
 import type { PingResult, PingTaskSource } from './task-source.js';
 
 /** Result posts in flight per router. */
@@ -28,6 +29,7 @@ export class ResultPoster {
     private readonly log: Logger,
     private readonly signal: AbortSignal,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly timers: RetryTimers = systemClock,
   ) {
     this.once = new OnceLog(log);
   }
@@ -56,7 +58,7 @@ export class ResultPoster {
 
   private async send(result: PingResult, status: Delivery): Promise<void> {
     try {
-      const outcome = await sendWithRetry(this.source, result, this.signal, this.retry);
+      const outcome = await sendWithRetry(this.source, result, this.signal, this.retry, this.timers);
       status.delivery = outcome.ok ? 'sent' : 'failed';
       if (outcome.ok) {
         this.once.clear('send', { router: this.router }, 'ping results are accepted again');

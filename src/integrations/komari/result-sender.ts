@@ -4,6 +4,7 @@
  */
 import { TikprobeError } from '../../errors.js';
 import { abortReason } from '../../probes/deadline.js';
+import { type Clock, systemClock } from '../../time/timers.js';
 import type { PingResult, PingTaskSource } from './task-source.js';
 
 export interface RetryPolicy {
@@ -17,17 +18,20 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseMs: 1000 };
 
 export type SendOutcome = { ok: true; attempts: number } | { ok: false; attempts: number; error: unknown };
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** The timers a retry waits on. */
+export type RetryTimers = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+
+function sleep(ms: number, signal: AbortSignal, timers: RetryTimers): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(abortReason(signal));
       return;
     }
     const onAbort = () => {
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       reject(abortReason(signal));
     };
-    const timer = setTimeout(() => {
+    const timer = timers.setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
@@ -46,6 +50,7 @@ export async function sendWithRetry(
   result: PingResult,
   signal: AbortSignal,
   policy: RetryPolicy = DEFAULT_RETRY,
+  timers: RetryTimers = systemClock,
 ): Promise<SendOutcome> {
   let attempts = 0;
   for (;;) {
@@ -57,6 +62,6 @@ export async function sendWithRetry(
       if (signal.aborted) throw abortReason(signal);
       if (attempts > policy.retries || isFinal(error)) return { ok: false, attempts, error };
     }
-    await sleep(policy.baseMs * 2 ** (attempts - 1), signal);
+    await sleep(policy.baseMs * 2 ** (attempts - 1), signal, timers);
   }
 }

@@ -2,20 +2,8 @@
  * Reports one router as one Komari node: basic info when needed, then one report per
  * successful poll.
  *
- * Token. The configured token wins; otherwise a saved registration; otherwise, with the
- * discovery key, the router registers ONCE. Komari creates a new node on every
- * registration, so:
- * - registration runs at most once at a time per sink (concurrent `start`/`push` share it);
- * - the answer is saved BEFORE the token is used. If the save fails, the credentials stay in
- *   memory unused and only the save is retried later; the sink never registers again while
- *   it holds unsaved credentials. Should the process end before a save succeeds, the next
- *   run registers anew; the orphaned node then never received data, so it is an empty node
- *   an admin can delete rather than a node with history that silently went quiet;
- * - a failed `load` is not "never registered": nothing is registered until a load succeeds;
- * - a registration in flight is not cancelled by shutdown (it is bounded by the client's
- *   timeout), so its answer is not lost; none is started once shutdown has begun.
- * Failed loads, registrations and saves are retried on later pushes after 30 s, doubling
- * to 10 min.
+ * Token: resolved (configured, saved, or registered once) by token-resolver.ts; reports
+ * wait for it.
  *
  * Failures. A 401/403 means the token is not accepted: one error line, then the router's
  * sending pauses and is retried after 60 s, doubling to 10 min; the first success after
@@ -31,10 +19,14 @@ import { errorCode, errorMessage, KomariError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { RouterSample } from '../../model.js';
 import type { RouterSink } from '../sink.js';
-import { type KomariClient, type KomariCredentials, verifyKomariToken } from './client.js';
+import { type KomariClient, verifyKomariToken } from './client.js';
 import { basicInfoKey, type KomariBasicInfo, lacksPublicAddress, toKomariBasicInfo, toKomariReport } from './payload.js';
 import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
+import { type KomariSinkResult, replyOf } from './sink-result.js';
+import { KomariTokenResolver } from './token-resolver.js';
 import type { TokenStore } from './token-store.js';
+
+export type { KomariSinkResult } from './sink-result.js';
 
 export interface KomariSinkDeps {
   router: string;
@@ -51,40 +43,17 @@ export interface KomariSinkDeps {
   now: () => number;
 }
 
-export interface KomariSinkResult {
-  ok: boolean;
-  /** Epoch ms of the outcome. */
-  at: number;
-  status?: number;
-  error?: string;
-}
-
 const AUTH_RETRY_FIRST_MS = 60_000;
 const AUTH_RETRY_MAX_MS = 10 * 60_000;
-const TOKEN_RETRY_FIRST_MS = 30_000;
-const TOKEN_RETRY_MAX_MS = 10 * 60_000;
 const BASIC_INFO_RETRY_MS = 60_000;
 
-type Step = 'load' | 'register' | 'save';
 /** Basic info with its change-detection key (`basicInfoKey`), computed once per sample. */
 type KeyedInfo = { body: KomariBasicInfo; key: string };
-
-/** The HTTP status and reply body of a failed Komari call, when it got that far. */
-function replyOf(err: unknown): { status: number | undefined; body: string | undefined } {
-  return err instanceof KomariError ? { status: err.status, body: err.body } : { status: undefined, body: undefined };
-}
 
 export class KomariSink implements RouterSink {
   readonly kind = 'komari';
 
-  private resolved: string | undefined;
-  /** Registered but not yet saved: held back from use, and never registered again. */
-  private unsaved: KomariCredentials | undefined;
-  private resolving: Promise<void> | undefined;
-  private tokenRetryAt = 0;
-  private readonly tokenDelay = new DoublingDelay(TOKEN_RETRY_FIRST_MS, TOKEN_RETRY_MAX_MS);
-  private readonly tokenFailures = new RepeatCounter();
-  private missingKeyLogged = false;
+  private readonly tokens: KomariTokenResolver;
 
   private pausedUntil: number | undefined;
   private readonly authDelay = new DoublingDelay(AUTH_RETRY_FIRST_MS, AUTH_RETRY_MAX_MS);
@@ -99,11 +68,15 @@ export class KomariSink implements RouterSink {
   private last: KomariSinkResult | undefined;
   private stopped = false;
 
-  constructor(private readonly deps: KomariSinkDeps) {}
+  constructor(private readonly deps: KomariSinkDeps) {
+    this.tokens = new KomariTokenResolver(deps, (result) => {
+      this.last = result;
+    });
+  }
 
   async start(signal: AbortSignal): Promise<void> {
     await this.guard('start', async () => {
-      await this.ensureToken(signal);
+      await this.tokens.ensure(signal);
     });
   }
 
@@ -114,12 +87,12 @@ export class KomariSink implements RouterSink {
   /** Waits for a registration in flight (and its save), so its answer is kept. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.resolving;
+    await this.tokens.stop();
   }
 
   /** The node token in use, once resolved (for the ping-task feature). */
   token(): string | undefined {
-    return this.resolved;
+    return this.tokens.token();
   }
 
   /** The outcome of the last report attempt (or of the token step that prevented it). */
@@ -129,7 +102,7 @@ export class KomariSink implements RouterSink {
 
   /** Rejects with a KomariError when the token is missing or not accepted; sends no data. */
   async verifyToken(signal?: AbortSignal): Promise<void> {
-    const token = this.resolved ?? this.deps.token;
+    const token = this.tokens.token() ?? this.deps.token;
     if (token === undefined) throw new KomariError('KOMARI_AUTH', `router "${this.deps.router}" has no Komari token yet`);
     await verifyKomariToken(this.deps.client, token, signal);
   }
@@ -147,104 +120,11 @@ export class KomariSink implements RouterSink {
     }
   }
 
-  // ----- token -----------------------------------------------------------------------
-
-  private async ensureToken(signal: AbortSignal): Promise<string | undefined> {
-    if (this.resolved !== undefined) return this.resolved;
-    if (this.deps.token !== undefined) {
-      this.resolved = this.deps.token;
-      return this.resolved;
-    }
-    this.resolving ??= this.resolveToken(signal).finally(() => {
-      this.resolving = undefined;
-    });
-    await this.resolving;
-    return this.resolved;
-  }
-
-  private async resolveToken(signal: AbortSignal): Promise<void> {
-    if (this.deps.now() < this.tokenRetryAt) return;
-    const { router, tokens } = this.deps;
-    if (this.unsaved === undefined) {
-      let stored: KomariCredentials | undefined;
-      try {
-        stored = await tokens.load(router);
-      } catch (err) {
-        this.tokenFailed('load', err);
-        return;
-      }
-      if (stored !== undefined) {
-        this.tokenSucceeded();
-        this.resolved = stored.token;
-        this.log.debug({ uuid: stored.uuid }, `using the saved Komari registration of router "${router}"`);
-        return;
-      }
-      const key = this.deps.discoveryKey;
-      if (key === undefined) {
-        if (!this.missingKeyLogged) {
-          this.missingKeyLogged = true;
-          this.log.error(`router "${router}" has no Komari token and no komari.autoDiscoveryKey is set: nothing is sent`);
-        }
-        this.last = { ok: false, at: this.deps.now(), error: 'no Komari token' };
-        return;
-      }
-      if (signal.aborted || this.stopped) return;
-      try {
-        // Deliberately without the shutdown signal: an abandoned registration leaves a node behind.
-        this.unsaved = await this.deps.client.register(key, router);
-      } catch (err) {
-        this.tokenFailed('register', err);
-        return;
-      }
-      this.log.info({ uuid: this.unsaved.uuid }, `registered router "${router}" with Komari as node "Auto-${router}"`);
-    }
-    const creds = this.unsaved;
-    try {
-      await tokens.save(router, creds);
-    } catch (err) {
-      this.tokenFailed('save', err);
-      return;
-    }
-    this.unsaved = undefined;
-    this.tokenSucceeded();
-    this.resolved = creds.token;
-  }
-
-  private tokenFailed(step: Step, err: unknown): void {
-    const delayMs = this.tokenDelay.next();
-    const now = this.deps.now();
-    this.tokenRetryAt = now + delayMs;
-    const { status, body } = replyOf(err);
-    const repeat = this.tokenFailures.failure(`${step}:${errorCode(err) ?? ''}:${status ?? ''}:${errorMessage(err)}`);
-    this.recordFailure(err, now);
-    const fields = { step, status, body, retryInS: Math.round(delayMs / 1000) };
-    if (repeat > 1) {
-      this.log.debug({ ...fields, count: repeat }, `Komari token step "${step}" still failing for router "${this.deps.router}"`);
-      return;
-    }
-    const { router } = this.deps;
-    const text =
-      step === 'load'
-        ? `cannot read the saved Komari registration of router "${router}"; not registering until it can be read`
-        : step === 'save'
-          ? `registered router "${router}" with Komari but could not save the registration; the token stays unused and the save is retried (no new registration)`
-          : errorCode(err) === 'KOMARI_AUTH'
-            ? `Komari does not accept the auto-discovery key (registering router "${router}")`
-            : `could not register router "${router}" with Komari`;
-    this.log.error({ ...fields, err: errorMessage(err) }, text);
-  }
-
-  private tokenSucceeded(): void {
-    this.tokenDelay.reset();
-    this.tokenRetryAt = 0;
-    this.tokenFailures.success();
-  }
-
   // ----- sending ---------------------------------------------------------------------
 
   private async send(sample: RouterSample, signal: AbortSignal): Promise<void> {
     if (this.stopped) return;
-    const token = await this.ensureToken(signal);
+    const token = await this.tokens.ensure(signal);
     if (token === undefined) return;
     const now = this.deps.now();
     if (this.pausedUntil !== undefined && now < this.pausedUntil) return;

@@ -2,8 +2,8 @@
  * The v0 API's `/api/v1/monitor/{id}` with only Komari configured (no `nezha:` section, the
  * status server on): a Komari TCP ping task against a loopback port shows in the router's
  * monitor history, under its real name and an id that cannot collide with a Nezha monitor's,
- * within the current minute-bucket. The bridge runs on the manual clock; the ping scheduler
- * on real timers (1 s task interval).
+ * within the current minute-bucket. The bridge and its ping scheduler run on the manual clock,
+ * moved 1 s (one task interval) per look; the probes themselves go over real loopback.
  */
 import { createServer, type Server } from 'node:net';
 import { request } from 'undici';
@@ -49,6 +49,7 @@ describe('v0 monitor history with only Komari configured', () => {
     let body: { code: number; result: { monitor_id: number; monitor_name: string; created_at: number[]; avg_delay: number[] }[] | null } | undefined;
     await vi.waitFor(
       async () => {
+        f.clock.advance(1000);
         const res = await request(`http://${status!.address}/api/v1/monitor/${id}`);
         body = (await res.body.json()) as typeof body;
         expect(body?.result).not.toBeNull();

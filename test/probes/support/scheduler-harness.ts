@@ -11,6 +11,7 @@ import { PingScheduler, type PingSchedulerDeps } from '../../../src/integrations
 import type { KomariPingTask, PingResult, PingTaskSource } from '../../../src/integrations/komari/task-source.js';
 import type { RouterRest } from '../../../src/routeros/rest.js';
 import { captureLogger } from './log-capture.js';
+import { systemClock } from '../../../src/time/timers.js';
 
 export interface MeasureCall {
   probe: Probe;
@@ -83,6 +84,7 @@ export function harness(initial: unknown, overrides: Partial<PingSchedulerDeps> 
     isRouterUp: () => routerUp,
     logger: log.logger,
     bridgeIcmp,
+    clock: systemClock,
     random: () => 0,
     measure,
     ...overrides,
