@@ -17,7 +17,7 @@ import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
 import type { RouterConfig } from '../config/schema.js';
 import { errorCode, errorMessage, RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ConnectionCounts, EthernetLink, ExtendedView, HealthSensor, Resource, RouterInfo, RouterSample } from '../model.js';
+import type { ConnectionCounts, EthernetLink, ExtendedView, HealthSensor, InterfaceCounter, Resource, RouterInfo, RouterSample, TrafficReading } from '../model.js';
 import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
 import type { AccountingView } from '../router-view.js';
@@ -130,9 +130,22 @@ export class RouterPoller {
     else if (!this.healthUnsupported && now() - this.healthAt >= HEALTH_REFRESH_MS) await this.refreshHealth(signal);
 
     const takenAt = now();
+    const reading = this.account(takenAt, resource.uptimeS, counters);
+
+    const info = this.info ?? fallbackInfo(router.name, resource);
+    const sample: RouterSample = { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health, degraded: this.degraded() };
+    const extended = this.deps.extended?.view();
+    if (extended !== undefined) sample.extended = extended;
+    if (this.interfaces.length > 0) sample.trafficInterfaces = [...this.interfaces];
+    return sample;
+  }
+
+  /** Accounting for this poll: the new totals are kept (and marked for saving), the reading returned. */
+  private account(takenAt: number, uptimeS: number, counters: InterfaceCounter[]): TrafficReading {
+    const { router } = this.deps;
     const { state, reading, events, shapeChanged } = advanceTraffic(
       this.traffic,
-      { atMs: takenAt, uptimeS: resource.uptimeS, counters, deviceId: this.deviceId },
+      { atMs: takenAt, uptimeS: uptimeS, counters, deviceId: this.deviceId },
       {
         resetDay: router.traffic.resetDay,
         maxBitsPerSecond: router.traffic.maxLinkMbps * 1_000_000,
@@ -146,13 +159,7 @@ export class RouterPoller {
       const totals = { totalUpBytes: state.totalUpBytes.toString(), totalDownBytes: state.totalDownBytes.toString() };
       this.conditions.report('total-clamped', 'clamped', 'warn', totals, 'a traffic total is above 2^53 bytes: sent as 9007199254740991 (the largest exact number), kept exactly in the state');
     }
-
-    const info = this.info ?? fallbackInfo(router.name, resource);
-    const sample: RouterSample = { router: router.name, takenAt, resource, traffic: reading, connections: this.connections, info, health: this.health, degraded: this.degraded() };
-    const extended = this.deps.extended?.view();
-    if (extended !== undefined) sample.extended = extended;
-    if (this.interfaces.length > 0) sample.trafficInterfaces = [...this.interfaces];
-    return sample;
+    return reading;
   }
 
   /** The uptime moved by more than the wall time (±30 s): maybe another device at this address. */

@@ -27,3 +27,11 @@ describe('the import graph of src/', () => {
     expect(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).toEqual([]);
   });
 });
+
+describe('the size of src/', () => {
+  it('has no file over 300 lines and no function over 60', async () => {
+    // @ts-expect-error: a plain ESM script of the project's tooling, without type declarations
+    const { sizeViolations } = await import('../../scripts/check-size.mjs');
+    expect(sizeViolations(SRC)).toEqual([]);
+  });
+});

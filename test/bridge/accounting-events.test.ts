@@ -13,7 +13,7 @@ afterEach(async () => {
   await fleet?.close();
 });
 
-const TIMERS = 2; // the router's loop + the state flusher
+const TIMERS = 3; // the router's loop, its Komari ping-task refresh, the state flusher
 const MB = 1_000_000n;
 
 /** One report interval: the router counts `rx`/`tx` bytes and its uptime grows by 5 s, then the bridge polls. */
