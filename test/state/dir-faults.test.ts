@@ -96,11 +96,11 @@ routers:
 /**
  * Advances the clock by `ms` and waits until the router loop is idle and every send is done:
  * `timers` is 2 after a poll (the loop's next poll and the flusher's pending write), 1 when
- * only a write was due.
+ * only a write was due; the router's Komari ping-task refresh loop always holds one more.
  */
 async function step(ms: number, timers = 2): Promise<void> {
   clock.advance(ms);
-  await clock.idle(timers);
+  await clock.idle(timers + 1);
   const sending = () => running?.bridge.view().some((v) => v.parts.some((p) => p.sending)) ?? false;
   await vi.waitFor(() => expect(sending(), 'a dashboard hand-off did not settle').toBe(false), { timeout: 5000, interval: 2 });
 }
