@@ -70,56 +70,45 @@ export class CertificateRejectedError extends Error {
   }
 }
 
-function verifiedConnector(base: buildConnector.BuildOptions): Connect {
-  // The same checks as rejectUnauthorized: true (Node sets `authorized` from the chain and the
-  // host name), made here so a refused certificate's fingerprint can be named in the error.
-  const inner = buildConnector({ ...base, rejectUnauthorized: false });
-  return (options, callback) => {
-    inner(options, (err, socket) => {
+/**
+ * A connector that checks each new TLS connection with `check` before undici writes anything
+ * on it: an Error refuses the connection (the socket is destroyed), undefined accepts it.
+ */
+function checkedConnector(options: buildConnector.BuildOptions, check: (socket: TLSSocket) => Error | undefined): Connect {
+  const inner = buildConnector(options);
+  return (connectOptions, callback) => {
+    inner(connectOptions, (err, socket) => {
       if (err !== null) {
         callback(err, null);
         return;
       }
-      if (options.protocol !== 'https:') {
+      const refused = connectOptions.protocol === 'https:' ? check(socket as TLSSocket) : undefined;
+      if (refused === undefined) {
         callback(null, socket);
         return;
       }
-      const tlsSocket = socket as TLSSocket;
-      if (tlsSocket.authorized) {
-        callback(null, socket);
-        return;
-      }
-      const code = String(tlsSocket.authorizationError ?? 'CERT_REJECTED');
-      const fingerprint = tlsSocket.getPeerCertificate()?.fingerprint256 ?? '';
       socket.destroy();
-      callback(new CertificateRejectedError(code, fingerprint), null);
+      callback(refused, null);
     });
   };
+}
+
+function verifiedConnector(base: buildConnector.BuildOptions): Connect {
+  // The same checks as rejectUnauthorized: true (Node sets `authorized` from the chain and the
+  // host name), made here so a refused certificate's fingerprint can be named in the error.
+  return checkedConnector({ ...base, rejectUnauthorized: false }, (socket) =>
+    socket.authorized
+      ? undefined
+      : new CertificateRejectedError(String(socket.authorizationError ?? 'CERT_REJECTED'), socket.getPeerCertificate()?.fingerprint256 ?? ''),
+  );
 }
 
 function pinnedConnector(expected: string, base: buildConnector.BuildOptions): Connect {
   // Chain checks are off on purpose: the pin replaces them, and it is checked on every
   // connection before any request is written. No session cache: a resumed session presents
   // no certificate, so there would be nothing to check. Keep-alive makes full handshakes rare.
-  const inner = buildConnector({ ...base, rejectUnauthorized: false, maxCachedSessions: 0 });
-  return (options, callback) => {
-    inner(options, (err, socket) => {
-      if (err !== null) {
-        callback(err, null);
-        return;
-      }
-      if (options.protocol !== 'https:') {
-        callback(null, socket);
-        return;
-      }
-      const cert = (socket as TLSSocket).getPeerCertificate();
-      const actual = normaliseFingerprint(cert?.fingerprint256 ?? '');
-      if (actual === '' || actual !== expected) {
-        socket.destroy();
-        callback(new FingerprintMismatchError(expected, actual), null);
-        return;
-      }
-      callback(null, socket);
-    });
-  };
+  return checkedConnector({ ...base, rejectUnauthorized: false, maxCachedSessions: 0 }, (socket) => {
+    const actual = normaliseFingerprint(socket.getPeerCertificate()?.fingerprint256 ?? '');
+    return actual === '' || actual !== expected ? new FingerprintMismatchError(expected, actual) : undefined;
+  });
 }

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { seededRng } from '@tikprobe/sim/prng.js';
 import { BUCKETS, bucketOf, bucketsOf, ownerOf, routersIn } from '../../src/cluster/buckets.js';
 
-/** A seeded generator (mulberry32): the property runs are the same on every machine. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `runs` random member lists of 1–8 distinct ids like hostnames or pod names. */
 function memberLists(runs: number, seed: number): string[][] {
-  const rnd = seeded(seed);
+  const rnd = seededRng(seed);
   const lists: string[][] = [];
   for (let i = 0; i < runs; i++) {
     const n = 1 + Math.floor(rnd() * 8);

@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRng } from '@tikprobe/sim/prng.js';
 import { createStateStore } from '../../src/state/store.js';
 import { createKomariFake, type KomariFake } from '../fakes/komari.js';
 import { createRouterFake, type RouterFake } from '../fakes/routeros.js';
@@ -31,17 +32,6 @@ const TX_TICK = 4_321n;
 const RX_DOWNTIME = 7_000_000n;
 const TX_DOWNTIME = 3_000_000n;
 
-/** mulberry32: a small seeded generator, so a failing sequence of kill moments can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Kill moments in ms after spawn: the first four within the first second (before any flush),
@@ -49,7 +39,7 @@ function seeded(seed: number): () => number {
  * between 0.6 and 2.6 s.
  */
 function killMoments(): number[] {
-  const random = seeded(SEED);
+  const random = seededRng(SEED);
   const moment = (i: number) => (i < 4 ? 50 + random() * 900 : i % 4 === 3 ? 3500 + random() * 1000 : 600 + random() * 2000);
   return Array.from({ length: KILLS }, (_, i) => Math.round(moment(i)));
 }
