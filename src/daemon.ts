@@ -7,7 +7,6 @@
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './errors.js';
-import type { StatusRoute } from './integrations/contract.js';
 import type { Logger } from './log.js';
 import { type RunningBridge, startBridge } from './main.js';
 import { type AttachedStatus, attachStatus } from './status/daemon-hooks.js';
@@ -43,9 +42,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const systemd: SystemdLifecycle = startSystemdLifecycle(createNotifier(deps.env, logger), running.bridge, running.startedAt, systemClock);
   let status: AttachedStatus;
   try {
-    // The integrations of the moment: a reload may rebuild them.
-    const route: StatusRoute = (req, res, url) => running.routes().some((r) => r(req, res, url));
-    status = await attachStatus(deps.config, running, logger, deps.version, metrics, { routes: [route] });
+    // Read per request: a reload may rebuild the integrations.
+    status = await attachStatus(deps.config, running, logger, deps.version, metrics, { routes: () => running.routes(), sections: () => running.sections() });
   } catch (err) {
     systemd.close();
     await running.stop();

@@ -12,15 +12,15 @@ import { RouterStateCache } from './bridge/state-cache.js';
 import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
 import { createCluster } from './cluster/backend.js';
 import type { Config } from './config/schema.js';
-import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes, StatusRoute } from './integrations/contract.js';
+import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes } from './integrations/contract.js';
 import { createKomari } from './integrations/komari/index.js';
 import { createNezha } from './integrations/nezha/index.js';
 import type { Logger } from './log.js';
 import { createBridgeIcmp } from './probes/bridge-icmp.js';
 import { createHttpProber } from './probes/http-probe.js';
 import { TlsContexts } from './routeros/tls-contexts.js';
-import { bearerCheck } from './status/auth.js';
 import type { FleetView } from './router-view.js';
+import type { StatusRoute, StatusSection } from './status-section.js';
 import { ensureWritableDir } from './state/writable.js';
 import { createStateFlusher, createStateStore } from './state/store.js';
 import { fanOut, nullTelemetry, type Telemetry } from './telemetry.js';
@@ -47,6 +47,8 @@ export interface RunningBridge {
   startedAt: number;
   /** The status-server endpoints of the current integrations (they change with a reload). */
   routes(): StatusRoute[];
+  /** The status server's blocks beyond the routers (the cluster, in cluster mode). */
+  sections(): StatusSection[];
   /** Writes every router's state now. */
   flushState(): Promise<void>;
   /** Applies a new configuration (in cluster mode: to the routers this replica owns). */
@@ -102,29 +104,22 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   return {
     bridge: running,
     startedAt,
-    routes: () => [...current.flatMap((i) => i.routes?.() ?? []), ...(attached?.routes() ?? []).map((r) => behindToken(r, config.status?.token))],
+    routes: () => [...current.flatMap((i) => i.routes?.() ?? []), ...(attached?.routes() ?? [])],
+    sections: () => [],
     flushState: () => flusher.flush(),
     reload: async (next) => void (attached ? await attached.reload(next) : await running.reload(next)),
     async stop() {
       await attached?.stop();
       await running.stop();
       flusher.stop?.();
-      probes.icmp.close();
-      await probes.http.close();
+      await closeProbes(probes);
     },
   };
 }
 
-/** The route, answering 401 without `status.token` (the cluster's pages name routers and members). */
-function behindToken(route: StatusRoute, token: string | undefined): StatusRoute {
-  const authorized = bearerCheck(token);
-  return (req, res, url) => {
-    if (authorized(req.headers.authorization)) return route(req, res, url);
-    if (!url.pathname.startsWith('/cluster')) return false;
-    res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
-    res.end('401 a bearer token is required (status.token)\n');
-    return true;
-  };
+async function closeProbes(probes: SharedProbes): Promise<void> {
+  probes.icmp.close();
+  await probes.http.close();
 }
 
 /** Every registered integration the configuration enables; one whose factory throws is logged and left out. */

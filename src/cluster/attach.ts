@@ -7,7 +7,7 @@ import type { Bridge } from '../bridge/bridge.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { StatusRoute } from '../integrations/contract.js';
+import type { StatusRoute } from '../status-section.js';
 import type { Cluster } from './backend.js';
 import { clusterRoute } from './status-route.js';
 
@@ -55,6 +55,6 @@ export async function attachCluster(
       return apply();
     },
     stop: () => cluster.stop(),
-    routes: () => [clusterRoute(cluster.view, () => bridge.view().map((r) => r.name))],
+    routes: () => [{ auth: 'status-token', handle: clusterRoute(cluster.view, () => bridge.view().map((r) => r.name)) }],
   };
 }

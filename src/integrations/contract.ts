@@ -20,7 +20,6 @@
  * health.
  */
 import type { Config, RouterConfig } from '../config/schema.js';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { RouterSample } from '../model.js';
 import type { BridgeIcmp } from '../probes/bridge-icmp.js';
@@ -28,6 +27,7 @@ import type { HttpProber } from '../probes/http-probe.js';
 import type { RouterRest } from '../routeros/rest.js';
 import type { FleetView, PartView } from '../router-view.js';
 import type { RouterState } from '../state/schema.js';
+import type { StatusRoute } from '../status-section.js';
 import type { Telemetry } from '../telemetry.js';
 import type { Clock } from '../time/timers.js';
 
@@ -85,9 +85,6 @@ export interface RouterPart {
   /** The part's latest ping-task result, if it runs ping tasks. */
   lastPing?(): { value: number; at: number } | undefined;
 }
-
-/** A handler on the status server; returns false for paths it does not serve. */
-export type StatusRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 
 export interface Integration {
   readonly name: string;

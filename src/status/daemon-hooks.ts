@@ -7,7 +7,8 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { FleetHealth } from '../router-view.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics.js';
-import { type StatusRoute, startStatusServer } from './start.js';
+import type { StatusRoute, StatusSection } from '../status-section.js';
+import { startStatusServer } from './start.js';
 
 export { createMetricsRegistry };
 
@@ -28,7 +29,7 @@ export async function attachStatus(
   logger: Logger,
   version: string,
   metrics: MetricsRegistry,
-  options: { routes?: readonly StatusRoute[] } = {},
+  options: { routes?: () => readonly StatusRoute[]; sections?: () => readonly StatusSection[] } = {},
 ): Promise<AttachedStatus> {
   const settings = config.status;
   const reloaded = (next: Config) => {
@@ -46,6 +47,7 @@ export async function attachStatus(
     logger,
     version,
     routes: options.routes,
+    sections: options.sections,
   });
   return { close: () => server.close(), reloaded };
 }

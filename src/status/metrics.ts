@@ -28,6 +28,8 @@ export interface ScrapeInput {
   version: string;
   /** Epoch ms the bridge started. */
   startedAt: number;
+  /** Families of the status sections (the cluster, the bridge's load). */
+  extra?: readonly MetricFamily[];
 }
 
 /** The last answer of one sink endpoint for one router, for /status. */
@@ -110,6 +112,7 @@ export function createMetricsRegistry(options: MetricsOptions = {}): MetricsRegi
         ...routerFamilies(input.views),
         ...extendedFamilies(input.views),
         ...processCollector.families(),
+        ...(input.extra ?? []),
       ];
       return renderExposition(families);
     },

@@ -5,37 +5,9 @@
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-export type Labels = Readonly<Record<string, string>>;
+import type { HistogramFamily, Labels, MetricFamily, ScalarFamily } from '../metric-family.js';
 
-export interface Sample {
-  labels: Labels;
-  value: number;
-}
-
-export interface ScalarFamily {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge';
-  samples: readonly Sample[];
-}
-
-export interface HistogramSeries {
-  labels: Labels;
-  /** Observations per bucket, not cumulative: `counts[i]` fell in (bounds[i-1], bounds[i]]; the last entry is above every bound. */
-  counts: readonly number[];
-  sum: number;
-}
-
-export interface HistogramFamily {
-  name: string;
-  help: string;
-  type: 'histogram';
-  /** Upper bounds, ascending, without +Inf. */
-  bounds: readonly number[];
-  series: readonly HistogramSeries[];
-}
-
-export type MetricFamily = ScalarFamily | HistogramFamily;
+export type { HistogramFamily, HistogramSeries, Labels, MetricFamily, Sample, ScalarFamily } from '../metric-family.js';
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

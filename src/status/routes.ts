@@ -4,7 +4,6 @@
  * (start.ts) nor of the connection limit (connection-guard.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StatusRoute } from '../integrations/contract.js';
 import type { FleetHealth } from '../router-view.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -12,6 +11,7 @@ import { bearerCheck } from './auth.js';
 import type { MetricsRegistry } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './prom-text.js';
 import { statusDocument } from './status-view.js';
+import type { StatusRoute, StatusSection } from '../status-section.js';
 
 /** What the request handler reads: the fleet, the metrics and the build it reports. */
 export interface StatusRequestDeps {
@@ -21,8 +21,10 @@ export interface StatusRequestDeps {
   metrics: MetricsRegistry;
   version: string;
   now: () => number;
-  /** Consulted in order after /healthz and before the token check; see StatusRoute. */
-  routes: readonly StatusRoute[];
+  /** Extra endpoints of the moment (a reload may change them), in order; see StatusRoute. */
+  routes: () => readonly StatusRoute[];
+  /** Blocks of /status and families of /metrics beyond the routers'; see StatusSection. */
+  sections: () => readonly StatusSection[];
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -44,7 +46,10 @@ export function statusRequestHandler(deps: StatusRequestDeps, log: Logger): Hand
   };
 }
 
-/** Extra routes, then method, /healthz (never behind the token), token, then the paths. */
+/**
+ * Routes with their own auth, then method, /healthz (never behind the token), the token,
+ * routes behind the token, then the paths.
+ */
 function routeRequest(deps: StatusRequestDeps, log: Logger): Handler {
   const authorized = bearerCheck(deps.token);
   const byPath = new Map<string, Handler>([
@@ -55,10 +60,12 @@ function routeRequest(deps: StatusRequestDeps, log: Logger): Handler {
   return (req, res) => {
     const url = urlOf(req);
     const path = url.pathname;
-    if (path !== '/healthz') for (const route of deps.routes) if (route(req, res, url)) return;
+    const routes = path === '/healthz' ? [] : deps.routes();
+    for (const route of routes) if (route.auth === 'own' && route.handle(req, res, url)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res);
     if (path === '/healthz') return serveHealth(deps, res);
     if (!authorized(req.headers.authorization)) return unauthorized(req, res, path, log);
+    for (const route of routes) if (route.auth === 'status-token' && route.handle(req, res, url)) return;
     const handler = byPath.get(path);
     if (handler) handler(req, res);
     else send(res, 404, PLAIN, `not found; try ${ENDPOINTS.join(', ')}\n`);
@@ -93,7 +100,9 @@ function serveStatus(deps: StatusRequestDeps, res: ServerResponse): void {
     startedAt: deps.startedAt,
     now: at,
   });
-  send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(doc, null, 2)}\n`);
+  const blocks: Record<string, unknown> = {};
+  for (const section of deps.sections()) blocks[section.name] = section.status();
+  send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify({ ...doc, ...blocks }, null, 2)}\n`);
 }
 
 function serveMetrics(deps: StatusRequestDeps, res: ServerResponse): void {
@@ -102,6 +111,7 @@ function serveMetrics(deps: StatusRequestDeps, res: ServerResponse): void {
     healthy: deps.bridge.healthy(deps.now(), deps.startedAt),
     version: deps.version,
     startedAt: deps.startedAt,
+    extra: deps.sections().flatMap((s) => s.metrics?.() ?? []),
   });
   send(res, 200, EXPOSITION_CONTENT_TYPE, text);
 }

@@ -6,7 +6,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StatusRoute } from '../integrations/contract.js';
+import type { StatusRoute, StatusSection } from '../status-section.js';
 import type { FleetHealth } from '../router-view.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -18,12 +18,6 @@ import { statusRequestHandler } from './routes.js';
 /** The fleet as the status server reads it. */
 export type StatusBridge = FleetHealth;
 
-/**
- * An extra set of paths served by another feature (e.g. an API for a dashboard's scripts):
- * returns false for a path it does not serve. It answers before the status token check, so it
- * must do its own authorization.
- */
-export type { StatusRoute };
 
 export interface StatusServerDeps {
   /** host:port; port 0 picks a free port (tests). */
@@ -35,8 +29,10 @@ export interface StatusServerDeps {
   logger: Logger;
   version: string;
   now?: () => number;
-  /** Consulted in order after /healthz and before the token check; see StatusRoute. */
-  routes?: readonly StatusRoute[];
+  /** Extra endpoints of the moment; see StatusRoute. */
+  routes?: () => readonly StatusRoute[];
+  /** Blocks of /status and families of /metrics beyond the routers'; see StatusSection. */
+  sections?: () => readonly StatusSection[];
 }
 
 export interface StatusServer {
@@ -59,7 +55,7 @@ export async function startStatusServer(deps: StatusServerDeps): Promise<StatusS
   if (!where) throw new Error(`status.listen "${deps.listen}" is not host:port`);
   const log = deps.logger.child({ component: 'status' });
   const { token, bridge, startedAt, metrics, version } = deps;
-  const handler = statusRequestHandler({ token, bridge, startedAt, metrics, version, now: deps.now ?? Date.now, routes: deps.routes ?? [] }, log);
+  const handler = statusRequestHandler({ token, bridge, startedAt, metrics, version, now: deps.now ?? Date.now, routes: deps.routes ?? (() => []), sections: deps.sections ?? (() => []) }, log);
   const server = guardedServer(handler);
   await listen(server, where, deps.listen);
   server.on('error', (err) => log.error({ err: errorMessage(err) }, 'status server error'));

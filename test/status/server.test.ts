@@ -289,13 +289,16 @@ describe('extra routes', () => {
       metrics: createMetricsRegistry(),
       logger: log.logger,
       version: 'x',
-      routes: [
-        (req, res, url) => {
-          seen.push(url.pathname);
-          if (url.pathname !== '/api/v1/server/list') return false;
-          res.statusCode = req.headers.authorization === TOKEN ? 200 : 403;
-          res.end('own auth');
-          return true;
+      routes: () => [
+        {
+          auth: 'own',
+          handle: (req, res, url) => {
+            seen.push(url.pathname);
+            if (url.pathname !== '/api/v1/server/list') return false;
+            res.statusCode = req.headers.authorization === TOKEN ? 200 : 403;
+            res.end('own auth');
+            return true;
+          },
         },
       ],
     });
@@ -313,5 +316,54 @@ describe('extra routes', () => {
     expect(healthz.statusCode).toBe(200);
     await healthz.body.dump();
     expect(seen).toEqual(['/api/v1/server/list', '/api/v1/server/list', '/status']);
+  });
+});
+
+describe('routes behind the token and sections', () => {
+  it('answer a status-token route only with the token, and add each section to /status and /metrics', async () => {
+    const log = bufferLogger();
+    let served = 0;
+    server = await startStatusServer({
+      listen: '127.0.0.1:0',
+      token: TOKEN,
+      bridge: { view: () => [], healthy: () => true },
+      startedAt: 0,
+      metrics: createMetricsRegistry(),
+      logger: log.logger,
+      version: 'x',
+      routes: () => [
+        {
+          auth: 'status-token',
+          handle: (_req, res, url) => {
+            if (url.pathname !== '/extra') return false;
+            served += 1;
+            res.end('extra');
+            return true;
+          },
+        },
+      ],
+      sections: () => [
+        {
+          name: 'load',
+          status: () => ({ overloaded: true, factor: 1.5 }),
+          metrics: () => [{ name: 'tikprobe_test_load', help: 'A test family.', type: 'gauge', samples: [{ labels: {}, value: 1.5 }] }],
+        },
+      ],
+    });
+    const at = (path: string, headers: Record<string, string> = {}) => request(`http://${server!.address}${path}`, { headers });
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const refused = await at('/extra');
+    expect(refused.statusCode).toBe(401);
+    await refused.body.dump();
+    expect(served).toBe(0);
+    const extra = await at('/extra', auth);
+    expect(await extra.body.text()).toBe('extra');
+    expect(served).toBe(1);
+    const status = (await (await at('/status', auth)).body.json()) as Record<string, unknown>;
+    expect(status.load).toEqual({ overloaded: true, factor: 1.5 });
+    expect(status.routers).toEqual([]);
+    const metrics = await (await at('/metrics', auth)).body.text();
+    expect(seriesValue(parseExposition(metrics), 'tikprobe_test_load')).toBe(1.5);
+    expect(metrics).toContain('tikprobe_healthy 1');
   });
 });

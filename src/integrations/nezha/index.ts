@@ -45,7 +45,10 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
     name: 'nezha',
     attach: (ctx) => (dashboard === undefined ? undefined : nezhaPart(ctx, dashboard, config, deps, { lookup: options.lookup ?? systemLookup, installationId })),
     routes: () => [
-      createNezhaV0Api({
+      {
+        // The v0 API checks its callers as Nezha does (its own token rules and messages).
+        auth: 'own',
+        handle: createNezhaV0Api({
         token: config.status?.token,
         view: () => deps.fleet.view(),
         tagOf: (name) => deps.fleet.tagOf(name),
@@ -53,6 +56,7 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
         version: deps.version,
         now: () => deps.clock.now(),
       }),
+      },
     ],
     listen: {
       monitorResult: (router, monitor, at, delayMs) => history.record(router, monitor, at, delayMs),
