@@ -19,6 +19,19 @@ export interface FleetFactory {
   fleetKey(config: Config): string;
 }
 
+/**
+ * How the routers a reload starts take their first poll. `spread` (default): at a random
+ * point of their first report interval, as at a cold start, so a large fleet does not poll in
+ * lockstep. `takeover`: they were reported by another cluster replica a moment ago and the
+ * dashboards are counting the gap: the first polls come at once, spread over at most
+ * TAKEOVER_SPREAD_PER_ROUTER_MS per router (1 s per 1000 routers), never over more than an interval.
+ */
+export interface ReloadOptions {
+  start?: 'spread' | 'takeover';
+}
+
+export const TAKEOVER_SPREAD_PER_ROUTER_MS = 1;
+
 export interface ReloadSummary {
   added: string[];
   removed: string[];
@@ -71,7 +84,7 @@ export class Bridge implements FleetHealth, FleetView {
     return true;
   }
 
-  async reload(next: Config): Promise<ReloadSummary> {
+  async reload(next: Config, options: ReloadOptions = {}): Promise<ReloadSummary> {
     if (next.stateDir !== this.config.stateDir) {
       this.logger.warn({ stateDir: this.config.stateDir }, 'state.dir changed: takes effect at the next restart; keeping the current one');
       next = { ...next, stateDir: this.config.stateDir };
@@ -99,7 +112,8 @@ export class Bridge implements FleetHealth, FleetView {
     this.config = next;
     const added = next.routers.filter((r) => summary.added.includes(r.name));
     for (const w of startupWarnings(next, added)) this.logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
-    await this.startRouters([...summary.added, ...summary.changed].map((n) => nextByName.get(n)!));
+    const starting = [...summary.added, ...summary.changed].map((n) => nextByName.get(n)!);
+    await this.startRouters(starting, options.start === 'takeover' ? starting.length * TAKEOVER_SPREAD_PER_ROUTER_MS : undefined);
     this.logger.info(
       { added: summary.added, removed: summary.removed, changed: summary.changed, unchanged: summary.unchanged.length },
       'configuration reloaded',
@@ -126,11 +140,12 @@ export class Bridge implements FleetHealth, FleetView {
     return this.stopping;
   }
 
-  private async startRouters(routers: RouterConfig[]): Promise<void> {
+  /** `spreadMs`: the first polls fall within this many ms (default: each router's report interval). */
+  private async startRouters(routers: RouterConfig[], spreadMs?: number): Promise<void> {
     await Promise.all(
       routers.map(async (r) => {
         try {
-          this.units.set(r.name, await startRouterUnit(r, this.shared));
+          this.units.set(r.name, await startRouterUnit(r, this.shared, spreadMs));
         } catch (err) {
           this.logger.error({ router: r.name, err: errorMessage(err) }, 'router could not start; skipped until the next reload');
         }

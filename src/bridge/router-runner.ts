@@ -26,6 +26,11 @@ export interface RunnerDeps {
   clock: Clock;
   random: () => number;
   telemetry: Telemetry;
+  /**
+   * The first poll falls at a random point within this many ms (at most one interval, the
+   * default: a fleet starting cold spreads its first polls over the first interval).
+   */
+  startSpreadMs?: number;
 }
 
 /** Polls due within the same 25 ms share one wake-up (issue 13: batched requests cost ~40 % less CPU each). */
@@ -46,7 +51,7 @@ export class RouterRunner {
   constructor(private readonly deps: RunnerDeps) {
     this.loop = new Loop({
       intervalMs: deps.intervalMs,
-      startDelayMs: Math.floor(deps.random() * deps.intervalMs),
+      startDelayMs: Math.floor(deps.random() * Math.min(deps.startSpreadMs ?? deps.intervalMs, deps.intervalMs)),
       bucketMs: POLL_BUCKET_MS,
       backoff: { baseMs: deps.intervalMs, capMs: 60_000, jitter: 0.2 },
       clock: deps.clock,

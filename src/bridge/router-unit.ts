@@ -46,7 +46,8 @@ export interface RouterUnit {
   stop(): Promise<void>;
 }
 
-export async function startRouterUnit(router: RouterConfig, deps: FleetDeps): Promise<RouterUnit> {
+/** `startSpreadMs`: the first poll falls within this many ms (default: one report interval). */
+export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, startSpreadMs?: number): Promise<RouterUnit> {
   const logger = deps.logger.child({ router: router.name });
   const rest = restClientFor(router, deps.limit, deps.tlsContexts);
   let runner: RouterRunner | undefined;
@@ -56,7 +57,7 @@ export async function startRouterUnit(router: RouterConfig, deps: FleetDeps): Pr
     const poller = newPoller(router, rest, logger, deps, saved.traffic);
     const ctx: RouterContext = { router, rest, logger, isUp: () => runner?.isUp() ?? false, state: deps.states.access(router.name) };
     parts = await startParts(attachParts(deps.integrations, ctx));
-    runner = new RouterRunner({ name: router.name, intervalMs: router.intervals.report, poller, parts, logger, clock: deps.clock, random: deps.random, telemetry: deps.telemetry });
+    runner = new RouterRunner({ name: router.name, intervalMs: router.intervals.report, poller, parts, logger, clock: deps.clock, random: deps.random, telemetry: deps.telemetry, startSpreadMs });
     runner.start();
   } catch (err) {
     await Promise.all([runner?.stop(), ...parts.map((p) => p.stop())]);

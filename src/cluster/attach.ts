@@ -3,7 +3,7 @@
  * bridge reload with the owned subset of the configuration, followed by a state flush,
  * before the coordinator releases any bucket (the planned handover: stop, save, release).
  */
-import type { Bridge } from '../bridge/bridge.js';
+import type { Bridge, ReloadOptions } from '../bridge/bridge.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -36,17 +36,18 @@ export async function attachCluster(
   let owns: (router: string) => boolean = cluster.owned.owns;
   // Ownership changes and reloads are applied one at a time, in order.
   let chain: Promise<void> = Promise.resolve();
-  const apply = (): Promise<void> => {
+  // Routers taken over from another replica poll at once: the dashboards are counting the gap.
+  const apply = (start: ReloadOptions['start'] = 'spread'): Promise<void> => {
     const run = chain.then(async () => {
-      await bridge.reload({ ...desired, routers: desired.routers.filter((r) => owns(r.name)) });
+      await bridge.reload({ ...desired, routers: desired.routers.filter((r) => owns(r.name)) }, { start });
       await flush().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'state save at handover failed'));
     });
     chain = run.catch(() => undefined);
     return run;
   };
-  cluster.owned.onChange((next) => {
+  cluster.owned.onChange((next, change) => {
     owns = next;
-    return apply();
+    return apply(change.takenOver ? 'takeover' : 'spread');
   });
   await cluster.start();
   return {

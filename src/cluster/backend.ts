@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { RouterState } from '../state/schema.js';
 import { bucketOf } from './buckets.js';
-import { Coordinator, type HandoverEvent } from './coordinator.js';
+import { Coordinator, type HandoverEvent, type OwnershipChange } from './coordinator.js';
 import { PgStateStore } from './pg-state.js';
 
 /** Durable per-router state, wherever it lives. */
@@ -25,7 +25,7 @@ export interface OwnedRouters {
    * Called with the new set before buckets are released (the listener stops those
    * routers and saves their state; release waits for it) and after buckets are acquired.
    */
-  onChange(listener: (owns: (router: string) => boolean) => Promise<void>): void;
+  onChange(listener: (owns: (router: string) => boolean, change: OwnershipChange) => Promise<void>): void;
   /** Whether this process owns `router` now. */
   owns(router: string): boolean;
 }
@@ -67,7 +67,7 @@ export function createCluster(cluster: NonNullable<Config['cluster']>, logger: L
   return {
     store,
     owned: {
-      onChange: (listener) => coordinator.onChange((buckets) => listener((router) => buckets.has(bucketOf(router)))),
+      onChange: (listener) => coordinator.onChange((buckets, change) => listener((router) => buckets.has(bucketOf(router)), change)),
       owns: (router) => coordinator.owned().has(bucketOf(router)),
     },
     view: () => ({

@@ -27,8 +27,16 @@ export interface HandoverEvent {
   reason: string;
 }
 
+/** What an ownership change brought. */
+export interface OwnershipChange {
+  /** Some acquired bucket had an owner before: its routers were being reported a moment ago (a handover, not a cold start). */
+  takenOver: boolean;
+}
+
 /** Told before buckets are released (stop acting, save) and after buckets are acquired. */
-export type OwnershipListener = (owned: ReadonlySet<number>) => Promise<void>;
+export type OwnershipListener = (owned: ReadonlySet<number>, change: OwnershipChange) => Promise<void>;
+
+const NOTHING_TAKEN: OwnershipChange = { takenOver: false };
 
 export class Coordinator {
   readonly appName: string;
@@ -161,17 +169,17 @@ export class Coordinator {
     const session = this.session!;
     const got = ((await session.query(TRY_LOCKS, [wanted])).rows as { bucket: number }[]).map((r) => r.bucket);
     if (got.length === 0) return;
-    const taken = (await session.query(TAKE, [got, this.opts.memberId])).rows as { bucket: number; epoch: string }[];
+    const taken = (await session.query(TAKE, [got, this.opts.memberId])).rows as { bucket: number; epoch: string; previous: string | null }[];
     for (const row of taken) this.held.set(row.bucket, Number(row.epoch));
     this.record('acquired', taken.length, `members: ${this.members.length}`);
-    await this.listener(this.owned());
+    await this.listener(this.owned(), { takenOver: taken.some((row) => row.previous !== null) });
   }
 
   private async release(buckets: number[], reason: string): Promise<void> {
     if (buckets.length === 0) return;
     const remaining = new Set([...this.held.keys()].filter((b) => !buckets.includes(b)));
     // Stop acting and save while the epoch is still ours; only then let go.
-    await this.listener(remaining).catch((err: unknown) => this.opts.logger.warn({ err: errorMessage(err) }, 'handover save failed'));
+    await this.listener(remaining, NOTHING_TAKEN).catch((err: unknown) => this.opts.logger.warn({ err: errorMessage(err) }, 'handover save failed'));
     for (const b of buckets) this.held.delete(b);
     await this.session?.query(UNLOCK, [buckets]).catch(() => {});
     this.record('released', buckets.length, reason);
@@ -187,7 +195,7 @@ export class Coordinator {
     if (count > 0) {
       this.record('lost', count, reason);
       this.opts.logger.error({ reason, buckets: count }, 'cluster session lost: stopped acting on every router');
-      await this.listener(new Set()).catch(() => {});
+      await this.listener(new Set(), NOTHING_TAKEN).catch(() => {});
     } else {
       this.opts.logger.warn({ reason }, 'cluster session failed; retrying');
     }

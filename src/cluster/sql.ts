@@ -48,8 +48,10 @@ export const EVICT = `WITH gone AS (DELETE FROM tikprobe_members WHERE id = $1 A
 
 export const TRY_LOCKS = `SELECT b AS bucket FROM unnest($1::int[]) AS b WHERE pg_try_advisory_lock(${LOCK_NAMESPACE}, b)`;
 
-export const TAKE = `UPDATE tikprobe_buckets SET epoch = epoch + 1, owner = $2, taken_at = now()
-  WHERE bucket = ANY($1::int[]) RETURNING bucket, epoch`;
+/** Bumps the epochs; `previous` is the owner before (null: the bucket never had one). */
+export const TAKE = `UPDATE tikprobe_buckets b SET epoch = b.epoch + 1, owner = $2, taken_at = now()
+  FROM (SELECT bucket, owner FROM tikprobe_buckets WHERE bucket = ANY($1::int[]) FOR UPDATE) p
+  WHERE b.bucket = p.bucket RETURNING b.bucket, b.epoch, p.owner AS previous`;
 
 export const UNLOCK = `SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, b) FROM unnest($1::int[]) AS b`;
 

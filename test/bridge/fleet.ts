@@ -52,6 +52,8 @@ export async function createFleet(options: {
   timeout?: string;
   /** The integration list handed to the composition root (default: its own INTEGRATIONS). */
   integrations?: (clock: ManualClock) => readonly IntegrationFactory[];
+  /** The bridge's random source (default 0: every first poll at once). */
+  random?: () => number;
 }): Promise<Fleet> {
   const routers: FleetRouter[] = [];
   for (let i = 0; i < options.routers; i++) {
@@ -80,7 +82,7 @@ export async function createFleet(options: {
         logger: log.logger,
         version: '0.0.0-test',
         clock,
-        random: () => 0,
+        random: options.random ?? (() => 0),
         stateFlushMs: 3_600_000,
         integrations: options.integrations?.(clock),
       });

@@ -27,20 +27,29 @@ describe('cluster coordinator on a real PostgreSQL', () => {
     const url = pgs.server.url;
     const a = coordinator(url, 'a');
     const storeA = new PgStateStore(url, a, logger);
-    const ownedA: number[] = [];
-    a.onChange(async (owned) => {
-      ownedA.push(owned.size);
+    const takenOverA: boolean[] = [];
+    a.onChange(async (_owned, change) => {
+      takenOverA.push(change.takenOver);
     });
     await a.start();
     expect(a.owned().size).toBe(BUCKETS);
+    // A new database: no bucket had an owner, so the routers start like a cold start.
+    expect(takenOverA).toEqual([false]);
     await storeA.save('r1', { version: 1, komari: { uuid: 'u-1', token: 't-1' } });
     const epochBefore = a.epochOf(bucketOf('r1'))!;
 
     const b = coordinator(url, 'b');
     const storeB = new PgStateStore(url, b, logger);
+    const takenOverB: boolean[] = [];
+    b.onChange(async (owned, change) => {
+      if (owned.size > 0) takenOverB.push(change.takenOver);
+    });
     await b.start();
     await until(() => a.owned().size + b.owned().size === BUCKETS && b.owned().size > 300 && a.owned().size > 300);
     expect(a.liveMembers()).toEqual(['a', 'b']);
+    // Every bucket b acquired was a's a moment ago: its routers poll at once.
+    expect(takenOverB.length).toBeGreaterThan(0);
+    expect(takenOverB.every(Boolean)).toBe(true);
     // Whichever holds r1 now reads the registration the first owner wrote.
     const holder = a.owned().has(bucketOf('r1')) ? storeA : storeB;
     expect(await holder.load('r1')).toEqual({ version: 1, komari: { uuid: 'u-1', token: 't-1' } });
