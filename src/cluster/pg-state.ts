@@ -66,11 +66,30 @@ export class PgStateStore {
     this.writes++;
   }
 
-  /** Each router's write is fenced on its own bucket's epoch; one refused write does not stop the others. */
+  /**
+   * The batched flush. Each router's write is fenced on its own bucket's epoch; one refused
+   * write does not stop the others. A refused write is dropped, not retried at every flush:
+   * the router is no longer ours and its new owner continues from the database (said in one
+   * line per flush). Any other failure (the database unreachable) rejects, and the flusher
+   * keeps the states for its next attempt.
+   */
   async saveMany(states: ReadonlyMap<string, RouterState>): Promise<void> {
+    const routers = [...states.keys()];
     const results = await Promise.allSettled([...states].map(([router, state]) => this.save(router, state)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const refused: string[] = [];
+    let failure: unknown;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      if (r.reason instanceof FencedError) refused.push(routers[i]!);
+      else failure ??= r.reason;
+    });
+    if (refused.length > 0) {
+      this.logger.warn(
+        { routers: refused.length, examples: refused.slice(0, 5) },
+        'state of routers this replica no longer holds was not written and is dropped: their new owner continues from the database',
+      );
+    }
+    if (failure !== undefined) throw failure;
   }
 
   close(): Promise<void> {
