@@ -104,8 +104,8 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   return {
     bridge: running,
     startedAt,
-    routes: () => [...current.flatMap((i) => i.routes?.() ?? []), ...(attached?.routes() ?? [])],
-    sections: () => [],
+    routes: () => current.flatMap((i) => i.routes?.() ?? []),
+    sections: () => attached?.sections() ?? [],
     flushState: () => flusher.flush(),
     reload: async (next) => void (attached ? await attached.reload(next) : await running.reload(next)),
     async stop() {

@@ -7,17 +7,17 @@ import type { Bridge, ReloadOptions } from '../bridge/bridge.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { StatusRoute } from '../status-section.js';
+import type { StatusSection } from '../status-section.js';
 import type { Cluster } from './backend.js';
-import { clusterRoute } from './status-route.js';
+import { clusterSection } from './cluster-section.js';
 
 export interface AttachedCluster {
   /** A configuration reload (SIGHUP): applied to the owned subset. */
   reload(next: Config): Promise<void>;
   /** Planned leave: stops every router, saves, releases the buckets. */
   stop(): Promise<void>;
-  /** `/cluster` and `/cluster/metrics` on the status server. */
-  routes(): StatusRoute[];
+  /** The `cluster` block of /status and the cluster's families in /metrics. */
+  sections(): StatusSection[];
 }
 
 /** The configuration with no routers: what a replica runs before it holds any bucket. */
@@ -56,6 +56,6 @@ export async function attachCluster(
       return apply();
     },
     stop: () => cluster.stop(),
-    routes: () => [{ auth: 'status-token', handle: clusterRoute(cluster.view, () => bridge.view().map((r) => r.name)) }],
+    sections: () => [clusterSection(cluster.view, () => bridge.routerConfigs().map((r) => r.name))],
   };
 }

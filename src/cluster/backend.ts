@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { RouterState } from '../state/schema.js';
 import { bucketOf } from './buckets.js';
-import { Coordinator, type HandoverEvent, type OwnershipChange } from './coordinator.js';
+import { Coordinator, type FencingView, type HandoverEvent, type HandoverTotals, type OwnershipChange } from './coordinator.js';
 import { PgStateStore } from './pg-state.js';
 
 /** Durable per-router state, wherever it lives. */
@@ -33,11 +33,17 @@ export interface OwnedRouters {
 /** What /status and /metrics show of this replica's part in the cluster. */
 export interface ClusterView {
   memberId: string;
+  /** Live members this replica sees (itself included). */
   members: readonly string[];
+  /** Buckets held. */
   buckets: number;
+  /** The most recent handover events, oldest first. */
   events: readonly HandoverEvent[];
+  totals: HandoverTotals;
   stateWrites: number;
+  /** State writes refused by fencing (and dropped). */
   stateWritesRefused: number;
+  fencing: FencingView;
 }
 
 export interface Cluster {
@@ -75,8 +81,10 @@ export function createCluster(cluster: NonNullable<Config['cluster']>, logger: L
       members: coordinator.liveMembers(),
       buckets: coordinator.owned().size,
       events: coordinator.events,
+      totals: coordinator.totals,
       stateWrites: store.writes,
       stateWritesRefused: store.refused,
+      fencing: coordinator.fencing(),
     }),
     start: () => coordinator.start(),
     async stop() {

@@ -27,6 +27,22 @@ export interface HandoverEvent {
   reason: string;
 }
 
+/** Handover events and the buckets they moved, by kind, since this replica started. */
+export type HandoverTotals = Record<HandoverEvent['kind'], { events: number; buckets: number }>;
+
+/**
+ * Whether this replica may act on its buckets now. `ok`: its session is up and its last
+ * heartbeat recent; `late`: the last good heartbeat is so old that its own writes are refused
+ * (the next check drops every bucket); `down`: no session (it holds nothing).
+ */
+export interface FencingView {
+  session: 'ok' | 'late' | 'down';
+  /** Epoch ms of the last good heartbeat; undefined before the first. */
+  lastHeartbeatAt: number | undefined;
+  heartbeatMs: number;
+  deadAfterMs: number;
+}
+
 /** What an ownership change brought. */
 export interface OwnershipChange {
   /** Some acquired bucket had an owner before: its routers were being reported a moment ago (a handover, not a cold start). */
@@ -35,6 +51,9 @@ export interface OwnershipChange {
 
 /** Told before buckets are released (stop acting, save) and after buckets are acquired. */
 export type OwnershipListener = (owned: ReadonlySet<number>, change: OwnershipChange) => Promise<void>;
+
+/** Handover events kept for /status. */
+export const RECENT_EVENTS = 20;
 
 const NOTHING_TAKEN: OwnershipChange = { takenOver: false };
 
@@ -52,7 +71,9 @@ export class Coordinator {
   private joinedAt = 0;
   private stopped = false;
   private listener: OwnershipListener = async () => {};
+  /** The last RECENT_EVENTS handover events. */
   readonly events: HandoverEvent[] = [];
+  readonly totals: HandoverTotals = { acquired: { events: 0, buckets: 0 }, released: { events: 0, buckets: 0 }, lost: { events: 0, buckets: 0 } };
 
   constructor(private readonly opts: CoordinatorOptions) {
     this.appName = `tikprobe:${opts.memberId}`;
@@ -83,6 +104,11 @@ export class Coordinator {
 
   liveMembers(): readonly string[] {
     return this.members;
+  }
+
+  fencing(): FencingView {
+    const session = this.session === undefined ? 'down' : this.late() ? 'late' : 'ok';
+    return { session, lastHeartbeatAt: this.lastBeatAt || undefined, heartbeatMs: this.opts.heartbeatMs, deadAfterMs: this.opts.deadAfterMs };
   }
 
   async start(): Promise<void> {
@@ -203,7 +229,9 @@ export class Coordinator {
 
   private record(kind: HandoverEvent['kind'], buckets: number, reason: string): void {
     this.events.push({ at: Date.now(), kind, buckets, reason });
-    if (this.events.length > 100) this.events.shift();
+    if (this.events.length > RECENT_EVENTS) this.events.shift();
+    this.totals[kind].events += 1;
+    this.totals[kind].buckets += buckets;
     this.opts.logger.info({ kind, buckets, reason, held: this.held.size }, 'cluster buckets changed');
   }
 }

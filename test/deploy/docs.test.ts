@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RouterView } from '../../src/bridge/router-runner.js';
+import type { ClusterView } from '../../src/cluster/backend.js';
+import { clusterFamilies } from '../../src/cluster/cluster-section.js';
 import { createMetricsRegistry } from '../../src/status/metrics.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -55,7 +57,17 @@ describe('deployment docs', () => {
       lastPing: undefined,
       parts: [],
     };
-    const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0 });
+    const cluster: ClusterView = {
+      memberId: 'm',
+      members: ['m'],
+      buckets: 1024,
+      events: [],
+      totals: { acquired: { events: 1, buckets: 1024 }, released: { events: 0, buckets: 0 }, lost: { events: 0, buckets: 0 } },
+      stateWrites: 0,
+      stateWritesRefused: 0,
+      fencing: { session: 'ok', lastHeartbeatAt: 1, heartbeatMs: 1000, deadAfterMs: 5000 },
+    };
+    const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0, extra: clusterFamilies(cluster, 1) });
     const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
     const doc = read('docs/metrics.md');
     for (const name of names) {
