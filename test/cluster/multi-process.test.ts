@@ -29,9 +29,10 @@ afterAll(async () => {
   else console.log(`replica logs kept in ${dir}`);
 });
 
-function clusterConfig(simYaml: string, komariUrl: string, postgres: string): string {
+/** Each replica reaches Komari under a path of its own (`KOMARI_URL`), so the fake tells reporters apart. */
+function clusterConfig(simYaml: string, postgres: string): string {
   const doc = parseDocument(simYaml);
-  doc.setIn(['komari', 'url'], komariUrl);
+  doc.setIn(['komari', 'url'], '${KOMARI_URL}');
   doc.setIn(['komari', 'autoDiscoveryKey'], DISCOVERY_KEY);
   doc.setIn(['log', 'level'], 'info');
   doc.setIn(['defaults', 'timeout'], '1500ms');
@@ -46,7 +47,17 @@ interface Report {
   at: number;
   totalUp: number;
   totalDown: number;
+  /** The replica that sent it. */
+  by: string;
 }
+
+/**
+ * The most a simulated router's traffic interface carries per direction (200 Mbit/s, the
+ * ceiling of its rate walk in packages/sim/src/sim-router.ts), in bytes per second.
+ */
+const SIM_MAX_BYTES_PER_S = 200e6 / 8;
+/** Poll and report times differ by at most a poll (timeout 1.5 s) and the hand-off to Komari. */
+const POLL_SLACK_S = 3;
 
 function reportsByRouter(fake: ReturnType<typeof createKomariFake>): Map<string, Report[]> {
   const out = new Map<string, Report[]>();
@@ -54,10 +65,33 @@ function reportsByRouter(fake: ReturnType<typeof createKomariFake>): Map<string,
     const name = fake.nodes.get(r.token)?.name ?? r.token;
     const net = (r.body as { network: { totalUp: number; totalDown: number } }).network;
     const list = out.get(name) ?? [];
-    list.push({ at: r.at, totalUp: net.totalUp, totalDown: net.totalDown });
+    list.push({ at: r.at, totalUp: net.totalUp, totalDown: net.totalDown, by: r.path.split('/')[1]! });
     out.set(name, list);
   }
   return out;
+}
+
+/**
+ * One router's reports: one reporter at a time (a replica that handed the router on never
+ * reports it again: in this run owners only leave), totals never falling and never growing by
+ * more than the router's traffic could. Returns every gap between its reports since `from`, with when it ended.
+ */
+function checkRouter(router: string, reports: readonly Report[], from: number): { gapMs: number; at: number }[] {
+  const reporters = reports.map((r) => r.by).filter((by, i, all) => i === 0 || all[i - 1] !== by);
+  expect(new Set(reporters).size, `${router} interleaved between replicas: ${reporters.join(' → ')}`).toBe(reporters.length);
+  const gaps: { gapMs: number; at: number }[] = [];
+  const steady = reports.filter((r) => r.at >= from);
+  for (let i = 1; i < steady.length; i++) {
+    const [a, b] = [steady[i - 1]!, steady[i]!];
+    const gapMs = b.at - a.at;
+    gaps.push({ gapMs, at: b.at });
+    expect(b.totalUp, `${router} totalUp never falls`).toBeGreaterThanOrEqual(a.totalUp);
+    expect(b.totalDown, `${router} totalDown never falls`).toBeGreaterThanOrEqual(a.totalDown);
+    const most = SIM_MAX_BYTES_PER_S * (gapMs / 1000 + POLL_SLACK_S);
+    expect(b.totalUp - a.totalUp, `${router} totalUp jumps by more than its traffic`).toBeLessThanOrEqual(most);
+    expect(b.totalDown - a.totalDown, `${router} totalDown jumps by more than its traffic`).toBeLessThanOrEqual(most);
+  }
+  return gaps;
 }
 
 /** A port nothing listens on now (the simulator binds it on 127.0.1.x). */
@@ -87,10 +121,10 @@ describe('cluster of CLI replicas on a real PostgreSQL', () => {
     await until(() => existsSync(simFile), 20_000, 'the simulator');
     await sleep(300);
     const configFile = join(dir, 'tikprobe.yaml');
-    writeFileSync(configFile, clusterConfig(readFileSync(simFile, 'utf8'), komari.url, pgs.server.url), { mode: 0o600 });
+    writeFileSync(configFile, clusterConfig(readFileSync(simFile, 'utf8'), pgs.server.url), { mode: 0o600 });
 
     const replicas = new Map<string, Replica>();
-    const up = (id: string) => replicas.set(id, startReplica(id, configFile, dir));
+    const up = (id: string) => replicas.set(id, startReplica(id, configFile, dir, { KOMARI_URL: `${komari.url}/${id}` }));
     cleanups.push(() => {
       for (const r of replicas.values()) r.proc.kill('SIGKILL');
     });
@@ -133,21 +167,20 @@ describe('cluster of CLI replicas on a real PostgreSQL', () => {
     );
     const byRouter = reportsByRouter(fake);
     expect(byRouter.size).toBe(ROUTERS);
+    // Every replica reported under its own path, so each report is attributed to its sender.
+    expect(new Set(fake.received.reports.map((r) => r.path.split('/')[1]))).toEqual(new Set(['r1', 'r2', 'r3', 'r4', 'r5']));
     let worst = { router: '', gapMs: 0 };
     const worstByPhase = new Map<string, number>(phases.map(([name]) => [name, 0]));
     const phaseAt = (t: number) => phases.filter(([, from]) => from <= t).at(-1)?.[0];
     for (const [router, reports] of byRouter) {
       const steady = reports.filter((r) => r.at >= steadyFrom);
       expect(steady.at(-1)!.at, `${router} still reporting at the end`).toBeGreaterThan(endAt - 3 * REPORT_MS);
-      for (let i = 1; i < steady.length; i++) {
-        const gap = steady[i]!.at - steady[i - 1]!.at;
-        if (gap > worst.gapMs) worst = { router, gapMs: gap };
-        const phase = phaseAt(steady[i]!.at);
-        if (phase) worstByPhase.set(phase, Math.max(worstByPhase.get(phase)!, gap));
-        expect(steady[i]!.totalUp, `${router} totalUp never falls`).toBeGreaterThanOrEqual(steady[i - 1]!.totalUp);
-        expect(steady[i]!.totalDown, `${router} totalDown never falls`).toBeGreaterThanOrEqual(steady[i - 1]!.totalDown);
+      for (const { gapMs, at } of checkRouter(router, reports, steadyFrom)) {
+        if (gapMs > worst.gapMs) worst = { router, gapMs };
+        const phase = phaseAt(at);
+        if (phase) worstByPhase.set(phase, Math.max(worstByPhase.get(phase)!, gapMs));
       }
-      // One reporter at a time: a handover may bring one early report (the new owner's first);
+      // And by cadence: a handover may bring one early report (the new owner's first);
       // two replicas reporting the same router would bring one every cycle.
       const early = steady.filter((r, i) => i > 0 && r.at - steady[i - 1]!.at < REPORT_MS / 2).length;
       expect(early, `${router} reported by two replicas at once`).toBeLessThanOrEqual(3);

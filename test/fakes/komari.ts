@@ -40,6 +40,8 @@ export interface ReceivedBody {
   body: unknown;
   rawBody: string;
   at: number;
+  /** The request's path (a reporter's URL prefix tells reporters apart). */
+  path: string;
 }
 
 export interface Registration {
@@ -165,7 +167,7 @@ export function createKomariFake(options: KomariFakeOptions): KomariFake {
         refused.push({ endpoint, status: verdict.status, body: verdict.body, rawBody });
         return json(verdict.status, verdict.body);
       }
-      list.push({ token, body: verdict.value, rawBody, at: now() });
+      list.push({ token, body: verdict.value, rawBody, at: now(), path: new URL(request.url).pathname });
       accept(node, verdict.value);
       return json(200, SUCCESS);
     };

@@ -12,9 +12,10 @@ export interface Replica {
 
 const CLI = join(import.meta.dirname, '../../../dist/cli.js');
 
-export function startReplica(id: string, configFile: string, logDir: string): Replica {
+/** `env`: variables of this replica only (the configuration may refer to them). */
+export function startReplica(id: string, configFile: string, logDir: string, env: Record<string, string> = {}): Replica {
   const proc = spawn(process.execPath, [CLI, 'run', '--config', configFile], {
-    env: { ...process.env, HOSTNAME: id, NODE_ENV: 'production' },
+    env: { ...process.env, ...env, HOSTNAME: id, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(join(logDir, `${id}.log`));
