@@ -73,7 +73,7 @@ let failed = false;
 if (which.includes('router-cost')) {
   const result = await routerCost({ sizes: conntrackSizes, windowS: costWindowS, hasTaskset, tls, keep: values.keep, log });
   console.log(`\nRouter cost (one router, report every 5 s)\n${printRouterCost(result)}\n`);
-  const extended = await routerCostExtended({ windowS, hasTaskset, tls, keep: values.keep, log });
+  const extended = await routerCostExtended({ windowS: Math.max(60, costWindowS), hasTaskset, tls, keep: values.keep, log });
   console.log(`\nRouter cost, every extended collector on (one router, report every 5 s)\n${printRouterCostExtended(extended)}\n`);
   const file = writeResult('router-cost', { bench: 'router-cost', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, ...result, extended }, { latest });
   console.log(`written: ${file}\n`);
