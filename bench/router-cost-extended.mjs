@@ -101,16 +101,21 @@ export async function routerCostExtended(options) {
   return { runs, targets: extendedTargets(runs) };
 }
 
-function extendedTargets(runs) {
-  const req = runs.map((r) => r.extended.requestsPerMinute);
-  const spread = Math.max(...req) / Math.max(1, Math.min(...req));
+/** Targets of the every-collector runs (exported: recomputed on stored results). */
+export function extendedTargets(runs) {
+  const small = runs[0];
+  const large = runs.at(-1);
+  const growth = large.extended.requestsPerMinute / Math.max(1, small.extended.requestsPerMinute);
   return [
     { target: 'every collector on: basic ≤ 4 requests per 5 s cycle at every table size', value: Math.max(...runs.map((r) => r.basic.requestsPerCycle)).toFixed(2), pass: runs.every((r) => r.basic.requestsPerCycle <= 4) },
     { target: 'every collector on: basic ≤ 4 KB per 5 s cycle at every table size (300 extra VLANs)', value: kb(Math.max(...runs.map((r) => r.basic.bytesPerCycle))), pass: runs.every((r) => r.basic.bytesPerCycle <= 4096) },
-    { target: 'extended requests a minute independent of table size (largest ≤ 1.1 × smallest)', value: `× ${spread.toFixed(2)}`, pass: spread <= 1.1 },
-    { target: 'extended ≤ 20 requests a minute (documented ~16 + start-up jitter)', value: Math.max(...req).toFixed(1), pass: req.every((v) => v <= 20) },
-    { target: 'counted menus (leases, PPP, wireless) ≤ 2 KB a minute at 2 000 leases / 500 clients', value: kb(runs.at(-1)?.countedBytesPerMinute ?? 0), pass: (runs.at(-1)?.countedBytesPerMinute ?? Infinity) <= 2048 },
-    { target: 'busiest 5 s, everything together ≤ 6 requests (4 basic + 2 extended)', value: String(Math.max(...runs.map((r) => r.busiestCycleRequests))), pass: runs.every((r) => r.busiestCycleRequests <= 6) },
+    // Fewer at the large size is expected: above wirelessListLimit clients are counted, not listed.
+    { target: 'extended requests a minute do not grow with the tables (large ≤ 1.1 × small)', value: `× ${growth.toFixed(2)}`, pass: growth <= 1.1 },
+    { target: 'extended ≤ 16 requests a minute (docs/metrics.md)', value: Math.max(...runs.map((r) => r.extended.requestsPerMinute)).toFixed(1), pass: runs.every((r) => r.extended.requestsPerMinute <= 16.5) },
+    { target: 'counted menus (leases, PPP, wireless) ≤ 2 KB a minute at 2 000 leases / 500 clients', value: kb(large.countedBytesPerMinute), pass: large.countedBytesPerMinute <= 2048 },
+    // The plan holds ≤ 2 extended requests per tick (bridge test on a manual clock); a 5 s reading
+    // of the simulator's counters is not aligned with the bridge's ticks and can hold two.
+    { target: 'extended worst 5 s reading ≤ 4 requests (≤ 2 per tick, two ticks at most)', value: String(Math.max(...runs.map((r) => r.extended.worstCycle.requests))), pass: runs.every((r) => r.extended.worstCycle.requests <= 4) },
   ];
 }
 
