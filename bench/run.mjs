@@ -16,6 +16,7 @@ import { machine } from './lib/machine.mjs';
 import { ROOT } from './lib/processes.mjs';
 import { writeResult } from './lib/report.mjs';
 import { printRouterCost, routerCost } from './router-cost.mjs';
+import { printRouterCostExtended, routerCostExtended } from './router-cost-extended.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -72,9 +73,11 @@ let failed = false;
 if (which.includes('router-cost')) {
   const result = await routerCost({ sizes: conntrackSizes, windowS: costWindowS, hasTaskset, tls, keep: values.keep, log });
   console.log(`\nRouter cost (one router, report every 5 s)\n${printRouterCost(result)}\n`);
-  const file = writeResult('router-cost', { bench: 'router-cost', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, ...result }, { latest });
+  const extended = await routerCostExtended({ windowS: Math.max(60, costWindowS), hasTaskset, tls, keep: values.keep, log });
+  console.log(`\nRouter cost, every extended collector on (one router, report every 5 s)\n${printRouterCostExtended(extended)}\n`);
+  const file = writeResult('router-cost', { bench: 'router-cost', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, ...result, extended }, { latest });
   console.log(`written: ${file}\n`);
-  failed ||= result.targets.some((t) => !t.pass);
+  failed ||= result.targets.some((t) => !t.pass) || extended.targets.some((t) => !t.pass);
 }
 if (which.includes('fleet-scale')) {
   const result = await fleetScale({ sizes: fleetSizes, windowS, warmupS, hasTaskset, tls, keep: values.keep, log, profileDir: values.profile });

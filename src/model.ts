@@ -175,9 +175,26 @@ export interface PppSessions {
   active: number;
 }
 
-export interface DhcpLeaseCounts {
+/** One DHCP server's leases, counted with count-only. */
+export interface DhcpServerLeases {
+  server: string;
   bound: number;
   waiting: number;
+  /** Epoch ms of this count (servers are counted in rotation). */
+  countedAt: number;
+}
+
+/** DHCP leases router-wide and per server (collect/dhcp-leases.ts). */
+export interface DhcpLeaseCounts {
+  /** All servers together, leases for `server=all` included. */
+  bound: number;
+  waiting: number;
+  /** Epoch ms of the router-wide count; undefined until the first one. */
+  totalsCountedAt?: number;
+  /** Per server, the first `collectors.dhcpServerLimit` enabled servers in RouterOS order. */
+  servers: DhcpServerLeases[];
+  /** Enabled servers beyond the limit: counted in the totals only. */
+  serversNotCounted: number;
 }
 
 export interface WirelessClient {

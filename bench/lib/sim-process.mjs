@@ -25,6 +25,8 @@ const sim = await startSimulation({
   stateDir: join(options.dir, 'state'),
   logLevel: 'warn',
   concurrency: options.concurrency,
+  tables: options.tables,
+  allCollectors: options.allCollectors === true,
   writeConfig: configFile,
 });
 process.stdout.write(`READY ${JSON.stringify({ statsUrl: sim.statsUrl, receiverUrl: receiver.url, configFile, urls: sim.urls.slice(0, 3), port: sim.port })}\n`);

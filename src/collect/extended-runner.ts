@@ -43,6 +43,7 @@ export class ExtendedRunner {
   private tickIndex = 0;
   private inFlight: Promise<void> | undefined;
   private truncationSaid = false;
+  private dhcpTruncationSaid = false;
 
   constructor(private readonly deps: ExtendedRunnerDeps) {
     this.slots = planSlots(enabledEntries(deps.config), deps.tickMs, deps.reserved);
@@ -89,7 +90,7 @@ export class ExtendedRunner {
       if (signal.aborted) return;
       const st = this.statuses.get(name) as CollectorStatus;
       try {
-        await runCollector(name, this.deps.rest, this.deps.config, this.reading, this.memory, signal);
+        await runCollector(name, this.deps.rest, this.deps.config, this.reading, this.memory, signal, this.deps.now());
         st.state = 'ok';
         st.lastOkAt = this.deps.now();
         delete st.error;
@@ -101,6 +102,14 @@ export class ExtendedRunner {
   }
 
   private afterSuccess(name: ExtendedCollector): void {
+    const servers = this.memory.dhcp;
+    if (name === 'dhcp' && servers !== undefined && servers.notCounted > 0 && !this.dhcpTruncationSaid) {
+      this.dhcpTruncationSaid = true;
+      this.deps.notice(
+        `counting ${servers.servers.length} DHCP servers one by one of ${servers.servers.length + servers.notCounted} ` +
+          `(collectors.dhcpServerLimit); the others' leases are in the totals only`,
+      );
+    }
     const table = this.reading.interfaces;
     if (name !== 'interfaces' || table === undefined || table.truncated === 0 || this.truncationSaid) return;
     this.truncationSaid = true;

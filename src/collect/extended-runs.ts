@@ -5,7 +5,7 @@
 import type { CollectorsConfig } from '../config/schema.js';
 import type { ExtendedReading } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
-import { collectDhcpLeases } from './dhcp-leases.js';
+import { collectDhcpLeases, type DhcpMemory } from './dhcp-leases.js';
 import { collectEthernetMonitor } from './ethernet-monitor.js';
 import { collectHealthReading } from './health.js';
 import { collectInterfaceStats } from './interface-stats.js';
@@ -21,6 +21,8 @@ import { collectWirelessClients, probeWirelessPackage, type WirelessPackage } fr
 /** What runs carry between each other. */
 export interface RunMemory {
   wirelessPackage?: WirelessPackage;
+  /** The DHCP server list and where the count rotation stands. */
+  dhcp?: DhcpMemory;
 }
 
 async function etherPorts(rest: RouterRest, reading: ExtendedReading, signal: AbortSignal): Promise<string[]> {
@@ -38,6 +40,7 @@ export async function runCollector(
   reading: ExtendedReading,
   memory: RunMemory,
   signal: AbortSignal,
+  now: number,
 ): Promise<void> {
   switch (name) {
     case 'interfaces':
@@ -52,9 +55,12 @@ export async function runCollector(
     case 'ppp':
       reading.ppp = await collectPppActive(rest, signal);
       return;
-    case 'dhcp':
-      reading.dhcp = await collectDhcpLeases(rest, signal);
+    case 'dhcp': {
+      const run = await collectDhcpLeases(rest, { reading: reading.dhcp, memory: memory.dhcp }, config.dhcpServerLimit, now, signal);
+      memory.dhcp = run.memory;
+      if (run.reading !== undefined) reading.dhcp = run.reading;
       return;
+    }
     case 'wireless':
       await runWireless(rest, config, reading, memory, signal);
       return;

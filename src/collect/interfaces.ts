@@ -1,6 +1,9 @@
 /**
- * Byte counters of the traffic interfaces: one `GET /interface` with a four-field
- * `.proplist` per poll, however many interfaces the router has, filtered here.
+ * Byte counters of the traffic interfaces: one `POST /interface/print` per poll with a
+ * four-field `.proplist` and a `.query` that selects the traffic interfaces by name, so the
+ * reply holds only those rows: a router with 300 VLANs or 2 000 PPPoE sessions costs the same
+ * few hundred bytes per cycle as one with five ports. Filtered here again (a router that
+ * ignored the query would only cost bytes, never wrong numbers).
  */
 import type { InterfaceCounter } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
@@ -13,12 +16,20 @@ export interface InterfaceCounters {
   missing: string[];
 }
 
+const PROPLIST = ['.id', 'name', 'rx-byte', 'tx-byte'];
+
+/** `.query` words selecting any of `names`: `name=a`, `name=b`, `#|` (the API query stack). Pure. */
+export function nameQuery(names: readonly string[]): string[] {
+  const unique = [...new Set(names)];
+  return [...unique.map((n) => `name=${n}`), ...unique.slice(1).map(() => '#|')];
+}
+
 export async function collectInterfaceCounters(
   rest: RouterRest,
   signal: AbortSignal,
   names: readonly string[],
 ): Promise<InterfaceCounters> {
-  const reply = await rest.get('interface', { proplist: ['.id', 'name', 'rx-byte', 'tx-byte'], signal });
+  const reply = await rest.post('interface/print', { '.proplist': PROPLIST, '.query': nameQuery(names) }, { signal });
   const byName = new Map<string, InterfaceCounter>();
   for (const counter of parseInterfaces(reply)) {
     if (!byName.has(counter.name)) byName.set(counter.name, counter);

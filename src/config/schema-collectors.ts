@@ -23,11 +23,18 @@ export const collectorsSchema = z
     interfaces: collector('15s', 5 * S, 10 * M, 'every interface counter (/interface)', false),
     ethernet: collector('60s', 15 * S, 1 * H, 'link rate and SFP optics (/interface/ethernet/monitor once)', false),
     ppp: collector('30s', 10 * S, 1 * H, 'the PPP active session count (count-only)', false),
-    dhcp: collector('60s', 15 * S, 1 * H, 'DHCP lease counts, bound and waiting (count-only)', false),
+    dhcp: collector('60s', 15 * S, 1 * H, 'DHCP lease counts, bound and waiting, in total and per server (count-only, one step of at most 2 requests per run)', false),
     wireless: collector('30s', 10 * S, 1 * H, 'wifi/wireless registration-table clients and signal', false),
     wireguard: collector('30s', 10 * S, 1 * H, 'WireGuard peers and their last handshake', false),
     updates: collector('6h', 1 * H, 7 * 24 * H, 'installed vs latest RouterOS version (passive: never checks or downloads)'),
     interfaceLimit: z.number().int().min(1).max(4096).default(64).describe('interfaces exported per router at most (label cardinality)'),
+    dhcpServerLimit: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(8)
+      .describe('DHCP servers counted one by one per router at most (label cardinality); leases of the others are in the totals only'),
     wirelessListLimit: z
       .number()
       .int()

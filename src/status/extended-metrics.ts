@@ -165,6 +165,24 @@ const OTHER_FAMILIES: readonly Family[] = [
     },
   },
   {
+    name: 'tikprobe_dhcp_server_leases',
+    help: 'DHCP leases of one server by state (bound, waiting); servers beyond collectors.dhcpServerLimit and leases for all servers are in tikprobe_dhcp_leases only.',
+    type: 'gauge',
+    read: (r) =>
+      r.ok('dhcp')
+        ? (r.reading.dhcp?.servers ?? []).flatMap((s) => [
+            ...one(r, s.bound, { server: labelValue(s.server), state: 'bound' }),
+            ...one(r, s.waiting, { server: labelValue(s.server), state: 'waiting' }),
+          ])
+        : [],
+  },
+  {
+    name: 'tikprobe_dhcp_servers_not_counted',
+    help: 'Enabled DHCP servers of the router left out of tikprobe_dhcp_server_leases by collectors.dhcpServerLimit.',
+    type: 'gauge',
+    read: (r) => (r.ok('dhcp') && r.reading.dhcp ? one(r, r.reading.dhcp.serversNotCounted) : []),
+  },
+  {
     name: 'tikprobe_wireless_clients',
     help: 'Wireless clients in the registration table, labelled with the package that serves them (wifi, wireless).',
     type: 'gauge',

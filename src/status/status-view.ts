@@ -7,6 +7,7 @@ import type { RouterSample } from '../model.js';
 import type { RouterView } from '../bridge/router-runner.js';
 import type { LinkActivity, SinkEndpointView } from './metrics.js';
 import type { AccountingView } from '../router-view.js';
+import { type ExtendedStatus, extendedStatus } from './extended-status.js';
 
 /** `degraded`: the router answers but some collectors are disabled or failing. */
 export type StatusState = 'starting' | 'up' | 'degraded' | 'down' | 'backoff';
@@ -18,6 +19,8 @@ export interface RouterStatus {
   lastError: { code: string; message: string } | null;
   lastPollMs: number | null;
   collectors: { degraded: string[] };
+  /** The extended collectors of this router (states, last run, last error, latest values); null when none is configured. */
+  extended: ExtendedStatus | null;
   /** Identity, last accounting event and totals in memory vs on disk (docs/troubleshooting.md). */
   accounting: AccountingView | null;
   lastPing: { valueMs: number; at: string } | null;
@@ -60,6 +63,7 @@ export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[
     lastError: view.lastErrorCode !== undefined ? { code: view.lastErrorCode, message: view.lastError ?? '' } : null,
     lastPollMs: view.lastPollMs ?? null,
     collectors: { degraded: [...view.degraded] },
+    extended: view.extended ? extendedStatus(view.extended) : null,
     accounting: view.accounting ?? null,
     lastPing: view.lastPing ? { valueMs: view.lastPing.value, at: new Date(view.lastPing.at).toISOString() } : null,
     lastSample: view.lastSample ? { ...view.lastSample, takenAt: new Date(view.lastSample.takenAt).toISOString() } : null,

@@ -157,3 +157,20 @@ describe('package update', () => {
     expect(compareVersions('seven', '7.16')).toBeUndefined();
   });
 });
+
+describe('every list parser: a singleton object reads like a one-element array', () => {
+  const one = <T>(name: string): T => (fixture(name) as T[])[0] as T;
+  it.each([
+    ['interfaces', (r: unknown) => parseInterfaceStats(r, 64), one('interface__hAP-ac2_7.16__telegraf.json')],
+    ['ethernet', parseEthernetMonitor, one('interface_ethernet_monitor_sfp__SYNTHETIC__manual-fields.json')],
+    ['wifi', (r: unknown) => parseRegistrationTable(r, 'wifi', 64), one('interface_wifi_registration_table__SYNTHETIC__manual-fields.json')],
+    ['wireless', (r: unknown) => parseRegistrationTable(r, 'wireless', 64), one('interface_wireless_registration_table__SYNTHETIC__manual-fields.json')],
+    ['wireguard', parseWireguardPeers, one('interface_wireguard_peers__SYNTHETIC__manual-fields.json')],
+    ['health', parseHealthReading, one('system_health__SYNTHETIC__manual-fields.json')],
+    ['update', parsePackageUpdate, fixture('system_package_update__SYNTHETIC__manual-fields.json')],
+  ] as [string, (r: unknown) => unknown, unknown][])('%s', (_name, parse, record) => {
+    const single = parse(record);
+    expect(single).toEqual(parse([record]));
+    expect(JSON.stringify(single)).not.toBe(JSON.stringify(parse([])));
+  });
+});

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ExtendedRunner } from '../../src/collect/extended-runner.js';
 import { peakRequests } from '../../src/collect/plan.js';
 import { routerSchema } from '../../src/config/schema.js';
-import { fullRouterMenus } from '../fakes/routeros-menus.js';
+import { fullRouterMenus, leaseTable } from '../fakes/routeros-menus.js';
 import { useRouterHarness } from './harness.js';
 
 const TICK = 5_000;
@@ -104,6 +104,25 @@ describe('extended runner', () => {
     await runMinutes(runner, clock, 12);
     expect(runner.latest().interfaces?.interfaces).toHaveLength(64);
     expect(notices).toEqual(['exporting 64 interfaces of 300 (collectors.interfaceLimit); the rest are left out']);
+  });
+
+  it('12 DHCP servers over the limit of 3: per-server counts for 3, said once, the totals for all', async () => {
+    const servers = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    h.fake.state.menus = {
+      'ip/dhcp-server': servers.map((name, i) => ({ '.id': `*${i + 1}`, name, disabled: 'false' })),
+      'ip/dhcp-server/lease': leaseTable(120, servers),
+    };
+    const notices: string[] = [];
+    const clock = { t: 0 };
+    const config = collectorsConfig({ dhcp: { enabled: true, every: '15s' }, dhcpServerLimit: 3 });
+    const runner = new ExtendedRunner({ rest: h.rest, config, tickMs: TICK, now: () => clock.t, notice: (m) => notices.push(m) });
+    await runMinutes(runner, clock, 48);
+    const dhcp = runner.latest().dhcp;
+    expect(dhcp?.servers.map((s) => s.server)).toEqual(['s0', 's1', 's2']);
+    expect(dhcp).toMatchObject({ bound: 108, waiting: 12, serversNotCounted: 9 });
+    expect(notices.filter((m) => m.includes('DHCP'))).toEqual([
+      "counting 3 DHCP servers one by one of 12 (collectors.dhcpServerLimit); the others' leases are in the totals only",
+    ]);
   });
 
   it('request budget: every collector on, per minute and per 5 s cycle', async () => {

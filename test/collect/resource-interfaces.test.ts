@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RouterError } from '../../src/errors.js';
-import { collectInterfaceCounters } from '../../src/collect/interfaces.js';
+import { collectInterfaceCounters, nameQuery } from '../../src/collect/interfaces.js';
 import { collectResource } from '../../src/collect/resource.js';
 import { useRouterHarness } from './harness.js';
 
@@ -26,7 +26,7 @@ describe('collectResource', () => {
 });
 
 describe('collectInterfaceCounters', () => {
-  it('makes one small GET and returns the named interfaces in order, exact above 2^53', async () => {
+  it('makes one small print that selects the named interfaces, returns them in order, exact above 2^53', async () => {
     h.fake.state.interfaces[2]!.rxBytes = 18_446_744_073_709_551_615n;
     const { counters, missing } = await collectInterfaceCounters(h.rest, h.signal, ['bridge', 'ether1']);
     expect(counters).toEqual([
@@ -34,7 +34,17 @@ describe('collectInterfaceCounters', () => {
       { id: '*1', name: 'ether1', rxBytes: 194_632_346_152n, txBytes: 15_355_309_685n },
     ]);
     expect(missing).toEqual([]);
-    expect(h.server.requests.map((r) => r.url)).toEqual(['/rest/interface?.proplist=.id,name,rx-byte,tx-byte']);
+    expect(h.server.requests.map((r) => [r.method, r.url, JSON.parse(r.body)])).toEqual([
+      ['POST', '/rest/interface/print', { '.proplist': ['.id', 'name', 'rx-byte', 'tx-byte'], '.query': ['name=bridge', 'name=ether1', '#|'] }],
+    ]);
+  });
+
+  it('the reply holds only the traffic interfaces, however many the router has', async () => {
+    for (let i = 0; i < 300; i++) h.fake.state.interfaces.push({ id: `*V${i}`, name: `vlan${i}`, type: 'vlan', rxBytes: 1n, txBytes: 1n });
+    await collectInterfaceCounters(h.rest, h.signal, ['ether1']);
+    expect(h.fake.state.interfaces.length).toBeGreaterThan(300);
+    expect(JSON.parse(h.server.requests[0]?.body ?? '{}')['.query']).toEqual(['name=ether1']);
+    expect(nameQuery(['a', 'b', 'c', 'a'])).toEqual(['name=a', 'name=b', 'name=c', '#|', '#|']);
   });
 
   it('reports interfaces the router does not have', async () => {
@@ -51,10 +61,10 @@ describe('collectInterfaceCounters', () => {
   });
 
   it('rejects a reply that is not JSON as ROUTER_MALFORMED', async () => {
-    h.fake.fault('interface', 'malformed');
+    h.fake.fault('interface/print', 'malformed');
     const err = await collectInterfaceCounters(h.rest, h.signal, ['ether1']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RouterError);
     expect((err as RouterError).code).toBe('ROUTER_MALFORMED');
-    expect((err as RouterError).message).toContain('GET /rest/interface: HTTP 200: reply is not JSON');
+    expect((err as RouterError).message).toContain('POST /rest/interface/print: HTTP 200: reply is not JSON');
   });
 });

@@ -74,6 +74,7 @@ describe('config.example.yaml', () => {
         wireguard: { enabled: false, every: 30_000 },
         updates: { enabled: true, every: 21_600_000 },
         interfaceLimit: 64,
+        dhcpServerLimit: 8,
         wirelessListLimit: 64,
       },
     });

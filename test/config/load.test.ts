@@ -34,6 +34,7 @@ describe('loadConfig', () => {
           wireguard: { enabled: false, every: 30_000 },
           updates: { enabled: true, every: 21_600_000 },
           interfaceLimit: 64,
+          dhcpServerLimit: 8,
           wirelessListLimit: 64,
         },
       },

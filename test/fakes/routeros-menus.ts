@@ -19,10 +19,25 @@ export function fullRouterMenus(): Record<string, Rec | Rec[]> {
     'interface/ethernet': ports,
     'system/health': fixture('system_health__SYNTHETIC__manual-fields.json') as Rec[],
     'ppp/active': fixture('ppp_active__SYNTHETIC__manual-fields.json') as Rec[],
+    'ip/dhcp-server': fixture('ip_dhcp_server__SYNTHETIC__manual-fields.json') as Rec[],
     'ip/dhcp-server/lease': fixture('ip_dhcp_server_lease__hAP-ac2_7.16__telegraf.json') as Rec[],
     'interface/wifi/registration-table': fixture('interface_wifi_registration_table__SYNTHETIC__manual-fields.json') as Rec[],
     'interface/wireguard/peers': fixture('interface_wireguard_peers__SYNTHETIC__manual-fields.json') as Rec[],
     'system/package/update': fixture('system_package_update__SYNTHETIC__manual-fields.json') as Rec,
     'interface/ethernet/monitor': monitor,
   };
+}
+
+/** `n` leases in the real 7.16 record shape, spread over `servers` in turn, every 10th waiting. */
+export function leaseTable(n: number, servers: readonly string[]): Rec[] {
+  const [real] = fixture('ip_dhcp_server_lease__hAP-ac2_7.16__telegraf.json') as Rec[];
+  return Array.from({ length: n }, (_, i) => {
+    const server = servers[i % servers.length] as string;
+    const waiting = i % 10 === 9;
+    const rec: Rec = { ...real, '.id': `*${(i + 16).toString(16).toUpperCase()}`, server, status: waiting ? 'waiting' : 'bound' };
+    if (waiting) {
+      for (const k of ['active-address', 'active-client-id', 'active-mac-address', 'active-server', 'expires-after', 'host-name']) delete rec[k];
+    } else rec['active-server'] = server;
+    return rec;
+  });
 }

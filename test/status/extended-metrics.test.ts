@@ -51,6 +51,13 @@ describe('extended collector families', () => {
       ['bound', 200],
       ['waiting', 3],
     ]);
+    expect(family([view()], 'tikprobe_dhcp_server_leases').map((s) => [s.labels.server, s.labels.state, s.value])).toEqual([
+      ['lan_dhcp', 'bound', 180],
+      ['lan_dhcp', 'waiting', 2],
+      ['guest "wifi"', 'bound', 19],
+      ['guest "wifi"', 'waiting', 0],
+    ]);
+    expect(family([view()], 'tikprobe_dhcp_servers_not_counted')).toEqual([{ labels: { router: 'r1' }, value: 1 }]);
     expect(family([view()], 'tikprobe_wireless_signal_weakest_dbm')).toEqual([{ labels: { router: 'r1', interface: 'wifi1' }, value: -70 }]);
     expect(family([view()], 'tikprobe_wireless_signal_average_dbm')[0]?.value).toBe(-64);
     expect(family([view()], 'tikprobe_wireguard_peer_last_handshake_age_seconds')).toEqual([
@@ -64,6 +71,7 @@ describe('extended collector families', () => {
     const failing = view({ extended: extendedView({ health: 'failing', ppp: 'absent', dhcp: 'disabled' }) });
     expect(family([failing], 'tikprobe_health_temperature_celsius')).toEqual([]);
     expect(family([failing], 'tikprobe_ppp_active_sessions')).toEqual([]);
+    expect(family([failing], 'tikprobe_dhcp_server_leases')).toEqual([]);
     const up = family([failing], 'tikprobe_collector_up');
     expect(up.find((s) => s.labels.collector === 'health')?.value).toBe(0);
     expect(up.find((s) => s.labels.collector === 'interfaces')?.value).toBe(1);

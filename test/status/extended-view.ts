@@ -41,7 +41,16 @@ export function extendedView(states: Partial<Record<ExtendedCollector, Collector
         { name: 'ether2', status: 'no-link' },
       ],
       ppp: { active: 120 },
-      dhcp: { bound: 200, waiting: 3 },
+      dhcp: {
+        bound: 200,
+        waiting: 3,
+        totalsCountedAt: 1_000,
+        servers: [
+          { server: 'lan_dhcp', bound: 180, waiting: 2, countedAt: 1_000 },
+          { server: 'guest "wifi"', bound: 19, waiting: 0, countedAt: 2_000 },
+        ],
+        serversNotCounted: 1,
+      },
       wireless: { package: 'wifi', clients: 3, signals: [{ interface: 'wifi1', signalDbm: -58 }, { interface: 'wifi1', signalDbm: -70 }, { interface: 'wifi2' }] },
       wireguard: [
         { interface: 'wg0', name: 'office', handshakeAgeSeconds: 42, disabled: false },

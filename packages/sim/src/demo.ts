@@ -46,6 +46,7 @@ export async function runDemo(deps: DemoDeps): Promise<void> {
       reportInterval: '5s',
       stateDir: join(dir, 'state'),
       logLevel: 'warn',
+      allCollectors: true,
       writeConfig: configFile,
     });
     if (deps.signal.aborted) return;

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 
+const EXTENDED = ['health', 'interfaces', 'ethernet', 'ppp', 'dhcp', 'wireless', 'wireguard', 'updates'] as const;
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
@@ -35,6 +37,8 @@ export interface FleetConfigInput {
   reportInterval?: string;
   concurrency?: number;
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Every extended collector on (`collectors:` in the router defaults). */
+  allCollectors?: boolean;
   /** First comment lines of the file (how it was made). */
   comment?: string;
 }
@@ -43,6 +47,7 @@ export function fleetConfigYaml(input: FleetConfigInput): string {
   const defaults: Record<string, unknown> = { username: 'tikprobe', password: input.password };
   if (input.fingerprint) defaults.tls = { fingerprint: input.fingerprint };
   if (input.reportInterval) defaults.intervals = { report: input.reportInterval };
+  if (input.allCollectors) defaults.collectors = Object.fromEntries(EXTENDED.map((n) => [n, { enabled: true }]));
   const doc: Record<string, unknown> = {
     version: 1,
     komari: { url: input.komariUrl },

@@ -40,7 +40,23 @@ function menus(r: SimRouter): Map<string, Menu> {
     ['ip/firewall/connection', { kind: 'table', table: r.conn4 }],
     ['ipv6/firewall/connection', { kind: 'table', table: r.conn6 }],
     ['ip/firewall/connection/tracking', { kind: 'object', get: () => r.tracking() }],
+    ...extendedMenus(r),
   ]);
+}
+
+/** The issue-15 menus; the wireless one only on boards with that package (elsewhere: no such command). */
+function extendedMenus(r: SimRouter): [string, Menu][] {
+  const x = r.ext;
+  const out: [string, Menu][] = [
+    ['interface/ethernet', { kind: 'list', get: () => x.ethernet() }],
+    ['ppp/active', { kind: 'list', get: (now) => x.pppActive(now) }],
+    ['ip/dhcp-server', { kind: 'list', get: () => x.dhcpServer() }],
+    ['ip/dhcp-server/lease', { kind: 'list', get: (now) => x.dhcpLeases(now) }],
+    ['interface/wireguard/peers', { kind: 'list', get: (now) => x.wireguardPeers(now) }],
+    ['system/package/update', { kind: 'object', get: () => x.packageUpdate() }],
+  ];
+  if (x.wireless !== undefined) out.push([`interface/${x.wireless}/registration-table`, { kind: 'list', get: (now) => x.registrationTable(now) }]);
+  return out;
 }
 
 /** Commands a read-only user may not run: the router refuses them for lack of the write policy. */
@@ -48,6 +64,7 @@ const WRITE_COMMANDS = new Set(['add', 'set', 'remove', 'enable', 'disable', 're
 const PRINT_ARGS = new Set(['.proplist', '.query', 'count-only']);
 const PING_ARGS = new Set(['address', 'count', 'interval', 'size', 'src-address', 'interface', 'routing-table', 'ttl', 'do-not-fragment', 'arp-ping', 'dscp', 'vrf']);
 const MONITOR_ARGS = new Set(['interface', 'once', 'duration', 'interval', 'aggregate', '.proplist']);
+const ETHERNET_MONITOR_ARGS = new Set(['numbers', 'once', 'duration', 'interval', '.proplist']);
 
 /** The router refuses an argument the command does not have. */
 function unknownArgument(body: Record<string, unknown>, known: ReadonlySet<string>): SimReply | undefined {
@@ -113,6 +130,7 @@ export class RestApi {
     const body = req.body ?? {};
     if (req.path === 'ping') return this.ping(body);
     if (req.path === 'interface/monitor-traffic') return this.monitorTraffic(body, now);
+    if (req.path === 'interface/ethernet/monitor') return this.ethernetMonitor(body, now);
     const cut = req.path.lastIndexOf('/');
     const command = req.path.slice(cut + 1);
     const menu = cut > 0 ? this.menus.get(req.path.slice(0, cut)) : undefined;
@@ -154,6 +172,18 @@ export class RestApi {
     const takesMs = (count - 1) * intervalMs + tailMs;
     if (takesMs > COMMAND_LIMIT_MS) return sessionClosed();
     return { kind: 'later', afterMs: takesMs, reply: () => jsonReply(records) };
+  }
+
+  /** `/interface/ethernet/monitor`: like monitor-traffic, bounded only by `once`; `numbers` names the ports. */
+  private ethernetMonitor(body: Record<string, unknown>, now: number): SimReply {
+    const refused = unknownArgument(body, ETHERNET_MONITOR_ARGS);
+    if (refused) return refused;
+    if (typeof body.numbers !== 'string' || body.numbers === '') return rosError(400, 'missing value(s) of argument(s) numbers');
+    if (!('once' in body) || body.once === 'false') return sessionClosed();
+    const rows = this.router.ext.monitor(body.numbers.split(','), now);
+    if (typeof rows === 'string') return rosError(400, `no such item (${rows})`);
+    const proplist = parseProplist(body['.proplist']);
+    return jsonReply(rows.map((r) => pickProps(r, proplist)));
   }
 
   /** `monitor-traffic` runs until stopped unless `once` is given; `"once":"false"` does not count. */

@@ -27,7 +27,7 @@ function hexId(n: number): string {
 }
 
 /** ether1 (WAN), the LAN ports, bridge, lo and, with PPPoE, pppoe-out1. */
-export function buildPorts(board: Board, index: number, pppoe: boolean): Port[] {
+export function buildPorts(board: Board, index: number, pppoe: boolean, sfp: readonly string[] = [], vlans = 0): Port[] {
   const mac = (n: number) =>
     ['4C', '5E', '0C', (index >> 8) & 0xff, index & 0xff, n].map((v) => (typeof v === 'string' ? v : v.toString(16).padStart(2, '0').toUpperCase())).join(':');
   const ether = (n: number, running: boolean, shares: Partial<Port>, extra: Record<string, string> = {}): Port => ({
@@ -46,10 +46,18 @@ export function buildPorts(board: Board, index: number, pppoe: boolean): Port[] 
     const share = n === 2 ? 0.55 : n === 3 ? 0.3 : 0.05;
     ports.push(ether(n, running, { rxFromTx: share, txFromRx: share * 0.98 }, board.boardName === 'CHR' ? {} : { slave: 'true' }));
   }
+  for (const name of sfp) {
+    const n = ports.length + 1;
+    ports.push({ id: hexId(n), name, type: 'ether', running: true, ...NO_TRAFFIC, extra: { 'default-name': name, 'mac-address': mac(n) } });
+  }
   const next = ports.length + 1;
   ports.push({ id: hexId(next), name: 'bridge', type: 'bridge', running: true, ...NO_TRAFFIC, rxFromTx: 1.01, txFromRx: 0.99, extra: { 'mac-address': mac(0) } });
   ports.push({ id: hexId(next + 1), name: 'lo', type: 'loopback', running: true, ...NO_TRAFFIC, extra: { 'mac-address': '00:00:00:00:00:00' } });
   if (pppoe) ports.push({ id: hexId(next + 2), name: 'pppoe-out1', type: 'pppoe-out', running: true, ...NO_TRAFFIC, rxShare: 1, txShare: 1, extra: {} });
+  const base = ports.length + 16;
+  for (let v = 0; v < vlans; v++) {
+    ports.push({ id: hexId(base + v), name: `vlan${100 + v}`, type: 'vlan', running: v % 5 !== 4, ...NO_TRAFFIC, extra: { 'mac-address': mac(0) } });
+  }
   return ports;
 }
 

@@ -11,6 +11,7 @@ import { pingRecords } from './ros-ping.js';
 import type { RosRecord } from './ros-query.js';
 import { cloud, ipAddresses, ipRoutes, ipv6Addresses, ipv6Routes, type NetworkFacts } from './sim-network.js';
 import { buildPorts, interfaceRecords, monitorRecords, type Port } from './sim-ports.js';
+import { SimExtended, type SimTables, sfpPortsOf } from './sim-extended.js';
 import { ByteCounter, SmoothWalk } from './smooth-walk.js';
 
 export interface SimRouterOptions {
@@ -20,6 +21,8 @@ export interface SimRouterOptions {
   /** Entries in the IPv4 connection table; the IPv6 table holds a tenth of that. */
   conntrack: number;
   startMs: number;
+  /** Sizes of the lease, client, session and interface tables (default: from the index). */
+  tables?: SimTables;
 }
 
 const MBIT = 1_000_000;
@@ -48,6 +51,8 @@ export class SimRouter {
   private readonly pingRng: Rng;
   private readonly baseRttUs: number;
   private readonly index: number;
+  /** The extended menus (health extras, ethernet, PPP, DHCP, wireless, WireGuard, updates). */
+  readonly ext: SimExtended;
 
   constructor(options: SimRouterOptions) {
     const { index, startMs } = options;
@@ -81,7 +86,8 @@ export class SimRouter {
     );
     this.pingRng = seededRng(mixSeed(rng() * 2 ** 32));
     this.baseRttUs = Math.floor(between(rng, 2000, 40_000));
-    this.ports = buildPorts(this.board, index, this.net.pppoe);
+    this.ports = buildPorts(this.board, index, this.net.pppoe, sfpPortsOf(this.board), options.tables?.extraInterfaces ?? 0);
+    this.ext = new SimExtended(this.board, index, this.ports, options.tables ?? {});
     this.conn4 = new ConnTable('ip', options.conntrack, mixSeed(index, 4), this.net.publicAddress);
     this.conn6 = new ConnTable('ipv6', Math.floor(options.conntrack / 10), mixSeed(index, 6), this.net.publicAddress);
   }
@@ -164,6 +170,7 @@ export class SimRouter {
     return [
       sortedRecord({ '.id': '*D', name: 'cpu-temperature', type: 'C', value: t }),
       sortedRecord({ '.id': '*E', name: 'board-temperature1', type: 'C', value: t - 6 }),
+      ...this.ext.healthExtras(nowMs),
     ];
   }
 

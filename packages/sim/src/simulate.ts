@@ -8,6 +8,7 @@ import { routerAddress, routerName } from './addresses.js';
 import { fleetConfigYaml, simToken } from './fleet-config.js';
 import { type Fleet, SIM_USERNAME, startFleet } from './fleet-server.js';
 import { makeSelfSigned } from './self-signed.js';
+import type { SimTables } from './sim-extended.js';
 import { SimRouter } from './sim-router.js';
 import { type StatsServer, startStatsServer } from './stats-server.js';
 
@@ -31,6 +32,10 @@ export interface SimulateArgs {
   stateDir?: string;
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   concurrency?: number;
+  /** Lease, client, session and extra interface counts of every router (default: from its index). */
+  tables?: SimTables;
+  /** Turn every extended collector on in the generated config. */
+  allCollectors?: boolean;
 }
 
 export interface Simulation {
@@ -51,7 +56,7 @@ export async function startSimulation(args: SimulateArgs): Promise<Simulation> {
   const startMs = Date.now();
   const routers = Array.from(
     { length: args.routers },
-    (_, index) => new SimRouter({ index, name: routerName(index, args.routers), address: routerAddress(index), conntrack: args.conntrack, startMs }),
+    (_, index) => new SimRouter({ index, name: routerName(index, args.routers), address: routerAddress(index), conntrack: args.conntrack, startMs, ...(args.tables ? { tables: args.tables } : {}) }),
   );
   const cert = args.tls ? makeSelfSigned('tikprobe simulator') : undefined;
   const password = args.password ?? DEFAULT_SIM_PASSWORD;
@@ -73,6 +78,7 @@ export async function startSimulation(args: SimulateArgs): Promise<Simulation> {
     reportInterval: args.reportInterval,
     concurrency: args.concurrency,
     logLevel: args.logLevel,
+    allCollectors: args.allCollectors,
     comment: `tikprobe config for ${args.routers} simulated routers (tikprobe simulate)\nRouter user "${SIM_USERNAME}"; Komari tokens are the simulator's own: replace them to report to a real Komari.`,
   });
   if (args.writeConfig) {
