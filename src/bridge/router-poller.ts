@@ -204,7 +204,7 @@ export class RouterPoller {
       this.info = await collectInfo(rest, signal, resource, router.publicIp, this.interfaces);
       this.recover('info', 'basic info readable again');
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (signal.aborted || errorCode(err) === 'BRIDGE_OVERLOADED') throw err;
       if (router.traffic.interfaces !== 'auto') this.interfaces = router.traffic.interfaces;
       this.degrade('info', err, 'basic info (identity, routes, addresses) not readable; keeping the last values');
     }
@@ -216,7 +216,7 @@ export class RouterPoller {
       this.connections = await this.deps.connections.count(this.deps.rest, signal, this.deps.now());
       this.recover('connections', 'connection counts readable again');
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (signal.aborted || errorCode(err) === 'BRIDGE_OVERLOADED') throw err;
       this.degrade('connections', err, 'connection counts not readable; keeping the last values');
     }
   }
@@ -227,7 +227,7 @@ export class RouterPoller {
       this.health = await collectHealth(this.deps.rest, signal);
       this.recover('health', '/system/health readable again');
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (signal.aborted || errorCode(err) === 'BRIDGE_OVERLOADED') throw err;
       if (errorCode(err) === 'ROUTER_UNSUPPORTED') {
         this.healthUnsupported = true;
         this.deps.logger.debug('the router has no /system/health menu: no sensor readings');
