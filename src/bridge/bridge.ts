@@ -59,8 +59,8 @@ export class Bridge implements FleetHealth, FleetView {
 
   /**
    * True while every router loop makes progress (`factor` report intervals at most without
-   * any): a loop inside a tick sees its requests settle (each ends within the router's
-   * timeout, its wait for a request slot included), a loop between ticks sees its next tick
+   * any): a loop inside a tick sees its requests settle (each ends within two of the router's
+   * timeouts: one to wait for a request slot, one for the reply), a loop between ticks sees its next tick
    * come. An overloaded bridge whose polls finish late stays healthy; a loop stuck in a tick,
    * or timers that no longer fire, is not. A loop waiting out a backoff is not overdue.
    */

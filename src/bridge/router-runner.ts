@@ -82,8 +82,8 @@ export class RouterRunner {
   /**
    * How long this loop has gone without progress where progress is expected: inside a tick,
    * since the tick started or one of its router's requests last settled (every request ends
-   * within the router's timeout, a wait for a request slot included, so an overloaded bridge
-   * keeps moving); between ticks, how far the next tick is overdue (a backoff is not overdue).
+   * within two timeouts, a bounded wait for a request slot and the reply, so an overloaded
+   * bridge keeps moving); between ticks, how far the next tick is overdue (a backoff is not overdue).
    */
   stalledMs(now: number, startedAt: number): number {
     const busySince = this.loop.tickStartedAt;

@@ -6,7 +6,7 @@
  */
 import { Client } from 'undici';
 import { RouterError } from '../errors.js';
-import type { RequestSlots } from '../time/request-slots.js';
+import { type RequestSlots, SlotWaitExpired } from '../time/request-slots.js';
 import { classifyReply, classifyTransport, type Classification } from './classify.js';
 import { parseRouterJson } from './json.js';
 import { RequestCancel } from './request-cancel.js';
@@ -24,14 +24,14 @@ export interface RouterClientOptions {
   tls: RouterTlsOptions;
   /** Secure contexts shared across the fleet (one per set of trusted roots); default: one per connection. */
   tlsContexts?: TlsContexts;
-  /** Per request, from the moment it is asked for: a wait for a request slot counts. */
+  /** Per request, from the moment it is sent (a wait for a request slot has its own bound, the same length). */
   timeoutMs: number;
   /**
-   * The fleet-wide request slots (`concurrency`): a request that waits past its timeout (or
-   * whose poll is stopped) leaves the queue unsent. Takes precedence over `limit`.
+   * The fleet-wide request slots (`concurrency`): a request that waits longer than its timeout
+   * for one (or whose poll is stopped) leaves the queue unsent. Takes precedence over `limit`.
    */
   slots?: RequestSlots;
-  /** A plain concurrency limit for one-shot commands: its wait counts toward the timeout, but a request leaves it only at its turn. */
+  /** A plain concurrency limit for one-shot commands; its wait is not bounded. */
   limit?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** The clock of the progress and wait figures (default Date.now). */
   now?: () => number;
@@ -134,45 +134,52 @@ class RestClient implements RouterRest {
     return this.client.destroy();
   }
 
-  /** The deadline starts now, before the wait for a slot; a request still waiting when it passes is never sent. */
+  /**
+   * Waits for a request slot at most the request's timeout (then it is never sent), then sends
+   * it with the full timeout for the router's reply: an overloaded bridge never eats into the
+   * time a router has to answer, and every request ends within two timeouts.
+   */
   private async queued(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions): Promise<unknown> {
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
-    const deadline = new RequestDeadline(timeoutMs, opts.signal);
+    const slots = this.options.slots;
     try {
-      const slots = this.options.slots;
-      if (slots === undefined) return await this.limit(() => this.send(method, path, body, opts, deadline, timeoutMs));
+      if (slots === undefined) return await this.limit(() => this.send(method, path, body, opts, timeoutMs));
       const asked = this.now();
       let sent = false;
       try {
-        return await slots.run(() => {
-          sent = true;
-          this.waitedMs += this.now() - asked;
-          return this.send(method, path, body, opts, deadline, timeoutMs);
-        }, deadline.cancel);
+        return await slots.run(
+          () => {
+            sent = true;
+            this.waitedMs += this.now() - asked;
+            return this.send(method, path, body, opts, timeoutMs);
+          },
+          opts.signal,
+          timeoutMs,
+        );
       } catch (err) {
         if (sent) throw err;
         this.waitedMs += this.now() - asked;
-        throw this.unsent(method, path, deadline, timeoutMs, err);
+        throw this.unsent(method, path, err);
       }
     } finally {
-      deadline.dispose();
       this.settledAt = this.now();
     }
   }
 
-  /** A request that never got a slot: its timeout passed in the queue (the bridge is overloaded), or its poll was stopped. */
-  private unsent(method: string, path: string, deadline: RequestDeadline, timeoutMs: number, cause: unknown): RouterError {
+  /** A request that never got a slot: it waited its timeout (the bridge is overloaded), or its poll was stopped. */
+  private unsent(method: string, path: string, cause: unknown): RouterError {
     const where = cachedRestPath(path);
-    if (deadline.timedOut) {
-      const reason = `not sent: no request slot free within ${timeoutMs} ms (all \`concurrency\` slots busy: the bridge is overloaded, see /status "load")`;
+    if (cause instanceof SlotWaitExpired) {
+      const reason = `not sent: ${cause.message} (every one of the \`concurrency\` slots busy: the bridge is overloaded, see /status "load")`;
       return new RouterError('BRIDGE_OVERLOADED', `${this.options.name}: ${method} ${where}: ${reason}`, { cause });
     }
     return this.fail(method, where, { code: 'ROUTER_TRANSIENT', detail: undefined, reason: 'aborted' }, { cause });
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions, deadline: RequestDeadline, timeoutMs: number): Promise<unknown> {
+  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions, timeoutMs: number): Promise<unknown> {
     const where = cachedRestPath(path);
     const query = method === 'GET' && (opts.proplist !== undefined || opts.filter !== undefined) ? restQuery(opts) : '';
+    const deadline = new RequestDeadline(timeoutMs, opts.signal);
     const headers = body === undefined ? this.getHeaders : this.postHeaders;
     let status: number | undefined;
     let reply: Reply;
@@ -186,6 +193,8 @@ class RestClient implements RouterRest {
       reply = { status, contentType: typeof contentType === 'string' ? contentType : undefined, text };
     } catch (err) {
       throw this.fail(method, where, transportFailure(err, deadline, timeoutMs), { status, cause: err });
+    } finally {
+      deadline.dispose();
     }
     return this.valueOf(method, where, reply);
   }

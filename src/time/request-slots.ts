@@ -1,15 +1,16 @@
 /**
  * The fleet-wide limit on router requests in flight (`concurrency`): first come, first
- * served, and a request whose deadline passes (or whose poll is stopped) while it waits
- * leaves the queue at once. With one request at a time per router, the queue never holds
- * more than one entry per router, and no wait can outlast the request's own timeout: a
- * bridge that cannot keep up makes its polls late, never its memory grow.
+ * served, and a request that has waited its longest (or whose poll is stopped) leaves the
+ * queue at once, never run. With one request at a time per router, the queue never holds
+ * more than one entry per router, and no wait outlasts its bound: a bridge that cannot keep
+ * up makes its polls late, never its memory grow. A request that gets a slot at once costs
+ * no timer and no listener.
  *
  * It also keeps the figures the load estimate needs: the slot time used (the integral of
  * requests in flight over time) and the time requests spent waiting. No I/O.
  */
 
-/** What a waiting request can be cancelled by: one listener, as undici's abort handles. */
+/** What a waiting request can be cancelled by (an AbortSignal, or anything with its shape). */
 export interface SlotCancel {
   readonly aborted: boolean;
   readonly reason?: unknown;
@@ -17,11 +18,20 @@ export interface SlotCancel {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
+/** A request that waited `waitedMs` (its bound) for a slot and was not run. */
+export class SlotWaitExpired extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`no request slot free within ${waitedMs} ms`);
+    this.name = 'SlotWaitExpired';
+  }
+}
+
 interface Waiter {
   start: () => void;
   fail: (reason: unknown) => void;
   cancel: SlotCancel | undefined;
   onAbort: (() => void) | undefined;
+  timer: NodeJS.Timeout | undefined;
   enqueuedAt: number;
   gone: boolean;
 }
@@ -58,9 +68,10 @@ export class RequestSlots {
 
   /**
    * Runs `fn` in a slot, at once when one is free, else after the requests queued before it.
-   * Rejects with the cancel handle's reason, without running `fn`, when it is aborted first.
+   * Without running `fn`, rejects with the cancel handle's reason when it is aborted first,
+   * and with SlotWaitExpired when `maxWaitMs` (real time) pass first.
    */
-  run<T>(fn: () => Promise<T>, cancel?: SlotCancel): Promise<T> {
+  run<T>(fn: () => Promise<T>, cancel?: SlotCancel, maxWaitMs?: number): Promise<T> {
     if (cancel?.aborted) return Promise.reject(cancel.reason);
     if (this.running < this.size && this.live === 0) return this.hold(fn);
     return new Promise<T>((resolve, reject) => {
@@ -69,13 +80,15 @@ export class RequestSlots {
         fail: reject,
         cancel,
         onAbort: undefined,
+        timer: undefined,
         enqueuedAt: this.now(),
         gone: false,
       };
       if (cancel !== undefined) {
-        waiter.onAbort = () => this.abandon(waiter);
+        waiter.onAbort = () => this.abandon(waiter, cancel.reason);
         cancel.addEventListener('abort', waiter.onAbort);
       }
+      if (maxWaitMs !== undefined) waiter.timer = setTimeout(() => this.abandon(waiter, new SlotWaitExpired(maxWaitMs)), maxWaitMs);
       this.queue.push(waiter);
       this.live += 1;
     });
@@ -122,19 +135,20 @@ export class RequestSlots {
     this.compact();
   }
 
-  private abandon(waiter: Waiter): void {
+  private abandon(waiter: Waiter, reason: unknown): void {
     if (waiter.gone) return;
     this.leave(waiter);
-    waiter.fail(waiter.cancel?.reason);
+    waiter.fail(reason);
     this.compact();
   }
 
-  /** The waiter is out of the queue (started or abandoned): its wait is counted, its listener removed. */
+  /** The waiter is out of the queue (started or abandoned): its wait is counted, its timer and listener removed. */
   private leave(waiter: Waiter): void {
     waiter.gone = true;
     this.live -= 1;
     this.waited += 1;
     this.waitedMs += this.now() - waiter.enqueuedAt;
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
     if (waiter.onAbort !== undefined) waiter.cancel?.removeEventListener('abort', waiter.onAbort);
   }
 

@@ -1,7 +1,7 @@
 import { seededRng } from '@tikprobe/sim/prng.js';
 import { describe, expect, it } from 'vitest';
 import { RequestCancel } from '../../src/routeros/request-cancel.js';
-import { RequestSlots } from '../../src/time/request-slots.js';
+import { RequestSlots, SlotWaitExpired } from '../../src/time/request-slots.js';
 
 /** A request the test finishes by hand. */
 function gate(): { promise: Promise<string>; open: (v: string) => void } {
@@ -60,6 +60,23 @@ describe('RequestSlots', () => {
     // The handle is free for the HTTP client again: the queue took its listener away.
     const after = new RequestCancel();
     await expect(slots.run(async () => 'ok', after)).resolves.toBe('ok');
+  });
+
+  it('a request that waited its longest leaves the queue unrun with SlotWaitExpired; one that got a slot has no bound', async () => {
+    const slots = new RequestSlots(1);
+    const first = gate();
+    const running = slots.run(() => first.promise, undefined, 10); // ran at once: 10 ms mean nothing to it
+    let ran = false;
+    const waiting = slots.run(async () => {
+      ran = true;
+    }, undefined, 20);
+    await expect(waiting).rejects.toBeInstanceOf(SlotWaitExpired);
+    await expect(waiting).rejects.toThrow('no request slot free within 20 ms');
+    expect(slots.figures()).toMatchObject({ waiting: 0, waited: 1 });
+    first.open('done');
+    await expect(running).resolves.toBe('done');
+    await flush();
+    expect(ran).toBe(false);
   });
 
   it('an already aborted request never runs', async () => {
