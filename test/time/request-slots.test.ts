@@ -165,7 +165,7 @@ describe('RequestSlots', () => {
         expect(slots.figures().waiting).toBeLessThanOrEqual(id + 1);
       }
       while (open.length > 0 || slots.figures().waiting > 0) {
-        open.splice(0).forEach((f) => f());
+        for (const finish of open.splice(0)) finish();
         await flush();
       }
       await Promise.all(pending);
