@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RouterView } from '../../src/bridge/router-runner.js';
+import { LoadMonitor } from '../../src/bridge/load-monitor.js';
 import { createMetricsRegistry } from '../../src/status/metrics.js';
+import { bufferLogger } from '../support/log-buffer.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -55,7 +57,10 @@ describe('deployment docs', () => {
       lastPing: undefined,
       parts: [],
     };
-    const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0 });
+    // The bridge's load section, with every family it can expose populated.
+    const load = new LoadMonitor({ now: () => 0, cpuBusyMs: () => 0, slots: () => ({ active: 0, waiting: 0, busyMs: 0, waitedMs: 0, waited: 0, size: 1 }), logger: bufferLogger().logger });
+    load.ledger.join(5000);
+    const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0, extra: load.metrics() });
     const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
     const doc = read('docs/metrics.md');
     for (const name of names) {
