@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'ROUTER_TLS' // certificate not trusted, fingerprint mismatch, handshake failure
   | 'ROUTER_BAD_REQUEST' // other 400s: arguments rejected
   | 'ROUTER_MALFORMED' // reply is not the JSON shape RouterOS sends
+  | 'BRIDGE_OVERLOADED' // the request's timeout passed while it waited for a request slot: never sent
   | 'KOMARI_AUTH' // 401/403 from Komari: token or discovery key wrong
   | 'KOMARI_REJECTED' // 400/500 with a validation message: our payload was refused
   | 'KOMARI_TRANSIENT' // 5xx without a validation message, timeout, reset
@@ -31,6 +32,7 @@ const RETRYABLE: Record<ErrorCode, boolean> = {
   ROUTER_TLS: false,
   ROUTER_BAD_REQUEST: false,
   ROUTER_MALFORMED: true,
+  BRIDGE_OVERLOADED: true,
   KOMARI_AUTH: false,
   KOMARI_REJECTED: false,
   KOMARI_TRANSIENT: true,

@@ -6,8 +6,9 @@
  * argument.
  */
 import { startupWarnings } from './config/startup-warnings.js';
-import pLimit from 'p-limit';
+import { performance } from 'node:perf_hooks';
 import { Bridge, type FleetFactory } from './bridge/bridge.js';
+import { LoadMonitor } from './bridge/load-monitor.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
 import { createCluster } from './cluster/backend.js';
@@ -24,6 +25,7 @@ import type { StatusRoute, StatusSection } from './status-section.js';
 import { ensureWritableDir } from './state/writable.js';
 import { createStateFlusher, createStateStore } from './state/store.js';
 import { fanOut, nullTelemetry, type Telemetry } from './telemetry.js';
+import { RequestSlots } from './time/request-slots.js';
 import { type Clock, systemClock } from './time/timers.js';
 
 /** Every integration, in the order their parts are attached. A new one is one line here. */
@@ -40,6 +42,8 @@ export interface AppDeps {
   telemetry?: Telemetry;
   /** The integrations to run; default INTEGRATIONS. */
   integrations?: readonly IntegrationFactory[];
+  /** Event-loop busy ms since the start, for the load estimate (default: perf_hooks' eventLoopUtilization). */
+  cpuBusyMs?: () => number;
 }
 
 export interface RunningBridge {
@@ -74,6 +78,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   const fleet: FleetView = { view: () => bridge?.view() ?? [], tagOf: (name) => bridge?.tagOf(name) };
   const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => current.map((i) => i.listen ?? {}));
   const integrationDeps: IntegrationDeps = { logger, clock, random, version: deps.version, probes, telemetry, fleet };
+  const { load, newSlots } = fleetLoad(clock, logger, deps.cpuBusyMs);
 
   const factory: FleetFactory = {
     build(cfg) {
@@ -83,14 +88,13 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
         logger,
         clock,
         random,
-        limit: pLimit(cfg.concurrency),
+        slots: newSlots(cfg.concurrency),
+        load,
         tlsContexts,
         states,
         telemetry,
         integrations,
-        close: async () => {
-          await Promise.all(integrations.map((i) => i.close().catch((err: unknown) => logger.warn({ integration: i.name, err }, 'integration did not close cleanly'))));
-        },
+        close: () => closeIntegrations(integrations, logger),
       };
     },
     fleetKey: (cfg) => JSON.stringify([cfg.komari, cfg.nezha, cfg.status, cfg.concurrency]),
@@ -105,7 +109,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     bridge: running,
     startedAt,
     routes: () => current.flatMap((i) => i.routes?.() ?? []),
-    sections: () => attached?.sections() ?? [],
+    sections: () => [load, ...(attached?.sections() ?? [])],
     flushState: () => flusher.flush(),
     reload: async (next) => void (attached ? await attached.reload(next) : await running.reload(next)),
     async stop() {
@@ -115,6 +119,28 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
       await closeProbes(probes);
     },
   };
+}
+
+/** The load monitor, and the request slots it reads (rebuilt when `concurrency` changes). */
+function fleetLoad(clock: Clock, logger: Logger, cpuBusyMs?: () => number): { load: LoadMonitor; newSlots(size: number): RequestSlots } {
+  let slots: RequestSlots | undefined;
+  const load = new LoadMonitor({
+    now: () => clock.now(),
+    cpuBusyMs: cpuBusyMs ?? (() => performance.eventLoopUtilization().active),
+    slots: () => (slots === undefined ? undefined : { ...slots.figures(), size: slots.size }),
+    logger,
+  });
+  return {
+    load,
+    newSlots(size) {
+      slots = new RequestSlots(size, () => clock.now());
+      return slots;
+    },
+  };
+}
+
+async function closeIntegrations(integrations: readonly Integration[], logger: Logger): Promise<void> {
+  await Promise.all(integrations.map((i) => i.close().catch((err: unknown) => logger.warn({ integration: i.name, err }, 'integration did not close cleanly'))));
 }
 
 async function closeProbes(probes: SharedProbes): Promise<void> {

@@ -69,11 +69,41 @@ export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * GET a JSON document. Each request on a connection of its own (`reset`): a busy simulator
+ * closing an idle keep-alive connection just as the next poll reuses it answered ECONNRESET
+ * at 10 000 routers; a transport error is retried twice.
+ */
 export async function getJson(url, dispatcher) {
+  return JSON.parse(await getText(url, dispatcher));
+}
+
+export async function getText(url, dispatcher, attempts = 3) {
   const { request } = await import('undici');
-  const res = await request(url, dispatcher ? { dispatcher } : {});
-  if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
-  return res.body.json();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await request(url, { reset: true, ...(dispatcher ? { dispatcher } : {}) });
+      const text = await res.body.text();
+      if (res.statusCode !== 200) throw Object.assign(new Error(`GET ${url}: ${res.statusCode}`), { status: res.statusCode });
+      return text;
+    } catch (err) {
+      if (err.status !== undefined || attempt >= attempts) throw err;
+      await sleep(250 * attempt);
+    }
+  }
+}
+
+/** A TCP port on loopback that was free a moment ago. */
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /**

@@ -71,15 +71,15 @@ export class Bridge implements FleetHealth, FleetView {
   }
 
   /**
-   * True while no router loop is overdue by more than `factor` report intervals, whatever the
-   * routers' own state: the scheduler is making progress. A loop waiting out a backoff is not
-   * overdue (its next tick is simply later); a loop stuck in a tick is.
+   * True while every router loop makes progress (`factor` report intervals at most without
+   * any): a loop inside a tick sees its requests settle (each ends within two of the router's
+   * timeouts: one to wait for a request slot, one for the reply), a loop between ticks sees its next tick
+   * come. An overloaded bridge whose polls finish late stays healthy; a loop stuck in a tick,
+   * or timers that no longer fire, is not. A loop waiting out a backoff is not overdue.
    */
   healthy(now: number, startedAt: number, factor = 3): boolean {
     for (const unit of this.units.values()) {
-      const allowed = factor * unit.config.intervals.report;
-      const due = unit.runner.nextTickAt() ?? startedAt;
-      if (now - due > allowed) return false;
+      if (unit.runner.stalledMs(now, startedAt) > factor * unit.config.intervals.report) return false;
     }
     return true;
   }

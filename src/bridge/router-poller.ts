@@ -170,8 +170,12 @@ export class RouterPoller {
   }
 
   private async refreshDevice(signal: AbortSignal): Promise<void> {
+    const before = this.deviceAt;
     this.deviceAt = this.deps.now();
-    const id = await collectDeviceId(this.deps.rest, signal);
+    const id = await collectDeviceId(this.deps.rest, signal).catch((err: unknown) => {
+      if (skipped(signal, err)) this.deviceAt = before;
+      throw err;
+    });
     if (id !== undefined) this.deviceId = id;
   }
 
@@ -190,6 +194,7 @@ export class RouterPoller {
 
   private async refreshInfo(resource: Resource, signal: AbortSignal): Promise<void> {
     const { rest, router, now } = this.deps;
+    const before = this.infoAt;
     this.infoAt = now();
     try {
       if (router.traffic.interfaces === 'auto') {
@@ -204,30 +209,41 @@ export class RouterPoller {
       this.info = await collectInfo(rest, signal, resource, router.publicIp, this.interfaces);
       this.recover('info', 'basic info readable again');
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (skipped(signal, err)) {
+        this.infoAt = before;
+        throw err;
+      }
       if (router.traffic.interfaces !== 'auto') this.interfaces = router.traffic.interfaces;
       this.degrade('info', err, 'basic info (identity, routes, addresses) not readable; keeping the last values');
     }
   }
 
   private async refreshConnections(signal: AbortSignal): Promise<void> {
+    const before = this.connectionsAt;
     this.connectionsAt = this.deps.now();
     try {
       this.connections = await this.deps.connections.count(this.deps.rest, signal, this.deps.now());
       this.recover('connections', 'connection counts readable again');
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (skipped(signal, err)) {
+        this.connectionsAt = before;
+        throw err;
+      }
       this.degrade('connections', err, 'connection counts not readable; keeping the last values');
     }
   }
 
   private async refreshHealth(signal: AbortSignal): Promise<void> {
+    const before = this.healthAt;
     this.healthAt = this.deps.now();
     try {
       this.health = await collectHealth(this.deps.rest, signal);
       this.recover('health', '/system/health readable again');
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (skipped(signal, err)) {
+        this.healthAt = before;
+        throw err;
+      }
       if (errorCode(err) === 'ROUTER_UNSUPPORTED') {
         this.healthUnsupported = true;
         this.deps.logger.debug('the router has no /system/health menu: no sensor readings');
@@ -246,6 +262,14 @@ export class RouterPoller {
   private recover(key: string, message: string): void {
     this.conditions.clear(key, { condition: key }, message);
   }
+}
+
+/**
+ * The poll was stopped, or the bridge had no request slot for it in time (BRIDGE_OVERLOADED):
+ * the whole poll is skipped, and what it was refreshing stays due for the next one.
+ */
+function skipped(signal: AbortSignal, err: unknown): boolean {
+  return signal.aborted || errorCode(err) === 'BRIDGE_OVERLOADED';
 }
 
 /** The negotiated rate of each ethernet port the ethernet collector last read (its ceiling for accounting). */

@@ -15,6 +15,7 @@ import { Loop, type TickResult } from '../time/loop.js';
 import { failureHeadline } from './failure-headline.js';
 import type { RouterPoller } from './router-poller.js';
 import type { Clock } from '../time/timers.js';
+import type { LoadMonitor } from './load-monitor.js';
 
 export type { RouterView };
 
@@ -32,6 +33,9 @@ export interface RunnerDeps {
    * default: a fleet starting cold spreads its first polls over the first interval).
    */
   startSpreadMs?: number;
+  /** The router client's progress figures (see RouterRest.progress). */
+  progress?: () => { settledAt: number | undefined; waitedMs: number } | undefined;
+  load?: LoadMonitor;
 }
 
 /** Polls due within the same 25 ms share one wake-up (issue 13: batched requests cost ~40 % less CPU each). */
@@ -48,6 +52,8 @@ export class RouterRunner {
   private lastError: string | undefined;
   private lastErrorCode: string | undefined;
   private lastPollMs: number | undefined;
+  private waitedAtStart = 0;
+  private joined = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.loop = new Loop({
@@ -59,16 +65,37 @@ export class RouterRunner {
       random: deps.random,
       tick: (signal) => this.tick(signal),
       onCrash: (err) => deps.logger.error({ err }, 'unexpected error in the poll loop; continuing'),
+      onTickEnd: (slotAt, startedAt, result) => {
+        const waitedMs = (deps.progress?.()?.waitedMs ?? 0) - this.waitedAtStart;
+        deps.load?.tickEnded(deps.intervalMs, slotAt, startedAt, waitedMs, result.ok && result.skipped !== true);
+      },
     });
   }
 
   start(): void {
+    this.deps.load?.ledger.join(this.deps.intervalMs);
+    this.joined = true;
     this.loop.start();
   }
 
   /** Stops polling: aborts the poll in flight and waits for it to settle. The parts are stopped by the unit. */
   async stop(): Promise<void> {
+    if (this.joined) this.deps.load?.ledger.leave(this.deps.intervalMs);
+    this.joined = false;
     await this.loop.stop();
+  }
+
+  /**
+   * How long this loop has gone without progress where progress is expected: inside a tick,
+   * since the tick started or one of its router's requests last settled (every request ends
+   * within two timeouts, a bounded wait for a request slot and the reply, so an overloaded
+   * bridge keeps moving); between ticks, how far the next tick is overdue (a backoff is not overdue).
+   */
+  stalledMs(now: number, startedAt: number): number {
+    const busySince = this.loop.tickStartedAt;
+    if (busySince === undefined) return now - (this.loop.nextAt ?? startedAt);
+    const settledAt = this.deps.progress?.()?.settledAt;
+    return now - Math.max(busySince, settledAt ?? busySince);
   }
 
   /** Whether the router answered its last poll (router-side probes skip otherwise). */
@@ -106,13 +133,18 @@ export class RouterRunner {
   private async tick(signal: AbortSignal): Promise<TickResult> {
     const { clock, logger, poller } = this.deps;
     const started = clock.now();
+    this.waitedAtStart = this.deps.progress?.()?.waitedMs ?? 0;
     let sample: RouterSample;
     try {
       sample = await poller.poll(signal);
     } catch (err) {
       this.lastPollMs = clock.now() - started;
       if (signal.aborted) return { ok: false };
-      this.deps.telemetry.pollFinished(this.deps.name, this.lastPollMs, errorCode(err) ?? 'UNEXPECTED');
+      const code = errorCode(err) ?? 'UNEXPECTED';
+      this.deps.telemetry.pollFinished(this.deps.name, this.lastPollMs, code);
+      // The bridge had no request slot in time: nothing is wrong with the router. The slot is
+      // skipped (the load section says why); the router keeps its state and its grid.
+      if (code === 'BRIDGE_OVERLOADED') return { ok: true, skipped: true };
       return this.onFailure(err);
     }
     this.lastPollMs = clock.now() - started;

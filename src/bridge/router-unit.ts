@@ -4,7 +4,6 @@
  * unit, so a reload can replace one router without touching the others. A unit that fails
  * half-way through its start stops what it had started: no timer, socket or poll remains.
  */
-import type { LimitFunction } from 'p-limit';
 import type { TrafficState } from '../accounting/traffic.js';
 import { ConnectionCounter } from '../collect/connections.js';
 import { ExtendedRunner } from '../collect/extended-runner.js';
@@ -14,7 +13,9 @@ import type { Logger } from '../log.js';
 import type { RouterRest } from '../routeros/rest.js';
 import type { TlsContexts } from '../routeros/tls-contexts.js';
 import type { Telemetry } from '../telemetry.js';
+import type { RequestSlots } from '../time/request-slots.js';
 import type { Clock } from '../time/timers.js';
+import type { LoadMonitor } from './load-monitor.js';
 import { type AttachedPart, attachParts, startParts } from './parts.js';
 import { restClientFor } from './router-client.js';
 import { RouterPoller } from './router-poller.js';
@@ -27,7 +28,9 @@ export interface FleetDeps {
   clock: Clock;
   random: () => number;
   /** The fleet-wide limit on router requests in flight (`concurrency`). */
-  limit: LimitFunction;
+  slots: RequestSlots;
+  /** Where every router loop reports its finished ticks (the overload signal). */
+  load?: LoadMonitor;
   /** TLS secure contexts shared by all router connections. */
   tlsContexts: TlsContexts;
   states: RouterStateCache;
@@ -49,7 +52,7 @@ export interface RouterUnit {
 /** `startSpreadMs`: the first poll falls within this many ms (default: one report interval). */
 export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, startSpreadMs?: number): Promise<RouterUnit> {
   const logger = deps.logger.child({ router: router.name });
-  const rest = restClientFor(router, deps.limit, deps.tlsContexts);
+  const rest = restClientFor(router, deps.slots, deps.tlsContexts, () => deps.clock.now());
   let runner: RouterRunner | undefined;
   let parts: AttachedPart[] = [];
   try {
@@ -57,7 +60,19 @@ export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, sta
     const poller = newPoller(router, rest, logger, deps, saved.traffic);
     const ctx: RouterContext = { router, rest, logger, isUp: () => runner?.isUp() ?? false, state: deps.states.access(router.name) };
     parts = await startParts(attachParts(deps.integrations, ctx));
-    runner = new RouterRunner({ name: router.name, intervalMs: router.intervals.report, poller, parts, logger, clock: deps.clock, random: deps.random, telemetry: deps.telemetry, startSpreadMs });
+    runner = new RouterRunner({
+      name: router.name,
+      intervalMs: router.intervals.report,
+      poller,
+      parts,
+      logger,
+      clock: deps.clock,
+      random: deps.random,
+      telemetry: deps.telemetry,
+      progress: () => rest.progress?.(),
+      load: deps.load,
+      startSpreadMs,
+    });
     runner.start();
   } catch (err) {
     await Promise.all([runner?.stop(), ...parts.map((p) => p.stop())]);

@@ -87,12 +87,12 @@ async function collectPublicAddresses(
   return { publicIpv4, publicIpv6, publicIpUnknown: publicIpv4 === undefined && publicIpv6 === undefined };
 }
 
-/** Runs an optional read: a RouterError becomes undefined; an abort or a bug still throws. */
+/** Runs an optional read: a RouterError becomes undefined; an abort, a bug or a request the bridge had no slot for still throws. */
 async function optional<T>(signal: AbortSignal, read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
   } catch (err) {
-    if (signal.aborted || !(err instanceof RouterError)) throw err;
+    if (signal.aborted || !(err instanceof RouterError) || err.code === 'BRIDGE_OVERLOADED') throw err;
     return undefined;
   }
 }

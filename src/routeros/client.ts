@@ -6,6 +6,7 @@
  */
 import { Client } from 'undici';
 import { RouterError } from '../errors.js';
+import { type RequestSlots, SlotWaitExpired } from '../time/request-slots.js';
 import { classifyReply, classifyTransport, type Classification } from './classify.js';
 import { parseRouterJson } from './json.js';
 import { RequestCancel } from './request-cancel.js';
@@ -23,10 +24,17 @@ export interface RouterClientOptions {
   tls: RouterTlsOptions;
   /** Secure contexts shared across the fleet (one per set of trusted roots); default: one per connection. */
   tlsContexts?: TlsContexts;
-  /** Per request, from the moment it leaves the fleet-wide limit. */
+  /** Per request, from the moment it is sent (a wait for a request slot has its own bound, the same length). */
   timeoutMs: number;
-  /** The fleet-wide concurrency limit; wraps every request. */
+  /**
+   * The fleet-wide request slots (`concurrency`): a request that waits longer than its timeout
+   * for one (or whose poll is stopped) leaves the queue unsent. Takes precedence over `limit`.
+   */
+  slots?: RequestSlots;
+  /** A plain concurrency limit for one-shot commands; its wait is not bounded. */
   limit?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The clock of the progress and wait figures (default Date.now). */
+  now?: () => number;
 }
 
 // Polls run every few seconds: keep the connection (and its TLS session) across them.
@@ -77,8 +85,11 @@ class RestClient implements RouterRest {
   private readonly getHeaders: Record<string, string>;
   private readonly postHeaders: Record<string, string>;
   private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  private readonly now: () => number;
   private requests = 0;
   private bytes = 0;
+  private waitedMs = 0;
+  private settledAt: number | undefined;
 
   constructor(private readonly options: RouterClientOptions) {
     const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
@@ -93,10 +104,11 @@ class RestClient implements RouterRest {
       connect: buildTlsConnect(options.tls, options.timeoutMs, options.tlsContexts),
     });
     this.limit = options.limit ?? (<T>(fn: () => Promise<T>) => fn());
+    this.now = options.now ?? Date.now;
   }
 
   get(path: string, opts: RestOptions = {}): Promise<unknown> {
-    return this.limit(() => this.send('GET', path, undefined, opts));
+    return this.queued('GET', path, undefined, opts);
   }
 
   post(path: string, body: Record<string, unknown>, opts: RestOptions = {}): Promise<unknown> {
@@ -105,11 +117,15 @@ class RestClient implements RouterRest {
     if (opts.filter && Object.keys(opts.filter).length > 0) {
       return Promise.reject(new TypeError('filter applies to GET only; POST …/print takes a ".query" in the body'));
     }
-    return this.limit(() => this.send('POST', path, JSON.stringify(withProplist), opts));
+    return this.queued('POST', path, JSON.stringify(withProplist), opts);
   }
 
   stats(): { requests: number; bytes: number } {
     return { requests: this.requests, bytes: this.bytes };
+  }
+
+  progress(): { settledAt: number | undefined; waitedMs: number } {
+    return { settledAt: this.settledAt, waitedMs: this.waitedMs };
   }
 
   // destroy, not close: a Client whose TLS handshake failed on the host name never settles
@@ -118,10 +134,51 @@ class RestClient implements RouterRest {
     return this.client.destroy();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions): Promise<unknown> {
+  /**
+   * Waits for a request slot at most the request's timeout (then it is never sent), then sends
+   * it with the full timeout for the router's reply: an overloaded bridge never eats into the
+   * time a router has to answer, and every request ends within two timeouts.
+   */
+  private async queued(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions): Promise<unknown> {
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
+    const slots = this.options.slots;
+    try {
+      if (slots === undefined) return await this.limit(() => this.send(method, path, body, opts, timeoutMs));
+      const asked = this.now();
+      let sent = false;
+      try {
+        return await slots.run(
+          () => {
+            sent = true;
+            this.waitedMs += this.now() - asked;
+            return this.send(method, path, body, opts, timeoutMs);
+          },
+          opts.signal,
+          timeoutMs,
+        );
+      } catch (err) {
+        if (sent) throw err;
+        this.waitedMs += this.now() - asked;
+        throw this.unsent(method, path, err);
+      }
+    } finally {
+      this.settledAt = this.now();
+    }
+  }
+
+  /** A request that never got a slot: it waited its timeout (the bridge is overloaded), or its poll was stopped. */
+  private unsent(method: string, path: string, cause: unknown): RouterError {
+    const where = cachedRestPath(path);
+    if (cause instanceof SlotWaitExpired) {
+      const reason = `not sent: ${cause.message} (every one of the \`concurrency\` slots busy: the bridge is overloaded, see /status "load")`;
+      return new RouterError('BRIDGE_OVERLOADED', `${this.options.name}: ${method} ${where}: ${reason}`, { cause });
+    }
+    return this.fail(method, where, { code: 'ROUTER_TRANSIENT', detail: undefined, reason: 'aborted' }, { cause });
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, opts: RestOptions, timeoutMs: number): Promise<unknown> {
     const where = cachedRestPath(path);
     const query = method === 'GET' && (opts.proplist !== undefined || opts.filter !== undefined) ? restQuery(opts) : '';
-    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
     const deadline = new RequestDeadline(timeoutMs, opts.signal);
     const headers = body === undefined ? this.getHeaders : this.postHeaders;
     let status: number | undefined;

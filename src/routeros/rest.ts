@@ -16,5 +16,11 @@ export interface RouterRest {
   post(path: string, body: Record<string, unknown>, options?: RestOptions): Promise<unknown>;
   /** Requests sent and response body bytes received so far (for status and benchmarks). */
   stats(): { requests: number; bytes: number };
+  /**
+   * When a request of this router last settled (answered, failed, timed out, or gave up
+   * waiting for a request slot), and the total time its requests waited for a slot: the
+   * bridge's progress and lateness signals.
+   */
+  progress?(): { settledAt: number | undefined; waitedMs: number };
   close(): Promise<void>;
 }

@@ -131,7 +131,7 @@ function bridgeFamilies(input: ScrapeInput): MetricFamily[] {
     { name: 'tikprobe_start_time_seconds', help: 'Unix time the bridge started.', type: 'gauge', samples: [{ labels: {}, value: input.startedAt / 1000 }] },
     {
       name: 'tikprobe_healthy',
-      help: '1 while every router loop ticked within 3 report intervals (the /healthz signal), else 0.',
+      help: '1 while every router loop makes progress (a request settled or a tick came within 3 report intervals: the /healthz signal), else 0.',
       type: 'gauge',
       samples: [{ labels: {}, value: input.healthy ? 1 : 0 }],
     },

@@ -8,7 +8,8 @@ import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { Clock } from './timers.js';
 
 export type TickResult =
-  | { ok: true }
+  /** `skipped`: the tick produced nothing but is not a failure (e.g. no capacity in time); the grid goes on. */
+  | { ok: true; skipped?: boolean }
   /** `minDelayMs`: wait at least this long before the next attempt (e.g. after a timeout). */
   | { ok: false; slow?: boolean; minDelayMs?: number };
 
@@ -39,6 +40,8 @@ export interface LoopOptions {
   tick: (signal: AbortSignal) => Promise<TickResult>;
   /** Called when `tick` throws: the loop goes on as after a failure. */
   onCrash: (err: unknown) => void;
+  /** Called after every tick with the instant it was due and when it started (the load estimate's input; not with `armAhead`). */
+  onTickEnd?: (slotAt: number, startedAt: number, result: TickResult) => void;
 }
 
 export class Loop {
@@ -52,6 +55,8 @@ export class Loop {
   lastTickAt: number | undefined;
   /** Epoch ms the next tick is due, for status output. */
   nextAt: number | undefined;
+  /** Epoch ms the tick in progress started, undefined while the loop waits. */
+  tickStartedAt: number | undefined;
 
   constructor(private readonly options: LoopOptions) {}
 
@@ -105,6 +110,9 @@ export class Loop {
 
   private async run(): Promise<void> {
     const { clock, intervalMs } = this.options;
+    const slotAt = this.slotAt;
+    const startedAt = clock.now();
+    this.tickStartedAt = startedAt;
     let result: TickResult;
     try {
       result = await this.options.tick(this.abort.signal);
@@ -112,7 +120,9 @@ export class Loop {
       this.options.onCrash(err);
       result = { ok: false };
     }
+    this.tickStartedAt = undefined;
     this.lastTickAt = clock.now();
+    this.options.onTickEnd?.(slotAt, startedAt, result);
     if (this.stopped || this.options.armAhead) return;
     if (result.ok) {
       this.failures = 0;

@@ -50,22 +50,32 @@ export async function createFleet(options: {
   state?: (i: number) => Partial<RouterFakeState>;
   extraYaml?: string;
   timeout?: string;
+  /** `concurrency` (default 8). */
+  concurrency?: number;
+  /** `defaults.intervals` as YAML flow (default `{ report: 5s, basicInfo: 10m, connections: 30s }`). */
+  intervals?: string;
+  /** More keys of the `defaults:` block, as YAML lines indented by two spaces. */
+  defaults?: string;
+  /** Awaited before each request of router `i` is answered (see RouterFakeOptions.answerAfter). */
+  answerAfter?: (clock: ManualClock, i: number) => () => Promise<void>;
+  /** The load estimate's event-loop busy time (default: the real one). */
+  cpuBusyMs?: () => number;
   /** The integration list handed to the composition root (default: its own INTEGRATIONS). */
   integrations?: (clock: ManualClock) => readonly IntegrationFactory[];
   /** The bridge's random source (default 0: every first poll at once). */
   random?: () => number;
 }): Promise<Fleet> {
+  const clock = new ManualClock();
   const routers: FleetRouter[] = [];
   for (let i = 0; i < options.routers; i++) {
-    const fake = createRouterFake({ state: { identity: `r${i}`, ...options.state?.(i) } });
+    const fake = createRouterFake({ state: { identity: `r${i}`, ...options.state?.(i) }, answerAfter: options.answerAfter?.(clock, i) });
     routers.push({ name: `r${i}`, fake, server: await serveMsw(fake.handlers), token: TOKENS[i]! });
   }
   const komari = createKomariFake({ tokens: Object.fromEntries(routers.map((r) => [r.token, r.name])) });
   const komariServer = await serveMsw(komari.handlers);
   const stateDir = mkdtempSync(join(tmpdir(), 'tikprobe-fleet-'));
-  const yaml = fleetYaml(routers, komariServer.url, stateDir, options.timeout ?? '1s', options.extraYaml ?? '');
+  const yaml = fleetYaml(routers, komariServer.url, stateDir, options.timeout ?? '1s', options.extraYaml ?? '', options.concurrency ?? 8, options.intervals, options.defaults);
   const config = await loadConfigText(yaml, 'fleet.yaml', { ROUTER_PASSWORD: PASSWORD });
-  const clock = new ManualClock();
   const log = bufferLogger();
   const fleet: Fleet = {
     routers,
@@ -85,6 +95,7 @@ export async function createFleet(options: {
         random: options.random ?? (() => 0),
         stateFlushMs: 3_600_000,
         integrations: options.integrations?.(clock),
+        cpuBusyMs: options.cpuBusyMs,
       });
       return fleet.running;
     },
@@ -110,20 +121,29 @@ export async function createFleet(options: {
   return fleet;
 }
 
-export function fleetYaml(routers: FleetRouter[], komariUrl: string, stateDir: string, timeout: string, extra: string): string {
+export function fleetYaml(
+  routers: FleetRouter[],
+  komariUrl: string,
+  stateDir: string,
+  timeout: string,
+  extra: string,
+  concurrency = 8,
+  intervals = '{ report: 5s, basicInfo: 10m, connections: 30s }',
+  defaults = '',
+): string {
   return `version: 1
 komari:
   url: ${komariUrl}
   timeout: 2s
 state:
   dir: ${stateDir}
-concurrency: 8
+concurrency: ${concurrency}
 defaults:
   username: tikprobe
   password: \${ROUTER_PASSWORD}
   timeout: ${timeout}
-  intervals: { report: 5s, basicInfo: 10m, connections: 30s }
-${extra}
+  intervals: ${intervals}
+${defaults}${extra}
 routers:
 ${routers.map((r) => `  - name: ${r.name}\n    url: ${r.server.url}\n    komari: { token: ${r.token} }`).join('\n')}
 `;

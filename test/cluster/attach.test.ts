@@ -37,8 +37,9 @@ describe('a cluster replica through startBridge', () => {
     expect(f.reports('r0')).toHaveLength(1);
 
     const sections = running.sections();
-    expect(sections.map((s) => s.name)).toEqual(['cluster']);
-    expect(sections[0]!.status()).toMatchObject({
+    expect(sections.map((s) => s.name)).toEqual(['load', 'cluster']);
+    const section = sections.find((s) => s.name === 'cluster')!;
+    expect(section.status()).toMatchObject({
       memberId: 'solo',
       members: { count: 1, names: ['solo'] },
       buckets: BUCKETS,
@@ -46,7 +47,7 @@ describe('a cluster replica through startBridge', () => {
       handovers: { totals: { acquired: { events: 1, buckets: BUCKETS } } },
       fencing: { session: 'ok' },
     });
-    const families = sections[0]!.metrics!();
+    const families = section.metrics!();
     expect(sample(families, 'tikprobe_cluster_routers')).toEqual([{ labels: {}, value: 2 }]);
     expect(sample(families, 'tikprobe_cluster_member_info')).toEqual([{ labels: { member: 'solo' }, value: 1 }]);
     // The cluster has no endpoint of its own any more: it is part of /status and /metrics.

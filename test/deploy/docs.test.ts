@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { RouterView } from '../../src/bridge/router-runner.js';
 import type { ClusterView } from '../../src/cluster/backend.js';
 import { clusterFamilies } from '../../src/cluster/cluster-section.js';
+import { LoadMonitor } from '../../src/bridge/load-monitor.js';
 import { createMetricsRegistry } from '../../src/status/metrics.js';
+import { bufferLogger } from '../support/log-buffer.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -67,7 +69,10 @@ describe('deployment docs', () => {
       stateWritesRefused: 0,
       fencing: { session: 'ok', lastHeartbeatAt: 1, heartbeatMs: 1000, deadAfterMs: 5000 },
     };
-    const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0, extra: clusterFamilies(cluster, 1) });
+    // The bridge's load section, with every family it can expose populated.
+    const load = new LoadMonitor({ now: () => 0, cpuBusyMs: () => 0, slots: () => ({ active: 0, waiting: 0, busyMs: 0, waitedMs: 0, waited: 0, size: 1 }), logger: bufferLogger().logger });
+    load.ledger.join(5000);
+    const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0, extra: [...clusterFamilies(cluster, 1), ...load.metrics()] });
     const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
     const doc = read('docs/metrics.md');
     for (const name of names) {

@@ -98,6 +98,8 @@ export type FaultKind = '401' | '500' | 'timeout' | 'malformed' | 'control-char'
 
 export interface RouterFakeOptions {
   state?: Partial<RouterFakeState>;
+  /** Awaited before each request is answered: a slow router, e.g. on a test's manual clock. */
+  answerAfter?: () => Promise<void>;
 }
 
 export interface RouterFake {
@@ -497,6 +499,7 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
     const path = segments.map((s) => decodeURIComponent(s)).join('/');
     const key = `${request.method} ${path}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (options.answerAfter !== undefined) await options.answerAfter();
 
     const fault = applyFault(path);
     if (fault !== undefined) return fault;

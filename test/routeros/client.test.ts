@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { RouterError } from '../../src/errors.js';
 import { createRouterClient, restPath, restQuery, type RouterClientOptions } from '../../src/routeros/client.js';
 import type { RouterRest } from '../../src/routeros/rest.js';
+import { RequestSlots } from '../../src/time/request-slots.js';
 import { createRouterFake, type FaultKind, type RouterFake } from '../fakes/routeros.js';
 import { type MswServer, serveMsw } from '../fakes/serve-msw.js';
 
@@ -124,6 +125,40 @@ describe('createRouterClient against the strict fake', () => {
     await c.get('system/identity');
     await c.post('ip/firewall/connection/print', { 'count-only': '' });
     expect(calls).toBe(2);
+  });
+
+  it('a request that waits for a request slot past its timeout leaves unsent with BRIDGE_OVERLOADED, and the wait is counted', async () => {
+    const slots = new RequestSlots(1);
+    const c = client({ slots, timeoutMs: 300 });
+    fake.fault('system/resource', 'timeout', 1);
+    const holder = c.get('system/resource', { timeoutMs: 5000 }); // holds the only slot
+    await fake.nextHang();
+    const before = fake.count('GET', 'system/identity');
+    const err = await failure(client({ slots, timeoutMs: 300 }).get('system/identity'));
+    expect(err.code).toBe('BRIDGE_OVERLOADED');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/^edge1: GET \/rest\/system\/identity: not sent: no request slot free within 300 ms/);
+    expect(fake.count('GET', 'system/identity')).toBe(before);
+    expect(slots.figures().waiting).toBe(0);
+    fake.releaseHangs();
+    await holder.catch(() => undefined);
+  });
+
+  it('a poll stopped while its request waits for a slot ends at once, unsent', async () => {
+    const slots = new RequestSlots(1);
+    fake.fault('system/resource', 'timeout', 1);
+    const holder = client({ slots }).get('system/resource');
+    await fake.nextHang();
+    const controller = new AbortController();
+    const waiting = client({ slots });
+    const pending = failure(waiting.get('system/identity', { signal: controller.signal }));
+    controller.abort();
+    const err = await pending;
+    expect(err.code).toBe('ROUTER_TRANSIENT');
+    expect(err.message).toContain('aborted');
+    expect(waiting.progress?.().settledAt).toBeTypeOf('number');
+    fake.releaseHangs();
+    await holder.catch(() => undefined);
   });
 
   it('recovers a reply with raw control characters', async () => {

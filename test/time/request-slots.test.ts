@@ -1,0 +1,177 @@
+import { seededRng } from '@tikprobe/sim/prng.js';
+import { describe, expect, it } from 'vitest';
+import { RequestCancel } from '../../src/routeros/request-cancel.js';
+import { RequestSlots, SlotWaitExpired } from '../../src/time/request-slots.js';
+
+/** A request the test finishes by hand. */
+function gate(): { promise: Promise<string>; open: (v: string) => void } {
+  let open!: (v: string) => void;
+  const promise = new Promise<string>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('RequestSlots', () => {
+  it('runs at once while a slot is free, then first come first served', async () => {
+    const slots = new RequestSlots(2, () => 0);
+    const started: string[] = [];
+    const gates = ['a', 'b', 'c', 'd'].map((name) => ({ name, ...gate() }));
+    const done = gates.map((g) =>
+      slots.run(() => {
+        started.push(g.name);
+        return g.promise;
+      }),
+    );
+    expect(started).toEqual(['a', 'b']);
+    expect(slots.figures()).toMatchObject({ active: 2, waiting: 2 });
+    gates[1]!.open('b');
+    await flush();
+    expect(started).toEqual(['a', 'b', 'c']);
+    gates[0]!.open('a');
+    await flush();
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    gates[2]!.open('c');
+    gates[3]!.open('d');
+    expect(await Promise.all(done)).toEqual(['a', 'b', 'c', 'd']);
+    expect(slots.figures()).toMatchObject({ active: 0, waiting: 0, waited: 2 });
+  });
+
+  it('a request cancelled while it waits leaves the queue at once, unsent, with the cancel reason', async () => {
+    const slots = new RequestSlots(1, () => 0);
+    const first = gate();
+    const running = slots.run(() => first.promise);
+    const cancel = new RequestCancel();
+    let ran = false;
+    const waiting = slots.run(async () => {
+      ran = true;
+      return 'x';
+    }, cancel);
+    expect(slots.figures().waiting).toBe(1);
+    cancel.abort(new Error('timeout'));
+    await expect(waiting).rejects.toThrow('timeout');
+    expect(slots.figures().waiting).toBe(0);
+    first.open('done');
+    await running;
+    await flush();
+    expect(ran).toBe(false);
+    // The handle is free for the HTTP client again: the queue took its listener away.
+    const after = new RequestCancel();
+    await expect(slots.run(async () => 'ok', after)).resolves.toBe('ok');
+  });
+
+  it('a request that waited its longest leaves the queue unrun with SlotWaitExpired; one that got a slot has no bound', async () => {
+    const slots = new RequestSlots(1);
+    const first = gate();
+    const running = slots.run(() => first.promise, undefined, 10); // ran at once: 10 ms mean nothing to it
+    let ran = false;
+    const waiting = slots.run(async () => {
+      ran = true;
+    }, undefined, 20);
+    await expect(waiting).rejects.toBeInstanceOf(SlotWaitExpired);
+    await expect(waiting).rejects.toThrow('no request slot free within 20 ms');
+    expect(slots.figures()).toMatchObject({ waiting: 0, waited: 1 });
+    first.open('done');
+    await expect(running).resolves.toBe('done');
+    await flush();
+    expect(ran).toBe(false);
+  });
+
+  it('an already aborted request never runs', async () => {
+    const slots = new RequestSlots(1);
+    const cancel = new RequestCancel();
+    cancel.abort(new Error('aborted'));
+    await expect(slots.run(async () => 'ran', cancel)).rejects.toThrow('aborted');
+  });
+
+  it('counts slot time as the integral of requests in flight, and the wait of those that waited', async () => {
+    let now = 1000;
+    const slots = new RequestSlots(2, () => now);
+    const a = gate();
+    const b = gate();
+    const c = gate();
+    const pa = slots.run(() => a.promise);
+    const pb = slots.run(() => b.promise);
+    const pc = slots.run(() => c.promise);
+    now = 1100; // a and b in flight: 200 slot-ms so far
+    expect(slots.figures().busyMs).toBe(200);
+    a.open('a');
+    await pa;
+    await flush(); // c takes a's slot after waiting 100 ms
+    expect(slots.figures()).toMatchObject({ waited: 1, waitedMs: 100 });
+    now = 1150;
+    b.open('b');
+    c.open('c');
+    await Promise.all([pb, pc]);
+    expect(slots.figures().busyMs).toBe(300);
+  });
+
+  it('a throwing or rejecting request frees its slot', async () => {
+    const slots = new RequestSlots(1);
+    await expect(
+      slots.run(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
+    await expect(slots.run(() => Promise.reject(new Error('async')))).rejects.toThrow('async');
+    await expect(slots.run(async () => 'free')).resolves.toBe('free');
+  });
+
+  it('rejects a size that is not a positive integer', () => {
+    expect(() => new RequestSlots(0)).toThrow(/positive integer/);
+    expect(() => new RequestSlots(1.5)).toThrow(/positive integer/);
+  });
+
+  // Random arrivals, finishes and cancellations: never more than `size` in flight, every
+  // request ends exactly once (run or cancelled), none runs after its cancellation, and the
+  // order of starts is the order of arrival among those that were not cancelled.
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`keeps its invariants under random traffic (seed ${seed})`, async () => {
+      const rng = seededRng(seed);
+      const size = 1 + Math.floor(rng() * 4);
+      const slots = new RequestSlots(size);
+      const open: (() => void)[] = [];
+      const cancels: RequestCancel[] = [];
+      const starts: number[] = [];
+      const endings = new Map<number, 'ran' | 'cancelled'>();
+      const pending: Promise<void>[] = [];
+      let inFlight = 0;
+      for (let id = 0; id < 300; id++) {
+        const cancel = new RequestCancel();
+        cancels.push(cancel);
+        const done = slots
+          .run(() => {
+            expect(cancel.aborted).toBe(false);
+            inFlight += 1;
+            expect(inFlight).toBeLessThanOrEqual(size);
+            starts.push(id);
+            return new Promise<void>((resolve) =>
+              open.push(() => {
+                inFlight -= 1;
+                resolve();
+              }),
+            );
+          }, cancel)
+          .then(
+            () => void endings.set(id, 'ran'),
+            () => void endings.set(id, 'cancelled'),
+          );
+        pending.push(done);
+        if (rng() < 0.3) cancels[Math.floor(rng() * cancels.length)]!.abort(new Error('timeout'));
+        if (rng() < 0.45 && open.length > 0) open.splice(Math.floor(rng() * open.length), 1)[0]!();
+        await flush();
+        expect(slots.figures().waiting).toBeLessThanOrEqual(id + 1);
+      }
+      while (open.length > 0 || slots.figures().waiting > 0) {
+        for (const finish of open.splice(0)) finish();
+        await flush();
+      }
+      await Promise.all(pending);
+      expect(endings.size).toBe(300);
+      expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+      expect(slots.figures()).toMatchObject({ active: 0, waiting: 0 });
+    });
+  }
+});
