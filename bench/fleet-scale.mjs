@@ -5,7 +5,7 @@
  * memory and event-loop figures are its own.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summariseLateness } from '@tikprobe/sim/lateness.js';
@@ -30,7 +30,7 @@ const OVERLOAD_ROUTERS = 10_000;
 /** The bridge's stop deadline (the default shutdown grace), which the bench's SIGTERM must meet. */
 const STOP_DEADLINE_MS = 10_000;
 
-export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, keep, log, profileDir }) {
+export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, keep, log, profileDir, workers = 1 }) {
   const runs = [];
   const floor = requestFloor({ hasTaskset, tls, log });
   for (const routers of sizes) {
@@ -39,6 +39,8 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
     const started = Date.now();
     const sim = await startSimProcess({ routers, conntrack: 1000, tls, dir }, { cpu: 0, hasTaskset, logFile: join(dir, 'sim.log') });
     const simReadyS = (Date.now() - started) / 1000;
+    // `workers: N` shards the fleet over N threads of the one bridge process (same CPU pinning).
+    if (workers > 1) appendFileSync(sim.configFile, `\nworkers: ${workers}\n`);
     const eldFile = join(dir, 'event-loop.json');
     const bridgeStart = Date.now();
     const bridgeLog = join(dir, 'bridge.log');
@@ -99,6 +101,7 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
         latenessFromFirstReportEver: fromStart,
         rejectedReports: nodes.reduce((n, x) => n + x.rejected, 0),
         tls,
+        workers,
         perRouter: perRouter(routers, cpu.percentOfCore, mem.peakRss, eventLoop?.memory),
         bridge: {
           cpuPercentOfCore: cpu.percentOfCore,
