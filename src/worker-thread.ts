@@ -10,7 +10,7 @@ import type { Config } from './config/schema.js';
 import { createLogger } from './log.js';
 import { type RunningBridge, startBridge } from './main.js';
 import { PortStateStore } from './workers/port-store.js';
-import { CALL_FLUSH, CALL_RELOAD, CALL_STOP, NOTE_READY, NOTE_SNAPSHOT, NOTE_TELEMETRY, type WorkerInit, type WorkerSnapshot } from './workers/protocol.js';
+import { CALL_FLUSH, CALL_RELOAD, CALL_STOP, NOTE_READY, NOTE_SNAPSHOT, NOTE_TELEMETRY, slimView, type WorkerInit, type WorkerSnapshot } from './workers/protocol.js';
 import { PortRpc } from './workers/rpc.js';
 import { telemetryRelay } from './workers/telemetry-relay.js';
 
@@ -19,11 +19,18 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
   let config = init.config;
   let running: RunningBridge | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const snapshot = () => {
+  let ticks = 0;
+  const viewsEvery = Math.max(1, Math.round(init.viewsMs / init.snapshotMs));
+  const snapshot = (withViews = ticks++ % viewsEvery === 0) => {
     if (!running) return;
     const longest = Math.max(5_000, ...config.routers.map((r) => r.intervals.report));
     const now = Date.now();
-    const snap: WorkerSnapshot = { views: running.bridge.view(), healthy: running.bridge.healthy(now, running.startedAt), at: now, staleAfterMs: 3 * longest };
+    const snap: WorkerSnapshot = { healthy: running.bridge.healthy(now, running.startedAt), at: now, staleAfterMs: 3 * longest };
+    if (withViews) {
+      const views = running.bridge.view();
+      // Full views only for a status server; the systemd notifier needs the states alone.
+      snap.views = config.status ? views : views.map(slimView);
+    }
     rpc.note(NOTE_SNAPSHOT, snap);
   };
   const rpc: PortRpc = new PortRpc(
@@ -33,7 +40,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
       [CALL_RELOAD]: async (next: Config) => {
         config = next;
         await (await started).reload(next);
-        snapshot();
+        snapshot(true);
       },
       [CALL_FLUSH]: async () => {
         relay.drain();
@@ -51,8 +58,8 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
   const relay = telemetryRelay({ send: (events) => rpc.note(NOTE_TELEMETRY, events) });
   const started = startBridge(config, { logger, version: init.version, telemetry: relay, store: new PortStateStore(rpc), workers: init.count, stateFlushMs: init.stateFlushMs });
   running = await started;
-  snapshot();
-  timer = setInterval(snapshot, init.snapshotMs);
+  snapshot(true);
+  timer = setInterval(() => snapshot(), init.snapshotMs);
   timer.unref();
   rpc.note(NOTE_READY);
 }

@@ -14,15 +14,18 @@ export interface WorkerInit {
   version: string;
   /** Log pretty (the main thread's stdout is a TTY). */
   pretty: boolean;
-  /** Between two snapshots, ms. */
+  /** Between two health snapshots, ms. */
   snapshotMs: number;
+  /** Between two snapshots that carry the routers' views, ms (a multiple of snapshotMs). */
+  viewsMs: number;
   /** How often dirty traffic state is written (default 60 s). */
   stateFlushMs?: number;
 }
 
-/** A worker's view of its routers, sent every `snapshotMs` and after a reload. */
+/** A worker's health every `snapshotMs`, with its routers' views every `viewsMs` and after a reload. */
 export interface WorkerSnapshot {
-  views: RouterView[];
+  /** Absent: the views of the previous snapshot still stand. */
+  views?: RouterView[];
   /** The worker's Bridge.healthy at `at`. */
   healthy: boolean;
   /** Epoch ms. */
@@ -39,3 +42,12 @@ export const CALL_STOP = 'stop';
 export const NOTE_READY = 'ready';
 export const NOTE_SNAPSHOT = 'snapshot';
 export const NOTE_TELEMETRY = 'telemetry';
+
+/**
+ * A view without the last sample and the per-integration details: what the systemd notifier
+ * needs when no status server reads the views (copying full views between threads costs
+ * about as much CPU as polling).
+ */
+export function slimView(v: RouterView): RouterView {
+  return { ...v, lastSample: undefined, extended: undefined, accounting: undefined, parts: [] };
+}

@@ -42,8 +42,10 @@ export interface WorkersDeps {
   integrations: readonly IntegrationFactory[];
   /** The worker script; default dist/worker-thread.js beside this file's folder. */
   entry?: URL;
-  /** Between two snapshots of each worker's routers (default 1 s). */
+  /** Between two health snapshots of each worker (default 1 s). */
   snapshotMs?: number;
+  /** Between two copies of each worker's router views (default 5 s: one report cycle). */
+  viewsMs?: number;
   stateFlushMs?: number;
   cores?: number;
 }
@@ -81,6 +83,7 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
     version: deps.version,
     pretty: process.stdout.isTTY === true,
     snapshotMs: deps.snapshotMs ?? 1_000,
+    viewsMs: deps.viewsMs ?? 5_000,
     stateFlushMs: deps.stateFlushMs,
   });
   const threads = Array.from({ length: count }, (_, i) => new WorkerThread(i, init(config, i), hooks));

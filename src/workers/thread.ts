@@ -98,7 +98,7 @@ export class WorkerThread {
         settled?.();
       },
       [NOTE_SNAPSHOT]: (s: WorkerSnapshot) => {
-        this.snapshot = s;
+        this.snapshot = { ...s, views: s.views ?? this.snapshot?.views };
       },
       [NOTE_TELEMETRY]: (events: TelemetryEvent[]) => replayTelemetry(events, this.hooks.telemetry),
     });
@@ -122,7 +122,7 @@ export class WorkerThread {
     this.attempt++;
     const delay = backoffDelay(this.attempt, this.hooks.restart, this.hooks.random);
     this.state = 'restarting';
-    if (this.snapshot) this.snapshot = { ...this.snapshot, views: this.snapshot.views.map(downView) };
+    if (this.snapshot?.views) this.snapshot = { ...this.snapshot, views: this.snapshot.views.map(downView) };
     this.hooks.logger.error(
       { worker: this.index, exitCode: code, routers: this.routers, restartInMs: delay, restarts: this.restarts },
       'worker thread stopped; its routers are not polled until it restarts',

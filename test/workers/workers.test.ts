@@ -35,7 +35,7 @@ const log = bufferLogger();
 const metrics = createMetricsRegistry();
 
 async function config(list: FleetRouter[], extra = ''): Promise<Config> {
-  const yaml = fleetYaml(list, komariServer.url, dir, '800ms', `workers: 2\nlog: { level: error }\n${extra}`).replace('report: 5s', 'report: 1s');
+  const yaml = fleetYaml(list, komariServer.url, dir, '800ms', `workers: 2\nlog: { level: error }\nstatus: { listen: '127.0.0.1:9' }\n${extra}`).replace('report: 5s', 'report: 1s');
   return loadConfigText(yaml, join(dir, 'fleet.yaml'), { ROUTER_PASSWORD: PASSWORD });
 }
 const polls = (r: FleetRouter) => r.fake.count('GET', 'system/resource');
@@ -69,7 +69,7 @@ describe('workers: 2', () => {
     const first = routers.slice(0, 6);
     // Both workers get routers with these names.
     expect(new Set(first.map((r) => workerOf(r.name, 2))).size).toBe(2);
-    running = await startWorkers(await config(first), { logger: log.logger, version: '0.0.0-test', telemetry: metrics, integrations: INTEGRATIONS, entry: pathToFileURL(ENTRY), snapshotMs: 100, cores: 2 });
+    running = await startWorkers(await config(first), { logger: log.logger, version: '0.0.0-test', telemetry: metrics, integrations: INTEGRATIONS, entry: pathToFileURL(ENTRY), snapshotMs: 100, viewsMs: 100, cores: 2 });
     await until('every router polled', () => first.every((r) => polls(r) >= 1));
     for (const r of first) r.fake.state.interfaces.find((i) => i.name === 'ether1')!.rxBytes += 1_000_000n;
 
@@ -82,6 +82,8 @@ describe('workers: 2', () => {
     });
     await until('all routers up in the joined view', () => running!.bridge.view().filter((v) => v.state === 'up').length === 6);
     expect(running.bridge.view().map((v) => v.name)).toEqual(first.map((r) => r.name));
+    // With a status server the views are whole (the last sample, each integration's delivery).
+    expect(running.bridge.view().every((v) => v.lastSample !== undefined && v.parts.length > 0)).toBe(true);
     expect(running.bridge.healthy(Date.now(), running.startedAt)).toBe(true);
     const scrape = metrics.render({ views: running.bridge.view(), healthy: true, version: 't', startedAt: running.startedAt });
     for (const r of first) expect(scrape).toContain(`tikprobe_poll_duration_seconds_count{router="${r.name}"}`);
