@@ -30,7 +30,7 @@ const OVERLOAD_ROUTERS = 10_000;
 /** The bridge's stop deadline (the default shutdown grace), which the bench's SIGTERM must meet. */
 const STOP_DEADLINE_MS = 10_000;
 
-export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, keep, log, profileDir, workers = 1 }) {
+export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, keep, log, profileDir, workers = 1, bridgeCpus = '1' }) {
   const runs = [];
   const floor = requestFloor({ hasTaskset, tls, log });
   for (const routers of sizes) {
@@ -46,7 +46,7 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
     const bridgeLog = join(dir, 'bridge.log');
     let kept = true;
     const bridge = startBridge(sim.configFile, {
-      cpu: 1,
+      cpu: bridgeCpus,
       hasTaskset,
       logFile: bridgeLog,
       preload: join(ROOT, 'bench', 'lib', 'event-loop-probe.mjs'),
@@ -102,6 +102,7 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
         rejectedReports: nodes.reduce((n, x) => n + x.rejected, 0),
         tls,
         workers,
+        bridgeCpus,
         perRouter: perRouter(routers, cpu.percentOfCore, mem.peakRss, eventLoop?.memory),
         bridge: {
           cpuPercentOfCore: cpu.percentOfCore,
