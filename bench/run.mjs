@@ -36,6 +36,9 @@ const { values, positionals } = parseArgs({
 const list = (text) => text.split(',').map((v) => Number(v.trim())).filter((n) => Number.isInteger(n) && n > 0);
 const which = positionals.length > 0 ? positionals : ['router-cost', 'fleet-scale'];
 const windowS = Number(values.window ?? (values.quick ? 20 : 60));
+/** Connection counts run every 30 s: a router-cost window holds whole 30 s periods, or it would miss or over-weigh them. */
+const COUNTS_PERIOD_S = 30;
+const costWindowS = Math.max(COUNTS_PERIOD_S, Math.ceil(windowS / COUNTS_PERIOD_S) * COUNTS_PERIOD_S);
 const warmupS = Number(values.warmup ?? 10);
 const fleetSizes = [...(values.fleet ? list(values.fleet) : values.quick ? [100] : [1000, 5000]), ...(values.overload ? [10_000] : [])];
 // Only a full default run is what bench/results/*-latest.json records.
@@ -69,7 +72,7 @@ const started = Date.now();
 let failed = false;
 
 if (which.includes('router-cost')) {
-  const result = await routerCost({ sizes: conntrackSizes, windowS, hasTaskset, tls, keep: values.keep, log });
+  const result = await routerCost({ sizes: conntrackSizes, windowS: costWindowS, hasTaskset, tls, keep: values.keep, log });
   console.log(`\nRouter cost (one router, report every 5 s)\n${printRouterCost(result)}\n`);
   const file = writeResult('router-cost', { bench: 'router-cost', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, ...result }, { latest });
   console.log(`written: ${file}\n`);

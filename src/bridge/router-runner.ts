@@ -12,6 +12,7 @@ import type { RouterSample } from '../model.js';
 import type { PollState, RouterView } from '../router-view.js';
 import type { AttachedPart } from './parts.js';
 import { Loop, type TickResult } from '../time/loop.js';
+import { failureHeadline } from './failure-headline.js';
 import type { RouterPoller } from './router-poller.js';
 import type { Clock } from '../time/timers.js';
 
@@ -135,8 +136,7 @@ export class RouterRunner {
     this.state = retryable ? 'backoff' : 'down';
     if (changed) {
       const level = retryable ? 'warn' : 'error';
-      const hint = retryable ? 'retrying with backoff' : 'a configuration problem on the router or in tikprobe; retrying slowly';
-      this.deps.logger[level]({ code: this.lastErrorCode, err: message }, `router ${wasUp ? 'down' : 'unreachable'}: ${hint}`);
+      this.deps.logger[level]({ code: this.lastErrorCode, err: message }, failureHeadline(code, wasUp, retryable));
     } else {
       this.deps.logger.debug({ code: this.lastErrorCode, err: message }, 'router still failing');
     }

@@ -8,7 +8,9 @@ import { access, stat } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { parseListen } from '../config/listen.js';
-import type { Config } from '../config/schema.js';
+import type { Config, NezhaConfig } from '../config/schema.js';
+import { probeNezhaSecret, type SecretVerdict } from '../integrations/nezha/secret-probe.js';
+import { createLogger } from '../log.js';
 import { sharedKomariTokens } from '../config/shared-tokens.js';
 
 export interface BridgeCheck {
@@ -19,11 +21,16 @@ export interface BridgeCheck {
 
 const CONNECT_DEADLINE_MS = 5000;
 
-export async function bridgeChecks(config: Config): Promise<BridgeCheck[]> {
+/** `knownNodeUuid`: a Nezha node the dashboard already has (configured or in a router's state), to ask about the secret with. */
+export async function bridgeChecks(config: Config, knownNodeUuid?: string): Promise<BridgeCheck[]> {
   const checks: BridgeCheck[] = [await stateDirCheck(config.stateDir)];
   for (const names of sharedKomariTokens(config.routers))
     checks.push({ what: 'komari tokens', ok: false, text: `${names.join(', ')} share one token: they would overwrite one Komari node; give each router its own node's token` });
-  if (config.nezha) checks.push(await nezhaCheck(config.nezha.server));
+  if (config.nezha) {
+    const reach = await nezhaCheck(config.nezha.server);
+    checks.push(reach);
+    if (reach.ok) checks.push(await nezhaSecretCheck(config.nezha, knownNodeUuid));
+  }
   if (config.status) checks.push(await listenCheck(config.status.listen));
   return checks;
 }
@@ -59,12 +66,39 @@ export function nezhaCheck(server: string): Promise<BridgeCheck> {
       socket.destroy();
       resolve(check);
     };
-    socket.once('connect', () => done({ what, ok: true, text: `${server} reachable (the secret is checked at the first report)` }));
+    socket.once('connect', () => done({ what, ok: true, text: `${server} reachable` }));
     socket.once('timeout', () => done({ what, ok: false, text: `${server}: no answer within ${CONNECT_DEADLINE_MS / 1000} s; check nezha.server and the firewall` }));
     socket.once('error', (err: NodeJS.ErrnoException) =>
       done({ what, ok: false, text: `${server} unreachable (${err.code ?? 'error'}); check nezha.server, the dashboard and the firewall` }),
     );
   });
+}
+
+const SILENT = createLogger({ level: 'silent', destination: { write: () => undefined } });
+
+/** The agent secret, asked with a node the dashboard knows; without one it cannot be asked safely. */
+export async function nezhaSecretCheck(nezha: NezhaConfig, knownNodeUuid: string | undefined): Promise<BridgeCheck> {
+  const what = 'nezha secret';
+  if (knownNodeUuid === undefined) {
+    return { what, ok: true, text: 'not asked yet: no router has a Nezha node (the first `run` creates them; a refused secret is then logged once and Nezha pauses)' };
+  }
+  return secretLine(await probeNezhaSecret(nezha, knownNodeUuid, SILENT, CONNECT_DEADLINE_MS));
+}
+
+function secretLine(verdict: SecretVerdict): BridgeCheck {
+  const what = 'nezha secret';
+  switch (verdict.kind) {
+    case 'accepted':
+      return { what, ok: true, text: 'accepted' };
+    case 'node-refused':
+      return { what, ok: false, text: "accepted, but a router's node belongs to another dashboard user: set that router's nezha.uuid or remove the node in the dashboard" };
+    case 'refused':
+      return { what, ok: false, text: `refused (${verdict.detail}): copy the agent secret from the dashboard (Settings, agent secret) into nezha.secret or nezha.secretFile` };
+    case 'unreachable':
+      return { what, ok: false, text: `no gRPC answer (${verdict.detail}): set nezha.tls to match the dashboard (true behind https, false for plain h2c) and point nezha.server at its gRPC port` };
+    case 'unknown':
+      return { what, ok: true, text: `not verified: ${verdict.detail}` };
+  }
 }
 
 export function listenCheck(listen: string): Promise<BridgeCheck> {

@@ -43,7 +43,7 @@ export async function runCheck(deps: CheckDeps): Promise<boolean> {
         }
       }),
     );
-    const host = await bridgeChecks(config);
+    const host = await bridgeChecks(config, config.nezha ? await knownNodeUuid(config, store) : undefined);
     deps.out(renderBridgeChecks(host));
     deps.out('');
     deps.out(renderCheckTable(rows));
@@ -55,6 +55,16 @@ export async function runCheck(deps: CheckDeps): Promise<boolean> {
   } finally {
     await komari?.close();
   }
+}
+
+/** A Nezha node UUID the dashboard already knows: one configured, else one a router's state holds. */
+async function knownNodeUuid(config: Config, store: ReturnType<typeof createStateStore>): Promise<string | undefined> {
+  for (const r of config.routers) if (r.nezha !== false && r.nezha?.uuid !== undefined) return r.nezha.uuid;
+  for (const r of config.routers) {
+    const saved = (await store.load(r.name).catch(() => undefined))?.nezhaUuid;
+    if (saved !== undefined) return saved;
+  }
+  return undefined;
 }
 
 type Cell = { ok: boolean; text: string };

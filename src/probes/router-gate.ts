@@ -30,7 +30,7 @@ export class RouterPingGate {
     this.refusals += 1;
     const first = this.pausedUntil === undefined;
     this.pausedUntil = this.now() + this.retryMs;
-    const fields = { router: this.router, code: 'ROUTER_POLICY', err: errorMessage(err), retryInMs: this.retryMs };
+    const fields = { code: 'ROUTER_POLICY', err: errorMessage(err), retryInMs: this.retryMs };
     if (first) {
       this.logger.error(
         fields,
@@ -47,6 +47,6 @@ export class RouterPingGate {
     if (this.pausedUntil === undefined) return;
     this.pausedUntil = undefined;
     this.refusals = 0;
-    this.logger.info({ router: this.router }, `router ${this.router}: router-side ping works again ("test" policy present)`);
+    this.logger.info(`router ${this.router}: router-side ping works again ("test" policy present)`);
   }
 }

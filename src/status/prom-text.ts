@@ -5,7 +5,7 @@
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-import type { HistogramFamily, Labels, MetricFamily, ScalarFamily } from '../metric-family.js';
+import type { HistogramFamily, Labels, MetricFamily } from '../metric-family.js';
 
 export type { HistogramFamily, HistogramSeries, Labels, MetricFamily, Sample, ScalarFamily } from '../metric-family.js';
 

@@ -33,6 +33,9 @@ describe('a hostile Komari task list', () => {
     const capLines = fleet.log.lines().filter((l) => l.level === 40 && String(l.msg).includes('ping tasks: only the first 50 run'));
     expect(capLines).toHaveLength(1);
     expect(String(capLines[0]!.msg)).toContain('5000');
+    // The router's logger already names it: the line carries the key once, as valid JSON should.
+    const raw = fleet.log.text().split('\n').find((l) => l.includes('ping tasks: only the first 50 run'));
+    expect(raw?.match(/"router":/g)).toHaveLength(1);
     expect(fleet.komari.received.pingResults.length).toBeGreaterThan(0);
     expect(new Set(fleet.komari.received.pingResults.map((r) => (r.body as { task_id: number }).task_id)).size).toBeLessThanOrEqual(50);
     // Bounded: far below the hundreds of MB an unbounded list took.

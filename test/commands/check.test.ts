@@ -11,6 +11,7 @@ import { runCheck } from '../../src/commands/check.js';
 import { stateDirCheck } from '../../src/commands/check-bridge.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { createKomariFake } from '../fakes/komari.js';
+import { startNezhaFake } from '../fakes/nezha.js';
 import { type MswServer, serveMsw } from '../fakes/serve-msw.js';
 
 const GOOD = 'CheckGood1b2C3d4E5f6G7h8';
@@ -39,7 +40,7 @@ async function check(text: string): Promise<{ ok: boolean; out: string }> {
   return { ok, out };
 }
 
-function config(extraTop: string, routers: { name: string; token: string }[]): string {
+function config(extraTop: string, routers: { name: string; token: string; extra?: string }[]): string {
   return `version: 1
 komari:
   url: ${komariServer.url}
@@ -48,7 +49,7 @@ ${extraTop}defaults:
   password: \${ROUTER_PASSWORD}
   timeout: 500ms
 routers:
-${routers.map((r) => `  - name: ${r.name}\n    url: http://127.0.0.1:${closedPort}\n    komari: { token: ${r.token} }`).join('\n')}
+${routers.map((r) => `  - name: ${r.name}\n    url: http://127.0.0.1:${closedPort}\n    komari: { token: ${r.token} }${r.extra ?? ''}`).join('\n')}
 `;
 }
 
@@ -108,6 +109,62 @@ describe('tikprobe check beyond the routers', () => {
       expect(got.out).toMatch(/state\.dir\s+FAIL .*locked is not writable/);
     } finally {
       chmodSync(locked, 0o700);
+    }
+  });
+});
+
+describe('tikprobe check asks Nezha about the agent secret without reporting', () => {
+  const SECRET = 'NezhaAgentSecret0123456789abcdef';
+  const NODE = '5d0a3b6e-2f1c-5a4b-9c8d-7e6f5a4b3c2d';
+  const nezhaTop = (address: string, secret: string, tls = false) => `nezha:\n  server: ${address}\n  tls: ${tls}\n  secret: ${secret}\n`;
+  const withNode = [{ name: 'a', token: GOOD, extra: `\n    nezha: { uuid: ${NODE} }` }];
+
+  it('says accepted for the right secret, and the dashboard got no Host, State or GeoIP', async () => {
+    const fake = await startNezhaFake({ secret: SECRET });
+    try {
+      const got = await check(config(nezhaTop(fake.address, SECRET), withNode));
+      expect(got.out).toMatch(/nezha secret\s+OK accepted/);
+      expect(fake.calls.map((c) => c.method)).toEqual(['IOStream']);
+      expect(fake.calls[0]!.uuid).toBe(NODE);
+      expect(fake.hosts.size + fake.states.size + fake.geoips.size).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('fails on a refused secret, with the fix and without echoing the secret', async () => {
+    const fake = await startNezhaFake({ secret: SECRET });
+    try {
+      const wrong = 'NotTheSecret0123456789abcdefghij';
+      const got = await check(config(nezhaTop(fake.address, wrong), withNode));
+      expect(got.ok).toBe(false);
+      expect(got.out).toMatch(/nezha secret\s+FAIL refused \(UNAUTHENTICATED: .*\): copy the agent secret/);
+      expect(got.out).not.toContain(wrong);
+      expect(fake.authFailures).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('does not ask (so registers nothing) while no router has a node yet', async () => {
+    const fake = await startNezhaFake({ secret: SECRET });
+    try {
+      const got = await check(config(nezhaTop(fake.address, SECRET), [{ name: 'a', token: GOOD }]));
+      expect(got.out).toMatch(/nezha secret\s+OK not asked yet: no router has a Nezha node/);
+      expect(fake.calls).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('fails with the tls hint when the port answers but not with gRPC over TLS', async () => {
+    const fake = await startNezhaFake({ secret: SECRET });
+    try {
+      const got = await check(config(nezhaTop(fake.address, SECRET, true), withNode));
+      expect(got.ok).toBe(false);
+      expect(got.out).toMatch(/nezha secret\s+FAIL no gRPC answer \(UNAVAILABLE: .*\): set nezha.tls to match/);
+    } finally {
+      await fake.close();
     }
   });
 });

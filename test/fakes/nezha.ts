@@ -157,9 +157,13 @@ export async function startNezhaFake(options: NezhaFakeOptions): Promise<NezhaFa
       call.on('error', forget);
     },
     IOStream(call: grpc.ServerDuplexStream<unknown, unknown>) {
-      // tikprobe must never open it.
-      calls.push({ method: 'IOStream', uuid: undefined, keys: [] });
-      call.end();
+      // As the dashboard: the secret first, then it waits for a stream id; an empty stream
+      // ends with EOF. The daemon never opens it (terminal/file features are refused);
+      // `check` opens and half-closes it to ask about the secret.
+      const checked = auth('IOStream', call.metadata);
+      if ('error' in checked) return void call.emit('error', Object.assign(new Error('unauthenticated'), checked.error));
+      call.on('data', () => call.emit('error', Object.assign(new Error('invalid stream id'), { code: grpc.status.UNKNOWN, details: 'invalid stream id' })));
+      call.on('end', () => call.emit('error', Object.assign(new Error('EOF'), { code: grpc.status.UNKNOWN, details: 'EOF' })));
     },
   };
   server.addService(service, handlers);

@@ -1,11 +1,10 @@
 /**
- * Measures what router-side pings cost the metrics poll of the same router. The fake router
+ * What router-side pings cost the metrics poll of the same router. The fake router
  * serialises one user's requests as RouterOS does and spends count × interval (3 × 200 ms)
- * of real time per /ping; the REST client has a pool of two connections, like the real one.
- * Polls run back to back while the scheduler pings, so every ping the router works on is
- * seen by some poll: the worst poll latency is the cost.
- *
- * This test runs for about 6 s of real time on purpose: it is a measurement.
+ * of real time per /ping. Polls run back to back while the scheduler pings, so every ping the
+ * router works on is seen by some poll. The assertions count the pings the router served
+ * between two polls (what a poll waited behind, on its connection or at the router); the latencies are printed as a measurement, never
+ * asserted (timing belongs to benchmarks). Runs for about 5 s of real time.
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -89,23 +88,24 @@ describe('router-side ping vs the metrics poll of the same router (measured)', (
     }
   }
 
-  it('without pings, a poll takes a few ms', async () => {
-    report.alone = stats(await pollFor(rest, 500));
-    expect(report.alone.p95).toBeLessThan(100);
+  it('without pings, no poll waits behind one', async () => {
+    report.alone = stats(await pollFor(rest, 300));
+    expect(report.alone.n).toBeGreaterThan(0);
+    expect(router.maxPingsBetweenPolls()).toBe(0);
   });
 
-  it('with one ping in flight at most, a poll waits for at most one ping', async () => {
+  it('with one ping in flight at most, a poll waits behind at most one ping', async () => {
     const pingsBefore = router.pings.length;
-    report.onePingInFlight = stats(await withScheduler(1, () => pollFor(rest, 2500)));
+    report.onePingInFlight = stats(await withScheduler(1, () => pollFor(rest, 2200)));
     expect(router.pings.length - pingsBefore).toBeGreaterThanOrEqual(3);
     expect(router.maxConcurrentPings()).toBe(1);
     // The cost is real (some poll waited behind a ping) and bounded by one ping.
-    expect(report.onePingInFlight.max).toBeGreaterThan(PING_MS / 3);
-    expect(report.onePingInFlight.max).toBeLessThan(PING_MS + 250);
+    expect(router.maxPingsBetweenPolls()).toBe(1);
   });
 
   it('for comparison, without the bound a poll waits behind every ping queued before it', async () => {
-    report.unbounded = stats(await withScheduler(3, () => pollFor(rest, 2500)));
-    expect(report.unbounded.max).toBeGreaterThan(PING_MS + 250);
+    report.unbounded = stats(await withScheduler(3, () => pollFor(rest, 2200)));
+    // Three tasks fall due together: a poll queued after them waits behind more than one.
+    expect(router.maxPingsBetweenPolls()).toBeGreaterThanOrEqual(2);
   });
 });

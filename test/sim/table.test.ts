@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RouterSample } from '../../src/model.js';
 import type { RouterView } from '@tikprobe/sim/bridge-view.js';
 import { renderTable } from '@tikprobe/sim/table.js';
-import { formatAge, formatBitRate, formatBytes, formatCount } from '@tikprobe/sim/units.js';
+import { formatAge, formatBitRate, formatBytes, formatCount, formatShortBitRate, formatShortBytes } from '@tikprobe/sim/units.js';
 
 const GIB = 1024 ** 3;
 const NOW = 1_800_000_000_000;
@@ -66,6 +66,13 @@ describe('human units', () => {
     expect(formatBytes(3.5 * 1024 * GIB)).toBe('3.5 TiB');
     expect(formatBytes(-5)).toBe('0 B');
   });
+  it('has one-letter forms for the table', () => {
+    expect(formatShortBitRate(100)).toBe('800');
+    expect(formatShortBitRate(1_537_500)).toBe('12.3M');
+    expect(formatShortBitRate(124_999)).toBe('1.0M');
+    expect(formatShortBytes(512)).toBe('512');
+    expect(formatShortBytes(3.5 * 1024 * GIB)).toBe('3.5T');
+  });
   it('shortens big counts and ages', () => {
     expect(formatCount(9999)).toBe('9999');
     expect(formatCount(35_097)).toBe('35.1k');
@@ -77,27 +84,34 @@ describe('human units', () => {
 });
 
 describe('renderTable', () => {
-  it('renders one aligned row per router with human units', () => {
-    const text = renderTable({ views: [view()], now: NOW, komari: new Map([['r1', { accepted: 4, rejected: 0 }]]) });
+  it('renders one aligned row per router with compact human units, within 80 columns', () => {
+    const text = renderTable({ views: [view()], now: NOW, komari: new Map([['r1', { accepted: 4, rejected: 0 }]]), width: 200 });
     const [header, row, , summary] = text.split('\n');
-    expect(header).toMatch(/^ROUTER\s+STATE\s+CPU\s+MEMORY\s+↑ RATE\s+↓ RATE\s+↑ TOTAL\s+↓ TOTAL\s+CONNS TCP\/UDP\s+PING\s+SAMPLE\s+KOMARI\s+NOTE$/);
-    expect(row).toContain('r1');
-    expect(row).toContain('7%');
-    expect(row).toContain('256.0 MiB / 1.0 GiB');
-    expect(row).toContain('12.3 Mbit/s');
-    expect(row).toContain('100.0 Mbit/s');
-    expect(row).toContain('1.2 GiB');
-    expect(row).toContain('3.5 TiB');
-    expect(row).toContain('35.1k/812');
-    expect(row).toContain('12 ms');
-    expect(row).toContain('3s');
-    expect(row).toContain('4 ok');
-    expect(summary).toBe('1 router(s), 1 up');
+    expect(header).toMatch(/^ROUTER\s+STATE\s+CPU\s+MEM\s+RATE ↑\/↓ bit\/s\s+TOTAL ↑\/↓\s+TCP\/UDP\s+PING\s+AGE\s+KOMARI$/);
+    expect(row).toMatch(/^r1\s+up\s+7%\s+25%\s+12\.3M\/100\.0M\s+1\.2G\/3\.5T\s+35\.1k\/812\s+12ms\s+3s\s+4$/);
+    expect(summary).toBe('1 router(s), 1 up; Komari reports: 4 accepted, 0 refused');
     // Right-aligned columns end where their titles end.
-    expect((row ?? '').indexOf('12.3 Mbit/s') + '12.3 Mbit/s'.length).toBe((header ?? '').indexOf('↑ RATE') + '↑ RATE'.length);
+    expect((row ?? '').indexOf('12.3M/100.0M') + '12.3M/100.0M'.length).toBe((header ?? '').indexOf('bit/s') + 'bit/s'.length);
   });
 
-  it('shows dashes before the first sample and the error of a router that is down', () => {
+  it('fits 80 columns by leaving out the least useful columns first, and shows everything when wide', () => {
+    const many = ['r10', 'r2', 'edge-router-long-name', 'r1'].map((name) => view({ name }));
+    const komari = new Map(many.map((v) => [v.name, { accepted: 123456, rejected: 7 }]));
+    const narrow = renderTable({ views: many, now: NOW, komari, width: 80 });
+    for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(narrow).toContain('RATE ↑/↓ bit/s');
+    expect(narrow).not.toContain('AGE');
+    const wide = renderTable({ views: many, now: NOW, komari, width: 200 });
+    expect(wide.split('\n')[0]).toMatch(/AGE\s+KOMARI$/);
+    expect(wide).toContain('123456+7✗');
+  });
+
+  it('lists routers in natural name order', () => {
+    const text = renderTable({ views: ['r10', 'r2', 'r1'].map((name) => view({ name })), now: NOW });
+    expect(text.split('\n').slice(1, 4).map((l) => l.split(' ')[0])).toEqual(['r1', 'r2', 'r10']);
+  });
+
+  it('shows dashes before the first sample and the error of a router that is down below the table', () => {
     const text = renderTable({
       views: [
         view({ name: 'starting-one', state: 'starting', lastSample: undefined, lastPing: undefined }),
@@ -106,8 +120,9 @@ describe('renderTable', () => {
       now: NOW,
     });
     const lines = text.split('\n');
-    expect(lines[1]).toMatch(/^starting-one\s+starting\s+–/);
-    expect(lines[2]).toContain('ROUTER_AUTH: 401 from the router wrong password');
+    expect(lines[1]).toMatch(/^r2\s+down\s+–/);
+    expect(lines[2]).toMatch(/^starting-one\s+starting\s+–/);
+    expect(lines[4]).toBe('r2: ROUTER_AUTH: 401 from the router wrong password');
     expect(text).toContain('2 router(s), 0 up');
     for (const line of lines) expect(line).toBe(line.trimEnd());
   });
@@ -117,15 +132,17 @@ describe('renderTable', () => {
       views: [view({ lastPing: { value: -1, at: NOW }, lastSample: sample({ connections: { tcp: 1500, udp: 0, source: 'tracking-total' } }) })],
       now: NOW,
       komari: new Map([['r1', { accepted: 2, rejected: 3 }]]),
+      width: 200,
     });
     expect(text).toContain('lost');
-    expect(text).toContain('1500 total');
-    expect(text).toContain('2 ok 3 bad');
+    expect(text).toContain('1500 all');
+    expect(text).toContain('2+3✗');
+    expect(text).toContain('Komari reports: 2 accepted, 3 refused');
   });
 
-  it('cuts long errors to the width given', () => {
-    const text = renderTable({ views: [view({ state: 'backoff', lastError: 'x'.repeat(200) })], now: NOW, errorWidth: 20 });
-    expect(text).toContain(`${'x'.repeat(19)}…`);
-    expect(text).not.toContain('x'.repeat(20));
+  it('cuts long errors to the width', () => {
+    const text = renderTable({ views: [view({ state: 'backoff', lastError: 'x'.repeat(200) })], now: NOW, width: 40 });
+    expect(text).toContain(`r1: ${'x'.repeat(35)}…`);
+    expect(text).not.toContain('x'.repeat(37));
   });
 });

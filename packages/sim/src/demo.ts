@@ -76,7 +76,7 @@ function showUntilAborted(deps: DemoDeps, header: string, bridge: Bridge, receiv
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const draw = () => {
-      const table = renderTable({ views: bridge.view(), now: Date.now(), komari: komariCounts(receiver) });
+      const table = renderTable({ views: bridge.view(), now: Date.now(), komari: komariCounts(receiver), width: deps.out.columns ?? 80 });
       deps.out.write(tty ? `${REDRAW}${header}\n${table}\n` : `${header}\n${table}\n\n`);
       timer = setTimeout(draw, refreshMs);
     };

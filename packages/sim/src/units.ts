@@ -42,3 +42,24 @@ export function formatAge(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   return `${Math.floor(s / 3600)}h`;
 }
+
+/** A rate given in bytes per second, as bits per second with a one-letter SI prefix: `12.3M`, `800`. */
+export function formatShortBitRate(bytesPerSecond: number): string {
+  return shortUnits(Math.max(0, bytesPerSecond) * 8, 1000, ['k', 'M', 'G', 'T']);
+}
+
+/** A size in bytes with a one-letter IEC prefix: `512`, `1.5K`, `3.5T`. */
+export function formatShortBytes(bytes: number): string {
+  return shortUnits(Math.max(0, bytes), 1024, ['K', 'M', 'G', 'T', 'P']);
+}
+
+function shortUnits(value: number, base: number, prefixes: readonly string[]): string {
+  if (value < base) return String(Math.round(value));
+  let v = value;
+  let unit = -1;
+  while (v >= base - 0.05 && unit < prefixes.length - 1) {
+    v /= base;
+    unit++;
+  }
+  return `${v.toFixed(1)}${prefixes[unit]}`;
+}

@@ -63,7 +63,7 @@ export class PingScheduler {
     this.random = deps.random ?? Math.random;
     this.filter = new TaskFilter(deps, this.log);
     this.measure = new TaskMeasure(deps, this.log);
-    this.poster = new ResultPoster(deps.router, deps.source, this.log, this.stopController.signal, deps.retry, deps.clock);
+    this.poster = new ResultPoster(deps.source, this.log, this.stopController.signal, deps.retry, deps.clock);
     this.refresher = fixedCadence({
       intervalMs: deps.pingTasksIntervalMs,
       startDelayMs: Math.floor(this.random() * (deps.firstFetchSpreadMs ?? 0)),
@@ -72,7 +72,7 @@ export class PingScheduler {
       clock: deps.clock,
       random: this.random,
       run: (signal) => this.fetchTasks(signal),
-      onCrash: (err) => this.log.error({ router: deps.router, err: errorMessage(err) }, 'ping task list refresh crashed'),
+      onCrash: (err) => this.log.error({ err: errorMessage(err) }, 'ping task list refresh crashed'),
     });
   }
 
@@ -110,7 +110,7 @@ export class PingScheduler {
         'fetch',
         errorCode(err) ?? (limit.timedOut() ? 'TIMEOUT' : 'UNEXPECTED'),
         'warn',
-        { router: this.deps.router, err: errorMessage(err), tasks: this.entries.size },
+        { err: errorMessage(err), tasks: this.entries.size },
         'ping task list could not be fetched; keeping the last list',
       );
       return;
@@ -118,7 +118,7 @@ export class PingScheduler {
       limit.clear();
     }
     if (this.stopped) return;
-    this.once.clear('fetch', { router: this.deps.router }, 'ping task list fetched again');
+    this.once.clear('fetch', {}, 'ping task list fetched again');
     // Komari answers `null` for a node without tasks.
     this.reconcile(Array.isArray(tasks) ? tasks : []);
   }
@@ -144,7 +144,7 @@ export class PingScheduler {
       this.entries.set(task.id, this.schedule(task, probe));
     }
     const removed = this.removeAllBut(seen);
-    const fields = { router: this.deps.router, tasks: this.entries.size, added, changed, removed };
+    const fields = { tasks: this.entries.size, added, changed, removed };
     if (added + changed + removed > 0) this.log.info(fields, 'ping tasks updated');
     else this.log.debug(fields, 'ping tasks unchanged');
     // Opens the shared raw socket now, so a missing permission is reported at start, once.
@@ -177,7 +177,7 @@ export class PingScheduler {
       clock: this.deps.clock,
       random: this.random,
       run: (signal) => this.run(entry, signal),
-      onCrash: (err) => this.log.error({ router: this.deps.router, taskId: entry.task.id, err: errorMessage(err) }, 'ping task run crashed'),
+      onCrash: (err) => this.log.error({ taskId: entry.task.id, err: errorMessage(err) }, 'ping task run crashed'),
     });
     const entry: TaskEntry = { task, probe, loop };
     loop.start();
@@ -202,7 +202,7 @@ export class PingScheduler {
       const result: PingResult = { task_id: entry.task.id, value: resultValue(measured), ping_type: entry.task.type, finished_at: localRfc3339(at) };
       this.deliver(entry, result);
     } catch (err) {
-      this.log.error({ router: this.deps.router, taskId: entry.task.id, err: errorMessage(err) }, 'ping task run crashed');
+      this.log.error({ taskId: entry.task.id, err: errorMessage(err) }, 'ping task run crashed');
     }
   }
 

@@ -24,7 +24,6 @@ export class ResultPoster {
   private readonly once: OnceLog;
 
   constructor(
-    private readonly router: string,
     private readonly source: PingTaskSource,
     private readonly log: Logger,
     private readonly signal: AbortSignal,
@@ -39,12 +38,12 @@ export class ResultPoster {
     if (this.inflight.size >= MAX_POSTS_IN_FLIGHT) {
       status.delivery = 'failed';
       if (this.dropped++ === 0) {
-        this.log.warn({ router: this.router, inFlight: this.inflight.size }, `${MAX_POSTS_IN_FLIGHT} ping result posts already in flight; newer results are dropped until Komari catches up`);
+        this.log.warn({ inFlight: this.inflight.size }, `${MAX_POSTS_IN_FLIGHT} ping result posts already in flight; newer results are dropped until Komari catches up`);
       }
       return;
     }
     if (this.dropped > 0) {
-      this.log.info({ router: this.router, dropped: this.dropped }, 'ping result posts keep up again');
+      this.log.info({ dropped: this.dropped }, 'ping result posts keep up again');
       this.dropped = 0;
     }
     const sending = this.send(result, status).finally(() => this.inflight.delete(sending));
@@ -61,14 +60,14 @@ export class ResultPoster {
       const outcome = await sendWithRetry(this.source, result, this.signal, this.retry, this.timers);
       status.delivery = outcome.ok ? 'sent' : 'failed';
       if (outcome.ok) {
-        this.once.clear('send', { router: this.router }, 'ping results are accepted again');
+        this.once.clear('send', {}, 'ping results are accepted again');
         return;
       }
       this.once.report(
         'send',
         errorCode(outcome.error) ?? 'UNEXPECTED',
         'warn',
-        { router: this.router, taskId: result.task_id, attempts: outcome.attempts, err: errorMessage(outcome.error) },
+        { taskId: result.task_id, attempts: outcome.attempts, err: errorMessage(outcome.error) },
         'ping result could not be sent; dropped',
       );
     } catch {

@@ -54,14 +54,14 @@ export class TaskFilter {
   /** Says once (until the list fits again) that the list is longer than a router runs. */
   private sayCap(count: number): void {
     if (count <= MAX_TASKS_PER_ROUTER) {
-      this.once.clear('task:cap', { router: this.deps.router }, 'the ping task list fits the per-router cap again');
+      this.once.clear('task:cap', {}, 'the ping task list fits the per-router cap again');
       return;
     }
     this.once.report(
       'task:cap',
       'over',
       'warn',
-      { router: this.deps.router, tasks: count, cap: MAX_TASKS_PER_ROUTER },
+      { tasks: count, cap: MAX_TASKS_PER_ROUTER },
       `Komari hands this router ${count} ping tasks: only the first ${MAX_TASKS_PER_ROUTER} run (per-router cap)`,
     );
   }
@@ -69,7 +69,7 @@ export class TaskFilter {
   /** A runnable task and its probe, or undefined (logged once per task id) for one that is skipped. */
   private check(raw: unknown, seen: Set<number>): RunnableTask | undefined {
     if (!isRecord(raw) || typeof raw.id !== 'number' || !Number.isInteger(raw.id) || raw.id <= 0) {
-      this.once.report('task:malformed', 'malformed', 'warn', { router: this.deps.router }, 'ping task without a valid id skipped');
+      this.once.report('task:malformed', 'malformed', 'warn', {}, 'ping task without a valid id skipped');
       return undefined;
     }
     const id = raw.id;
@@ -96,7 +96,7 @@ export class TaskFilter {
     }
     if (this.skipped.get(id) !== reason) {
       this.skipped.set(id, reason ?? '');
-      this.log.warn({ router: this.deps.router, taskId: id, name: task.name, type: task.type, reason }, 'ping task skipped');
+      this.log.warn({ taskId: id, name: task.name, type: task.type, reason }, 'ping task skipped');
     }
     return undefined;
   }

@@ -63,7 +63,7 @@ export class TaskMeasure {
   private routerSideReady(entry: RunnableTask, signal: AbortSignal): boolean {
     if (signal.aborted || !this.gate.canRun()) return false;
     if (!this.deps.isRouterUp()) {
-      this.log.debug({ router: this.deps.router, taskId: entry.task.id }, 'router is down; router-side ping skipped');
+      this.log.debug({ taskId: entry.task.id }, 'router is down; router-side ping skipped');
       return false;
     }
     return true;
@@ -76,7 +76,7 @@ export class TaskMeasure {
     try {
       const rtt = await untilAborted(this.measure()(entry.probe, { signal, timeoutMs }), signal);
       this.gate.succeeded();
-      this.once.clear('router-ping', { router: this.deps.router }, 'router-side ping works again');
+      this.once.clear('router-ping', {}, 'router-side ping works again');
       return rtt;
     } catch (err) {
       if (signal.aborted) return SKIP;
@@ -91,7 +91,7 @@ export class TaskMeasure {
         'router-ping',
         code ?? 'UNEXPECTED',
         'warn',
-        { router: this.deps.router, taskId: entry.task.id, code, err: errorMessage(err) },
+        { taskId: entry.task.id, code, err: errorMessage(err) },
         'router-side ping request failed; no result sent for this run',
       );
       return SKIP;
@@ -111,7 +111,7 @@ export class TaskMeasure {
         `task:${entry.task.id}`,
         errorCode(err) ?? 'UNEXPECTED',
         'warn',
-        { router: this.deps.router, taskId: entry.task.id, err: errorMessage(err) },
+        { taskId: entry.task.id, err: errorMessage(err) },
         'probe failed unexpectedly; no result sent for this run',
       );
       return SKIP;

@@ -44,6 +44,8 @@ export interface FakeRouter {
   pings: Record<string, unknown>[];
   /** Highest number of `/ping` requests the router worked on at the same time. */
   maxConcurrentPings(): number;
+  /** Highest number of `/ping` requests the router received between two `/system/resource` requests (what a back-to-back poll waited behind). */
+  maxPingsBetweenPolls(): number;
   /** The production REST client (pool of two connections), logged in as the fake's user. */
   client(timeoutMs?: number): RouterRest;
   close(): Promise<void>;
@@ -62,6 +64,8 @@ export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<
   const pings: Record<string, unknown>[] = [];
   let concurrentPings = 0;
   let maxConcurrent = 0;
+  let pingsSincePoll = 0;
+  let maxBetweenPolls = 0;
   // One queue per user: RouterOS runs one user's REST requests one at a time.
   let queue: Promise<unknown> = Promise.resolve();
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
@@ -78,6 +82,7 @@ export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<
     }),
     http.post('*/rest/ping', ({ request }) =>
       serialised(async () => {
+        pingsSincePoll += 1;
         if (!request.headers.get('content-type')?.startsWith('application/json')) return new HttpResponse(null, { status: 415 });
         let body: unknown;
         try {
@@ -114,6 +119,8 @@ export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<
     ),
     http.get('*/rest/system/resource', () =>
       serialised(async () => {
+        maxBetweenPolls = Math.max(maxBetweenPolls, pingsSincePoll);
+        pingsSincePoll = 0;
         if (options.resourceMs) await wait(options.resourceMs);
         return HttpResponse.json({ 'cpu-load': '3', 'free-memory': '123456789', 'total-memory': '268435456', uptime: '1d2h3m4s', version: '7.20.5 (stable)' });
       }),
@@ -126,6 +133,7 @@ export async function startFakeRouter(options: FakeRouterOptions = {}): Promise<
     password,
     pings,
     maxConcurrentPings: () => maxConcurrent,
+    maxPingsBetweenPolls: () => maxBetweenPolls,
     client: (timeoutMs = 10_000) =>
       createRouterClient({ name: 'gw1', url: server.url, username: user, password, tls: { verify: true }, timeoutMs }),
     close: () => server.close(),
