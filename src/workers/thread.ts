@@ -32,6 +32,9 @@ export interface ThreadHooks {
 
 export type ThreadState = 'starting' | 'running' | 'restarting' | 'stopped';
 
+/** How long a stop waits for a worker's bridge to stop and save before the thread is ended. */
+const STOP_WAIT_MS = 4_000;
+
 export const RESTART_MESSAGE = 'the worker thread polling this router stopped; it restarts shortly';
 
 export class WorkerThread {
@@ -83,7 +86,17 @@ export class WorkerThread {
     const worker = this.worker;
     const rpc = this.rpc;
     if (worker && rpc) {
-      await rpc.call(CALL_STOP).catch((err: unknown) => this.hooks.logger.warn({ worker: this.index, err: errorMessage(err) }, 'worker thread did not stop cleanly'));
+      // Bounded: the daemon's 5 s shutdown deadline must hold whatever a thread does.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.hooks.logger.warn({ worker: this.index, afterMs: STOP_WAIT_MS }, 'worker thread did not stop in time; ending it');
+          resolve();
+        }, STOP_WAIT_MS);
+      });
+      const stopped = rpc.call(CALL_STOP).catch((err: unknown) => this.hooks.logger.warn({ worker: this.index, err: errorMessage(err) }, 'worker thread did not stop cleanly'));
+      await Promise.race([stopped, late]);
+      clearTimeout(timer);
       await worker.terminate();
     }
     this.state = 'stopped';
