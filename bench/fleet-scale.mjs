@@ -32,7 +32,7 @@ const STOP_DEADLINE_MS = 5000;
 /** Overload run: RSS at the end of the window may exceed RSS at its middle by at most this share (the first half lets a fleet that is still connecting settle). */
 const RSS_GROWTH = 0.1;
 
-export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, keep, log, profileDir }) {
+export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, keep, log, profileDir, workers = 1, bridgeCpus = '1' }) {
   const runs = [];
   const floor = requestFloor({ hasTaskset, tls, log });
   for (const routers of sizes) {
@@ -44,12 +44,14 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
     // The status server, to read the bridge's own load section (GET /status → load).
     const statusPort = await freePort();
     appendFileSync(sim.configFile, `status:\n  listen: 127.0.0.1:${statusPort}\n`);
+    // `workers: N` shards the fleet over N threads of the one bridge process (same CPU pinning).
+    if (workers > 1) appendFileSync(sim.configFile, `\nworkers: ${workers}\n`);
     const eldFile = join(dir, 'event-loop.json');
     const bridgeStart = Date.now();
     const bridgeLog = join(dir, 'bridge.log');
     let kept = true;
     const bridge = startBridge(sim.configFile, {
-      cpu: 1,
+      cpu: bridgeCpus,
       hasTaskset,
       logFile: bridgeLog,
       preload: join(ROOT, 'bench', 'lib', 'event-loop-probe.mjs'),
@@ -114,6 +116,8 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
         latenessFromFirstReportEver: fromStart,
         rejectedReports: nodes.reduce((n, x) => n + x.rejected, 0),
         tls,
+        workers,
+        bridgeCpus,
         perRouter: perRouter(routers, cpu.percentOfCore, mem.peakRss, eventLoop?.memory),
         bridge: {
           cpuPercentOfCore: cpu.percentOfCore,

@@ -1,6 +1,6 @@
 /**
  * Runs the benchmarks against the built bridge (`npm run bench` builds first).
- *   node bench/run.mjs [router-cost] [fleet-scale] [--quick] [--window S] [--fleet 1000,5000] [--overload] [--conntrack 1000,10000,100000] [--plain] [--keep] [--profile DIR]
+ *   node bench/run.mjs [router-cost] [fleet-scale] [--quick] [--window S] [--fleet 1000,5000] [--overload] [--conntrack 1000,10000,100000] [--plain] [--keep] [--profile DIR] [--workers N] [--bridge-cpus 0,1]
  * --overload adds the 10 000-router run; --profile writes the bridge's CPU profile (--cpu-prof) to DIR.
  * --quick (100 routers, short windows) and --fleet/--conntrack runs do not overwrite the committed *-latest.json.
  * Routers are served over HTTPS with the certificate pinned, as recommended; --plain serves plain HTTP.
@@ -27,6 +27,8 @@ const { values, positionals } = parseArgs({
     fleet: { type: 'string' },
     conntrack: { type: 'string' },
     plain: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
+    'bridge-cpus': { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
     overload: { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -41,7 +43,7 @@ const costWindowS = Math.max(COUNTS_PERIOD_S, Math.ceil(windowS / COUNTS_PERIOD_
 const warmupS = Number(values.warmup ?? 10);
 const fleetSizes = [...(values.fleet ? list(values.fleet) : values.quick ? [100] : [1000, 5000]), ...(values.overload ? [10_000] : [])];
 // Only a full default run is what bench/results/*-latest.json records.
-const latest = !values.quick && values.fleet === undefined && values.conntrack === undefined && values.window === undefined;
+const latest = !values.quick && values.workers === '1' && values['bridge-cpus'] === '1' && values.fleet === undefined && values.conntrack === undefined && values.window === undefined;
 const tls = !values.plain;
 const conntrackSizes = values.conntrack ? list(values.conntrack) : values.quick ? [1000, 100_000] : [1000, 10_000, 100_000];
 
@@ -80,7 +82,7 @@ if (which.includes('router-cost')) {
   failed ||= result.targets.some((t) => !t.pass) || extended.targets.some((t) => !t.pass);
 }
 if (which.includes('fleet-scale')) {
-  const result = await fleetScale({ sizes: fleetSizes, windowS, warmupS, hasTaskset, tls, keep: values.keep, log, profileDir: values.profile });
+  const result = await fleetScale({ sizes: fleetSizes, windowS, warmupS, hasTaskset, tls, keep: values.keep, log, profileDir: values.profile, workers: Number(values.workers), bridgeCpus: values['bridge-cpus'] });
   console.log(`\nFleet scale (report every 5 s, on time = within 1 s of schedule)\n${printFleetScale(result)}\n`);
   const file = writeResult('fleet-scale', { bench: 'fleet-scale', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, windowS, warmupS, ...result }, { latest });
   console.log(`written: ${file}\n`);

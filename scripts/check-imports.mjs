@@ -23,8 +23,9 @@ export const LAYERS = [
   ['integrations'],
   ['bridge'],
   ['cluster'],
+  ['workers'],
   ['status', 'systemd'],
-  ['main', 'daemon'],
+  ['main', 'daemon', 'worker-thread'],
   ['commands'],
   ['cli'],
 ];

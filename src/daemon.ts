@@ -8,12 +8,13 @@ import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
-import { type RunningBridge, startBridge } from './main.js';
+import { INTEGRATIONS, startBridge } from './main.js';
 import { type AttachedStatus, attachStatus } from './status/daemon-hooks.js';
 import { createMetricsRegistry } from './status/metrics.js';
 import { type SystemdLifecycle, startSystemdLifecycle } from './systemd/lifecycle.js';
 import { createNotifier } from './systemd/notify.js';
 import { systemClock } from './time/timers.js';
+import { type RunningFleet, startWorkers, workersWanted } from './workers/start.js';
 
 export interface DaemonDeps {
   configFile: string;
@@ -24,7 +25,7 @@ export interface DaemonDeps {
 }
 
 export interface Daemon {
-  readonly running: RunningBridge;
+  readonly running: RunningFleet;
   /** Reads the file again and applies it; resolves to the new config, or undefined when it was rejected. */
   reload(): Promise<Config | undefined>;
   /** Writes every router's state now (the shutdown deadline's last resort). */
@@ -38,7 +39,10 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const { logger } = deps;
   // Created before the bridge: they count from the first poll.
   const metrics = createMetricsRegistry();
-  const running = await startBridge(deps.config, { logger, version: deps.version, telemetry: metrics });
+  const running: RunningFleet =
+    workersWanted(deps.config, logger) > 1
+      ? await startWorkers(deps.config, { logger, version: deps.version, telemetry: metrics, integrations: INTEGRATIONS })
+      : await startBridge(deps.config, { logger, version: deps.version, telemetry: metrics });
   const systemd: SystemdLifecycle = startSystemdLifecycle(createNotifier(deps.env, logger), running.bridge, running.startedAt, systemClock);
   let status: AttachedStatus;
   try {

@@ -11,7 +11,7 @@ import { Bridge, type FleetFactory } from './bridge/bridge.js';
 import { LoadMonitor } from './bridge/load-monitor.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
-import { createCluster } from './cluster/backend.js';
+import { createCluster, type StateBackend } from './cluster/backend.js';
 import type { Config } from './config/schema.js';
 import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes } from './integrations/contract.js';
 import { createKomari } from './integrations/komari/index.js';
@@ -23,7 +23,7 @@ import { TlsContexts } from './routeros/tls-contexts.js';
 import type { FleetView } from './router-view.js';
 import type { StatusRoute, StatusSection } from './status-section.js';
 import { ensureWritableDir } from './state/writable.js';
-import { createStateFlusher, createStateStore } from './state/store.js';
+import { createStateFlusher, createStateStore, type StateStore } from './state/store.js';
 import { fanOut, nullTelemetry, type Telemetry } from './telemetry.js';
 import { RequestSlots } from './time/request-slots.js';
 import { type Clock, systemClock } from './time/timers.js';
@@ -44,6 +44,10 @@ export interface AppDeps {
   integrations?: readonly IntegrationFactory[];
   /** Event-loop busy ms since the start, for the load estimate (default: perf_hooks' eventLoopUtilization). */
   cpuBusyMs?: () => number;
+  /** A worker thread's store (its calls answered by the main thread's); default: state.dir, or the cluster's. */
+  store?: StateBackend & Partial<Pick<StateStore, 'persisted'>>;
+  /** Threads sharing the fleet-wide budgets (Komari connections); default 1. */
+  workers?: number;
 }
 
 export interface RunningBridge {
@@ -65,9 +69,9 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   const random = deps.random ?? Math.random;
   const { logger } = deps;
   for (const w of startupWarnings(config)) logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
-  const cluster = config.cluster ? createCluster(config.cluster, logger) : undefined;
-  if (!cluster) await ensureWritableDir(config.stateDir);
-  const store = cluster?.store ?? createStateStore(config.stateDir, { logger });
+  const cluster = config.cluster && !deps.store ? createCluster(config.cluster, logger) : undefined;
+  if (!cluster && !deps.store) await ensureWritableDir(config.stateDir);
+  const store = deps.store ?? cluster?.store ?? createStateStore(config.stateDir, { logger });
   const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
   const states = new RouterStateCache(store, flusher);
   const tlsContexts = new TlsContexts();
@@ -77,7 +81,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   let current: Integration[] = [];
   const fleet: FleetView = { view: () => bridge?.view() ?? [], tagOf: (name) => bridge?.tagOf(name) };
   const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => current.map((i) => i.listen ?? {}));
-  const integrationDeps: IntegrationDeps = { logger, clock, random, version: deps.version, probes, telemetry, fleet };
+  const integrationDeps: IntegrationDeps = { logger, clock, random, version: deps.version, probes, telemetry, fleet, workers: deps.workers };
   const { load, newSlots } = fleetLoad(clock, logger, deps.cpuBusyMs);
 
   const factory: FleetFactory = {

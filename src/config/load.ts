@@ -101,6 +101,7 @@ export async function loadConfigText(text: string, file: string, env: Env, opts:
     stateDir: stateDirectory(top, env, baseDir, cwd),
     logLevel: top.log.level,
     concurrency: top.concurrency,
+    workers: top.workers,
     status: top.status,
     ...(top.cluster ? { cluster: top.cluster } : {}),
     routers: resolved,

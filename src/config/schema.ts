@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { parseListen } from './listen.js';
 import { clusterSchema } from './schema-cluster.js';
+import { workersSchema } from './schema-workers.js';
 import { collectorsSchema } from './schema-collectors.js';
 import { formatDuration } from './duration.js';
 import { routerUrlProblem } from './router-url.js';
@@ -193,6 +194,7 @@ export const fileSchema = z
     status: statusSchema,
     cluster: clusterSchema,
     concurrency: z.number().int().min(1).max(10_000).default(32).describe('router requests in flight, whole fleet'),
+    workers: workersSchema,
     defaults: defaultsSchema.optional(),
     routers: z.array(z.record(z.string(), z.unknown())).min(1, 'list at least one router'),
   })
@@ -234,6 +236,8 @@ export interface Config {
   stateDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   concurrency: number;
+  /** Worker threads that share the fleet (see src/workers/); absent or 1: the bridge runs on the main thread. */
+  workers?: number | 'auto';
   /** The local status server; absent: off. */
   status?: FileConfig['status'];
   /** Cluster mode on PostgreSQL; absent: one process with state in files. */

@@ -48,6 +48,8 @@ export interface IntegrationDeps {
   telemetry: Telemetry;
   /** The running fleet, for read APIs an integration serves (late-bound: empty before start). */
   fleet: FleetView;
+  /** Worker threads of this process, each with its own instance: split fleet-wide connection budgets by it (default 1). */
+  workers?: number;
 }
 
 /** One router's durable state, as an integration may read and extend it. */

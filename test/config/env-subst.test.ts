@@ -130,6 +130,6 @@ routers:
 
   test('variables are not replaced in keys', async () => {
     const issues = await issuesOf(load(minimal('', '${KEY}: 1\n'), { KEY: 'concurrency' }));
-    expect(lines(issues)).toEqual(['4 : unknown key "${KEY}" (allowed here: version, komari, nezha, state, log, status, cluster, concurrency, defaults, routers)']);
+    expect(lines(issues)).toEqual(['4 : unknown key "${KEY}" (allowed here: version, komari, nezha, state, log, status, cluster, concurrency, workers, defaults, routers)']);
   });
 });

@@ -10,6 +10,7 @@ import { observedKomariClient } from './observed-client.js';
 import { KomariPart } from './part.js';
 import { PingScheduler } from './ping-scheduler.js';
 import { KomariSink } from './sink.js';
+import { DEFAULT_CONNECTIONS, DEFAULT_TASK_CONNECTIONS } from './transport.js';
 import type { PingResult, PingTaskSource } from './task-source.js';
 
 /** The longest wait before a router's first task-list fetch. */
@@ -18,7 +19,15 @@ const FIRST_FETCH_SPREAD_MAX_MS = 10_000;
 export const createKomari: IntegrationFactory = (config, deps) => {
   const komari = config.komari;
   if (komari === undefined) return undefined;
-  const client = createKomariClient({ baseUrl: komari.url, timeoutMs: komari.timeout, logger: deps.logger.child({ component: 'komari' }) });
+  // The process's connection budget, split over its worker threads (each has its own client).
+  const share = (total: number) => Math.max(1, Math.floor(total / (deps.workers ?? 1)));
+  const client = createKomariClient({
+    baseUrl: komari.url,
+    timeoutMs: komari.timeout,
+    connections: share(DEFAULT_CONNECTIONS),
+    taskConnections: share(DEFAULT_TASK_CONNECTIONS),
+    logger: deps.logger.child({ component: 'komari' }),
+  });
   const integration: Integration = {
     name: 'komari',
     attach(ctx: RouterContext) {

@@ -51,6 +51,10 @@ export interface TransportStats {
   bytesReceived: number;
 }
 
+/** Connections to Komari for the whole fleet's reports and basic info, and for ping tasks. */
+export const DEFAULT_CONNECTIONS = 8;
+export const DEFAULT_TASK_CONNECTIONS = 2;
+
 // Reports arrive every few seconds per router: keep connections open between them.
 const KEEP_ALIVE_MS = 30_000;
 // Every Komari reply here is small; a wrong URL must not make us buffer a large page.
@@ -72,7 +76,7 @@ export class KomariTransport {
     this.prefix = base.pathname.replace(/\/+$/, '');
     const pool = (connections: number) =>
       new Pool(this.origin, { connections: Math.max(1, connections), pipelining: 1, keepAliveTimeout: KEEP_ALIVE_MS, maxResponseSize: MAX_REPLY_BYTES });
-    this.pools = { main: pool(options.connections ?? 8), tasks: pool(options.taskConnections ?? 2) };
+    this.pools = { main: pool(options.connections ?? DEFAULT_CONNECTIONS), tasks: pool(options.taskConnections ?? DEFAULT_TASK_CONNECTIONS) };
     this.now = options.now ?? Date.now;
   }
 

@@ -1,0 +1,17 @@
+/**
+ * The `workers:` key: how many threads of this process poll the fleet. Pure.
+ */
+import { z } from 'zod';
+
+/** The most worker threads `workers:` accepts (and `auto` picks). */
+export const MAX_WORKERS = 16;
+
+export const workersSchema = z
+  .union([
+    z.number().int().min(1, 'must be at least 1').max(MAX_WORKERS, `must be at most ${MAX_WORKERS}`),
+    z.literal('auto', { error: `must be a whole number 1–${MAX_WORKERS} or "auto"` }),
+  ])
+  .default(1)
+  .describe(
+    `threads that poll the fleet, each a share of the routers (by a hash of the name); 1: one thread, as before; auto: one per CPU core (at most ${MAX_WORKERS}). Not in cluster mode`,
+  );

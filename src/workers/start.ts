@@ -1,0 +1,136 @@
+/**
+ * `workers: N`: the fleet sharded over N worker threads of this process. The main thread
+ * keeps what must be one per process: the state store (one document in state.dir, written
+ * on the workers' behalf), the metrics registry (fed by the workers' relayed telemetry), the
+ * status server's read APIs, the systemd notifier, and signals. Each worker runs the
+ * bridge on the routers whose name hashes to it (assign.ts), so a reload moves no router
+ * between workers.
+ */
+import { availableParallelism } from 'node:os';
+import type { Config } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import type { Integration, IntegrationDeps, IntegrationFactory } from '../integrations/contract.js';
+import type { Logger } from '../log.js';
+import { createBridgeIcmp } from '../probes/bridge-icmp.js';
+import { createHttpProber } from '../probes/http-probe.js';
+import type { FleetHealth, FleetView } from '../router-view.js';
+import { createStateStore } from '../state/store.js';
+import { ensureWritableDir } from '../state/writable.js';
+import type { StatusRoute, StatusSection } from '../status-section.js';
+import { fanOut, nullTelemetry, type Telemetry } from '../telemetry.js';
+import { systemClock } from '../time/timers.js';
+import { shardConfig, workerCount } from './assign.js';
+import { WorkerFleet } from './fleet-view.js';
+import { type ThreadHooks, WorkerThread } from './thread.js';
+
+/** What the daemon runs: the bridge of main.ts, or the worker threads. */
+export interface RunningFleet {
+  bridge: FleetHealth & FleetView;
+  startedAt: number;
+  routes(): StatusRoute[];
+  sections(): StatusSection[];
+  flushState(): Promise<void>;
+  reload(next: Config): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface WorkersDeps {
+  logger: Logger;
+  version: string;
+  telemetry?: Telemetry;
+  /** The integrations; the main thread builds them without dashboards, for the read APIs they serve. */
+  integrations: readonly IntegrationFactory[];
+  /** The worker script; default dist/worker-thread.js beside this file's folder. */
+  entry?: URL;
+  /** Between two health snapshots of each worker (default 1 s). */
+  snapshotMs?: number;
+  /** Between two copies of each worker's router views (default 5 s: one report cycle). */
+  viewsMs?: number;
+  stateFlushMs?: number;
+  cores?: number;
+}
+
+/** The worker count a configuration asks for on this machine (1: no worker threads). */
+export function workersWanted(config: Config, logger: Logger, cores = availableParallelism()): number {
+  const count = workerCount(config.workers, cores);
+  if (count > 1 && config.cluster) {
+    logger.warn({ workers: config.workers }, 'workers is not used in cluster mode: run more replicas instead; polling on one thread');
+    return 1;
+  }
+  return count;
+}
+
+export async function startWorkers(config: Config, deps: WorkersDeps): Promise<RunningFleet> {
+  const { logger } = deps;
+  const count = workerCount(config.workers, deps.cores ?? availableParallelism());
+  await ensureWritableDir(config.stateDir);
+  const store = createStateStore(config.stateDir, { logger });
+  let apis: Integration[] = [];
+  const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => apis.map((i) => i.listen ?? {}));
+  const hooks: ThreadHooks = {
+    entry: deps.entry ?? new URL('../worker-thread.js', import.meta.url),
+    store,
+    telemetry,
+    logger,
+    restart: { baseMs: 1_000, capMs: 30_000, jitter: 0.2 },
+    stableMs: 60_000,
+    random: Math.random,
+  };
+  const init = (cfg: Config, index: number) => ({
+    config: shardConfig(cfg, index, count),
+    index,
+    count,
+    version: deps.version,
+    pretty: process.stdout.isTTY === true,
+    snapshotMs: deps.snapshotMs ?? 1_000,
+    viewsMs: deps.viewsMs ?? 5_000,
+    stateFlushMs: deps.stateFlushMs,
+  });
+  const threads = Array.from({ length: count }, (_, i) => new WorkerThread(i, init(config, i), hooks));
+  const fleet = new WorkerFleet(threads, config);
+  const probes = { icmp: createBridgeIcmp(logger.child({ component: 'icmp' })), http: createHttpProber() };
+  const apiDeps: IntegrationDeps = { logger, clock: systemClock, random: Math.random, version: deps.version, probes, telemetry, fleet };
+  apis = readApis(deps.integrations, config, apiDeps);
+  const startedAt = Date.now();
+  await Promise.all(threads.map((t) => t.start()));
+  logger.info({ workers: count, routers: threads.map((t) => t.routers) }, 'bridge started on worker threads');
+  let current = config;
+  return {
+    bridge: { view: () => fleet.view(), tagOf: (name) => fleet.tagOf(name), healthy: (now) => fleet.healthy(now) },
+    startedAt,
+    routes: () => apis.flatMap((i) => i.routes?.() ?? []),
+    sections: () => [fleet.section()],
+    flushState: async () => void (await Promise.all(threads.map((t) => t.flush()))),
+    async reload(next) {
+      if (workerCount(next.workers, deps.cores ?? availableParallelism()) !== count) {
+        logger.warn({ workers: count }, 'workers changed: takes effect at the next restart; keeping the current threads');
+      }
+      if (next.logLevel !== current.logLevel) logger.level = next.logLevel;
+      current = next;
+      fleet.configure(next);
+      apis = readApis(deps.integrations, next, apiDeps);
+      const results = await Promise.allSettled(threads.map((t) => t.reload(init(next, t.index).config)));
+      for (const r of results) if (r.status === 'rejected') logger.error({ err: errorMessage(r.reason) }, 'a worker thread could not apply the new configuration');
+    },
+    async stop() {
+      await Promise.all(threads.map((t) => t.stop()));
+      probes.icmp.close();
+      await probes.http.close();
+    },
+  };
+}
+
+/** Each integration built without its dashboard: what is left are the read APIs it serves on the status server. */
+function readApis(factories: readonly IntegrationFactory[], config: Config, deps: IntegrationDeps): Integration[] {
+  const out: Integration[] = [];
+  const withoutDashboards: Config = { ...config, komari: undefined, nezha: undefined };
+  for (const create of factories) {
+    try {
+      const integration = create(withoutDashboards, deps);
+      if (integration !== undefined) out.push(integration);
+    } catch (err) {
+      deps.logger.error({ err: errorMessage(err) }, 'an integration could not be built from this configuration; running without it');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { budgetShare, shardRouters, workerCount, workerOf } from '../../src/workers/assign.js';
+import { seededRng } from '@tikprobe/sim/prng.js';
+
+const names = (random: () => number, n: number) => Array.from({ length: n }, (_, i) => `r${i}-${Math.floor(random() * 1e9).toString(36)}`);
+
+describe('worker assignment (rendezvous hash of the router name)', () => {
+  it('a router keeps its worker whatever other routers are added or removed', () => {
+    const random = seededRng(0x3a11);
+    for (let round = 0; round < 50; round++) {
+      const before = names(random, 200);
+      const count = 2 + Math.floor(random() * 7);
+      // Remove a random third, add 50 new ones: every router still present stays put.
+      const kept = before.filter(() => random() > 0.33);
+      const after = [...kept, ...names(random, 50)];
+      const a = new Map(shardRouters(before.map((name) => ({ name })), count).flatMap((s, i) => s.map((r) => [r.name, i] as const)));
+      const b = new Map(shardRouters(after.map((name) => ({ name })), count).flatMap((s, i) => s.map((r) => [r.name, i] as const)));
+      for (const name of kept) expect(b.get(name)).toBe(a.get(name));
+    }
+  });
+
+  it('spreads routers evenly and one more worker moves only about 1/N of them, all to the new one', () => {
+    const all = Array.from({ length: 10_000 }, (_, i) => `router-${i}`);
+    for (const count of [2, 4]) {
+      const sizes = shardRouters(all.map((name) => ({ name })), count).map((s) => s.length);
+      for (const s of sizes) expect(Math.abs(s - all.length / count)).toBeLessThan(all.length * 0.03);
+      const moved = all.filter((n) => workerOf(n, count) !== workerOf(n, count + 1));
+      expect(moved.every((n) => workerOf(n, count + 1) === count)).toBe(true);
+      expect(Math.abs(moved.length - all.length / (count + 1))).toBeLessThan(all.length * 0.03);
+    }
+  });
+
+  it('workers: auto is the core count, capped; budgets split never below 1', () => {
+    expect(workerCount(undefined, 8)).toBe(1);
+    expect(workerCount(1, 8)).toBe(1);
+    expect(workerCount('auto', 2)).toBe(2);
+    expect(workerCount('auto', 64)).toBe(16);
+    expect(workerCount(3, 1)).toBe(3);
+    expect(budgetShare(8, 2)).toBe(4);
+    expect(budgetShare(2, 4)).toBe(1);
+    expect(() => workerOf('a', 0)).toThrow(/positive integer/);
+  });
+});
