@@ -30,6 +30,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
       const views = running.bridge.view();
       // Full views only for a status server; the systemd notifier needs the states alone.
       snap.views = config.status ? views : views.map(slimView);
+      snap.sections = running.sections().map((s) => ({ name: s.name, status: s.status(), metrics: s.metrics?.() ?? [] }));
     }
     rpc.note(NOTE_SNAPSHOT, snap);
   };

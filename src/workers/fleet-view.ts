@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { MetricFamily } from '../metric-family.js';
 import type { FleetHealth, FleetView, RouterView } from '../router-view.js';
 import type { StatusSection } from '../status-section.js';
+import { joinRelayedSections } from './relayed-sections.js';
 import type { WorkerThread } from './thread.js';
 
 export class WorkerFleet implements FleetHealth, FleetView {
@@ -38,6 +39,11 @@ export class WorkerFleet implements FleetHealth, FleetView {
   /** Every worker's last snapshot is healthy and fresh: a stalled or dead worker turns it false. */
   healthy(now: number): boolean {
     return this.threads.every((t) => t.healthy(now));
+  }
+
+  /** The workers' own sections (e.g. `load`), one per name, each worker's part labelled. */
+  relayedSections(): StatusSection[] {
+    return joinRelayedSections(this.threads.map((t) => ({ index: t.index, sections: t.snapshot?.sections })));
   }
 
   section(): StatusSection {

@@ -3,6 +3,7 @@
  * names only.
  */
 import type { Config } from '../config/schema.js';
+import type { MetricFamily } from '../metric-family.js';
 import type { RouterView } from '../router-view.js';
 
 /** Handed to a worker thread at spawn (`workerData`). */
@@ -32,6 +33,15 @@ export interface WorkerSnapshot {
   at: number;
   /** A snapshot older than this means the worker stalled: 3 × its longest report interval. */
   staleAfterMs: number;
+  /** The worker bridge's own status sections (e.g. `load`), sent with the views. Absent: the previous ones stand. */
+  sections?: RelayedSection[];
+}
+
+/** One status section of a worker's bridge, evaluated in the worker. */
+export interface RelayedSection {
+  name: string;
+  status: unknown;
+  metrics: readonly MetricFamily[];
 }
 
 /** Main thread → worker calls. */

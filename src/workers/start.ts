@@ -99,7 +99,7 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
     bridge: { view: () => fleet.view(), tagOf: (name) => fleet.tagOf(name), healthy: (now) => fleet.healthy(now) },
     startedAt,
     routes: () => apis.flatMap((i) => i.routes?.() ?? []),
-    sections: () => [fleet.section()],
+    sections: () => [fleet.section(), ...fleet.relayedSections()],
     flushState: async () => void (await Promise.all(threads.map((t) => t.flush()))),
     async reload(next) {
       if (workerCount(next.workers, deps.cores ?? availableParallelism()) !== count) {

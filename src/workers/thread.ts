@@ -111,7 +111,7 @@ export class WorkerThread {
         settled?.();
       },
       [NOTE_SNAPSHOT]: (s: WorkerSnapshot) => {
-        this.snapshot = { ...s, views: s.views ?? this.snapshot?.views };
+        this.snapshot = { ...s, views: s.views ?? this.snapshot?.views, sections: s.sections ?? this.snapshot?.sections };
       },
       [NOTE_TELEMETRY]: (events: TelemetryEvent[]) => replayTelemetry(events, this.hooks.telemetry),
     });

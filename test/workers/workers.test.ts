@@ -85,7 +85,16 @@ describe('workers: 2', () => {
     // With a status server the views are whole (the last sample, each integration's delivery).
     expect(running.bridge.view().every((v) => v.lastSample !== undefined && v.parts.length > 0)).toBe(true);
     expect(running.bridge.healthy(Date.now(), running.startedAt)).toBe(true);
-    const scrape = metrics.render({ views: running.bridge.view(), healthy: true, version: 't', startedAt: running.startedAt });
+    // Each worker's own load section reaches the main thread, its part labelled with the worker.
+    const load = running.sections().find((s) => s.name === 'load')!;
+    expect((load.status() as { workers: { worker: number; overloaded: boolean }[] }).workers.map((w) => [w.worker, w.overloaded])).toEqual([
+      [0, false],
+      [1, false],
+    ]);
+    const extra = running.sections().flatMap((s) => s.metrics?.() ?? []);
+    const scrape = metrics.render({ views: running.bridge.view(), healthy: true, version: 't', startedAt: running.startedAt, extra });
+    for (const w of ['0', '1']) expect(scrape).toContain(`tikprobe_overloaded{worker="${w}"} 0`);
+    expect(scrape).toContain('tikprobe_worker_routers{worker="0"}');
     for (const r of first) expect(scrape).toContain(`tikprobe_poll_duration_seconds_count{router="${r.name}"}`);
     expect(scrape.match(/^# TYPE tikprobe_poll_duration_seconds /gm)).toHaveLength(1);
 
