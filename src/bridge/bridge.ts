@@ -8,6 +8,7 @@ import { startupWarnings } from '../config/startup-warnings.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { FleetHealth, FleetView, RouterView } from '../router-view.js';
+import type { Clock } from '../time/timers.js';
 import { type FleetDeps, type RouterUnit, startRouterUnit } from './router-unit.js';
 
 export type { FleetHealth };
@@ -31,6 +32,12 @@ export interface ReloadOptions {
 }
 
 export const TAKEOVER_SPREAD_PER_ROUTER_MS = 1;
+/**
+ * Once the state is saved at stop, closing the parts and connections may take this long; then
+ * stop returns and leaves them to the process exit (10 000 routers against a saturated
+ * dashboard took longer than the 5 s stop deadline to close them all).
+ */
+export const CLOSE_AFTER_FLUSH_MS = 500;
 
 export interface ReloadSummary {
   added: string[];
@@ -134,8 +141,10 @@ export class Bridge implements FleetHealth, FleetView {
       const parts = Promise.all(units.map((u) => this.stopUnit(u)));
       await Promise.all(units.map((u) => u.stopPolling().catch(() => undefined)));
       await this.flushState();
-      await parts;
-      await this.shared.close();
+      const closing = parts.then(() => this.shared.close());
+      if (!(await settlesWithin(closing, CLOSE_AFTER_FLUSH_MS, this.shared.clock))) {
+        this.logger.warn({ routers: units.length, graceMs: CLOSE_AFTER_FLUSH_MS }, 'state saved; connections still closing are left to the exit');
+      }
     })();
     return this.stopping;
   }
@@ -166,5 +175,18 @@ export class Bridge implements FleetHealth, FleetView {
     } catch (err) {
       this.logger.warn({ router: unit.config.name, err: errorMessage(err) }, 'router did not stop cleanly');
     }
+  }
+}
+
+/** True when `work` settles (either way) within `ms`; false when the wait ran out first. */
+async function settlesWithin(work: Promise<unknown>, ms: number, clock: Clock): Promise<boolean> {
+  let timer: unknown;
+  const late = new Promise<false>((resolve) => {
+    timer = clock.setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clock.clearTimeout(timer);
   }
 }
