@@ -146,7 +146,9 @@ export class KomariSink implements RouterSink {
     try {
       await this.deps.client.report(token, report, signal);
     } catch (err) {
-      if (errorCode(err) === 'KOMARI_AUTH') this.authFailed(err);
+      // Stopping aborted it: not a Komari failure, nothing to warn about.
+      if (signal.aborted) this.log.debug({ err: errorMessage(err) }, `Komari report for router "${this.deps.router}" not sent: stopping`);
+      else if (errorCode(err) === 'KOMARI_AUTH') this.authFailed(err);
       else this.reportFailed(err);
       return;
     }
@@ -182,6 +184,7 @@ export class KomariSink implements RouterSink {
     try {
       await this.deps.client.uploadBasicInfo(token, body, signal);
     } catch (err) {
+      if (signal.aborted) return 'failed';
       if (errorCode(err) === 'KOMARI_AUTH') {
         this.authFailed(err);
         return 'auth';

@@ -176,6 +176,19 @@ describe('KomariSink: basic info and reports', () => {
     expect(s.lastResult()).toMatchObject({ ok: false, at: clock, error: expect.stringContaining('/api/clients/report') });
   });
 
+  it('a report aborted by stopping is no Komari failure: nothing at warn', async () => {
+    const s = sink();
+    await s.push(routerSample(), signal);
+    fake.fault('report', 'timeout', { times: 1 });
+    const stopping = new AbortController();
+    const push = s.push(routerSample(), stopping.signal);
+    await fake.nextHang();
+    stopping.abort();
+    await push;
+    expect(log.at(WARN)).toEqual([]);
+    expect(log.entries().some((e) => e.msg.includes('not sent: stopping'))).toBe(true);
+  });
+
   it('does not throw or send garbage when the sample cannot be mapped', async () => {
     const s = sink();
     const base = routerSample();
