@@ -19,7 +19,7 @@ const TOLERANCE_MS = 1000;
 const MAX_STARTUP_MS = 120_000;
 const MB = 1024 * 1024;
 const ON_TIME = 0.995;
-/** Issue 13's targets per fleet size and transport (CPU in % of one core, peak RSS in bytes). */
+/** The fleet targets per fleet size and transport (CPU in % of one core, peak RSS in bytes). */
 const TARGETS = [
   { routers: 1000, tls: true, cpuPercent: 15, rssBytes: 175 * MB },
   { routers: 5000, tls: true, cpuPercent: 50, rssBytes: 550 * MB },

@@ -38,7 +38,7 @@ export interface RunnerDeps {
   load?: LoadMonitor;
 }
 
-/** Polls due within the same 25 ms share one wake-up (issue 13: batched requests cost ~40 % less CPU each). */
+/** Polls due within the same 25 ms share one wake-up (batched requests cost ~40 % less CPU each, bench/README.md). */
 const POLL_BUCKET_MS = 25;
 
 /** After a timeout RouterOS keeps serving the abandoned request; give it room before the next one. */
