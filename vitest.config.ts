@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Two files at a time: the suite is mostly waiting on child processes and sockets.
+    maxWorkers: 2,
   },
 });
