@@ -21,12 +21,12 @@ import { createBridgeIcmp } from './probes/bridge-icmp.js';
 import { createHttpProber } from './probes/http-probe.js';
 import { TlsContexts } from './routeros/tls-contexts.js';
 import type { FleetView } from './router-view.js';
-import type { StatusRoute, StatusSection } from './status-section.js';
 import { ensureWritableDir } from './state/writable.js';
 import { createStateFlusher, createStateStore, type StateStore } from './state/store.js';
 import { fanOut, nullTelemetry, type Telemetry } from './telemetry.js';
 import { RequestSlots } from './time/request-slots.js';
 import { type Clock, systemClock } from './time/timers.js';
+import type { RunningFleet } from './workers/start.js';
 
 /** Every integration, in the order their parts are attached. A new one is one line here. */
 export const INTEGRATIONS: readonly IntegrationFactory[] = [createKomari, createNezha];
@@ -50,18 +50,9 @@ export interface AppDeps {
   workers?: number;
 }
 
-export interface RunningBridge {
+/** The one-thread form of what the daemon runs (workers/start.ts has the threaded one). */
+export interface RunningBridge extends RunningFleet {
   bridge: Bridge;
-  startedAt: number;
-  /** The status-server endpoints of the current integrations (they change with a reload). */
-  routes(): StatusRoute[];
-  /** The status server's blocks beyond the routers (the cluster, in cluster mode). */
-  sections(): StatusSection[];
-  /** Writes every router's state now. */
-  flushState(): Promise<void>;
-  /** Applies a new configuration (in cluster mode: to the routers this replica owns). */
-  reload(next: Config): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export async function startBridge(config: Config, deps: AppDeps): Promise<RunningBridge> {

@@ -27,9 +27,13 @@ import { type ThreadHooks, WorkerThread } from './thread.js';
 export interface RunningFleet {
   bridge: FleetHealth & FleetView;
   startedAt: number;
+  /** The status-server endpoints of the current integrations (they change with a reload). */
   routes(): StatusRoute[];
+  /** The status server's blocks beyond the routers (load; the cluster in cluster mode; the workers). */
   sections(): StatusSection[];
+  /** Writes every router's state now. */
   flushState(): Promise<void>;
+  /** Applies a new configuration (in cluster mode: to the routers this replica owns). */
   reload(next: Config): Promise<void>;
   stop(): Promise<void>;
 }

@@ -2,25 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RouterView } from '../../src/router-view.js';
 import { extendedFamilies, MAX_LABEL_CHARS } from '../../src/status/extended-metrics.js';
 import type { ScalarFamily } from '../../src/status/prom-text.js';
-import { routerSample } from '../integrations/komari/samples.js';
-import { extendedView } from './extended-view.js';
+import { extendedRouterView, extendedView } from './extended-view.js';
 
-function view(over: Partial<RouterView> = {}): RouterView {
-  return {
-    name: 'r1',
-    state: 'up',
-    lastSample: routerSample({ router: 'r1' }),
-    lastSuccessAt: 1,
-    lastError: undefined,
-    lastErrorCode: undefined,
-    lastPollMs: 10,
-    degraded: [],
-    lastPing: undefined,
-    parts: [],
-    extended: extendedView(),
-    ...over,
-  };
-}
+const view = extendedRouterView;
 
 function family(views: RouterView[], name: string): ScalarFamily['samples'] {
   const f = extendedFamilies(views).find((x) => x.name === name);

@@ -1,26 +1,9 @@
 /** The per-router `extended` block of /status: collector states, last run and error, compact values. */
 import { describe, expect, it } from 'vitest';
-import type { RouterView } from '../../src/router-view.js';
 import { routerStatus } from '../../src/status/status-view.js';
-import { routerSample } from '../integrations/komari/samples.js';
-import { extendedView } from './extended-view.js';
+import { extendedRouterView, extendedView } from './extended-view.js';
 
-function view(over: Partial<RouterView> = {}): RouterView {
-  return {
-    name: 'r1',
-    state: 'up',
-    lastSample: routerSample({ router: 'r1' }),
-    lastSuccessAt: 1,
-    lastError: undefined,
-    lastErrorCode: undefined,
-    lastPollMs: 10,
-    degraded: [],
-    lastPing: undefined,
-    parts: [],
-    extended: extendedView(),
-    ...over,
-  };
-}
+const view = extendedRouterView;
 
 describe('/status extended block', () => {
   it('is null for a router without extended collectors', () => {

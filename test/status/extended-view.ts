@@ -1,5 +1,7 @@
 /** An extended view with every collector ok and every family filled: a CCR with SFP, PSUs, WireGuard and wifi. */
 import type { CollectorStatus, ExtendedCollector, ExtendedView } from '../../src/model.js';
+import type { RouterView } from '../../src/router-view.js';
+import { routerSample } from '../integrations/komari/samples.js';
 
 const NAMES: readonly ExtendedCollector[] = ['interfaces', 'health', 'ethernet', 'ppp', 'dhcp', 'wireless', 'wireguard', 'updates'];
 
@@ -58,5 +60,23 @@ export function extendedView(states: Partial<Record<ExtendedCollector, Collector
       ],
       updates: { channel: 'stable', installed: '7.16.2', latest: '7.20.5', available: true },
     },
+  };
+}
+
+/** A router view whose last sample carries `extendedView()`; `over` replaces any field. */
+export function extendedRouterView(over: Partial<RouterView> = {}): RouterView {
+  return {
+    name: 'r1',
+    state: 'up',
+    lastSample: routerSample({ router: 'r1' }),
+    lastSuccessAt: 1,
+    lastError: undefined,
+    lastErrorCode: undefined,
+    lastPollMs: 10,
+    degraded: [],
+    lastPing: undefined,
+    parts: [],
+    extended: extendedView(),
+    ...over,
   };
 }
