@@ -3,7 +3,8 @@
  * this worker's share of the routers, its state store answered by the main thread, its
  * telemetry relayed to the main thread's metrics, and a snapshot of its routers' views sent
  * every `snapshotMs` for /status, /healthz and the systemd watchdog. The main thread
- * (src/workers/pool.ts) starts, reloads, flushes and stops it.
+ * (src/workers/thread.ts) starts, reloads, flushes and stops it; its status sections (load)
+ * travel with the views.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from './config/schema.js';
