@@ -8,7 +8,7 @@ import { isClamped } from '../accounting/total.js';
 import { advanceTraffic, type TrafficEvent, type TrafficState } from '../accounting/traffic.js';
 import type { ConnectionCounter } from '../collect/connections.js';
 import type { ExtendedRunner } from '../collect/extended-runner.js';
-import { collectDeviceId } from '../collect/device.js';
+import { collectDevice } from '../collect/device.js';
 import { collectHealth } from '../collect/health.js';
 import { collectInfo } from '../collect/info.js';
 import { collectInterfaceCounters } from '../collect/interfaces.js';
@@ -98,8 +98,8 @@ export class RouterPoller {
     this.lastUptimeS = resource.uptimeS;
     this.deps.extended?.tick(signal);
     this.lastResourceAt = now();
-    // Before accounting: a device swap must be known in the poll where its counters first appear.
-    if (uptimeOff || now() - this.deviceAt >= router.intervals.basicInfo) await this.refreshDevice(signal);
+    // Before accounting (a swap must be known where its counters first appear); its routerboard reply serves basic info too.
+    const board = uptimeOff || now() - this.deviceAt >= router.intervals.basicInfo ? await this.refreshDevice(signal) : undefined;
 
     // Until the first full read succeeds (and a traffic interface is known), retry it every
     // minute rather than every basicInfo interval — but never every cycle: that would walk
@@ -107,7 +107,7 @@ export class RouterPoller {
     const settled = this.info !== undefined && this.interfaces.length > 0;
     const infoEvery = settled ? router.intervals.basicInfo : Math.min(router.intervals.basicInfo, 60_000);
     if (rebooted || now() - this.infoAt >= infoEvery) {
-      await this.refreshInfo(resource, signal);
+      await this.refreshInfo(resource, signal, board);
     }
     if (this.interfaces.length === 0) {
       throw new RouterError(
@@ -169,14 +169,15 @@ export class RouterPoller {
     return Math.abs(uptimeS - expected) > 30;
   }
 
-  private async refreshDevice(signal: AbortSignal): Promise<void> {
+  private async refreshDevice(signal: AbortSignal): Promise<unknown> {
     const before = this.deviceAt;
     this.deviceAt = this.deps.now();
-    const id = await collectDeviceId(this.deps.rest, signal).catch((err: unknown) => {
+    const { id, board } = await collectDevice(this.deps.rest, signal).catch((err: unknown) => {
       if (skipped(signal, err)) this.deviceAt = before;
       throw err;
     });
     if (id !== undefined) this.deviceId = id;
+    return board;
   }
 
   /** Accounting events: the ones that refuse or reinterpret counters at warn, the rest at info. */
@@ -192,7 +193,7 @@ export class RouterPoller {
     } else logger.info(fields, 'traffic accounting event');
   }
 
-  private async refreshInfo(resource: Resource, signal: AbortSignal): Promise<void> {
+  private async refreshInfo(resource: Resource, signal: AbortSignal, board: unknown): Promise<void> {
     const { rest, router, now } = this.deps;
     const before = this.infoAt;
     this.infoAt = now();
@@ -206,7 +207,7 @@ export class RouterPoller {
       } else {
         this.interfaces = router.traffic.interfaces;
       }
-      this.info = await collectInfo(rest, signal, resource, router.publicIp, this.interfaces);
+      this.info = await collectInfo(rest, signal, resource, router.publicIp, this.interfaces, board);
       this.recover('info', 'basic info readable again');
     } catch (err) {
       if (skipped(signal, err)) {

@@ -15,13 +15,20 @@ import type { RouterRest } from '../routeros/rest.js';
 
 const MAX_ID = 100;
 
-/** The device identity, or undefined when the router offers none this user may read. */
-export async function collectDeviceId(rest: RouterRest, signal: AbortSignal): Promise<string | undefined> {
-  const board = await rest.get('system/routerboard', { signal, proplist: ['routerboard', 'serial-number'] }).catch(rethrowIfAborted(signal));
+/** What basic info also reads from `/system/routerboard`, so one reply serves both. */
+const BOARD_FIELDS = ['routerboard', 'serial-number', 'model', 'current-firmware'];
+
+/**
+ * The device identity (undefined when the router offers none this user may read), and the
+ * `/system/routerboard` reply it was read from (undefined when that read failed): basic info
+ * due in the same poll takes the model from it instead of asking again.
+ */
+export async function collectDevice(rest: RouterRest, signal: AbortSignal): Promise<{ id: string | undefined; board: unknown }> {
+  const board = await rest.get('system/routerboard', { signal, proplist: BOARD_FIELDS }).catch(rethrowIfAborted(signal));
   const serial = deviceIdFromRouterboard(board);
-  if (serial !== undefined) return serial;
+  if (serial !== undefined) return { id: serial, board };
   const license = await rest.get('system/license', { signal }).catch(rethrowIfAborted(signal));
-  return deviceIdFromLicense(license);
+  return { id: deviceIdFromLicense(license), board };
 }
 
 function rethrowIfAborted(signal: AbortSignal): (err: unknown) => undefined {

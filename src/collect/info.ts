@@ -27,9 +27,11 @@ export async function collectInfo(
   resource: Resource,
   publicIpSetting: PublicIpSetting,
   defaultRouteInterfaces: readonly string[],
+  /** A `/system/routerboard` reply this poll already read (the device identity's), else read here. */
+  board?: unknown,
 ): Promise<RouterInfo> {
   const identity = parseIdentity(await rest.get('system/identity', { signal }));
-  const routerboard = await optional(signal, async () => parseRouterboard(await rest.get('system/routerboard', { signal })));
+  const routerboard = await optional(signal, async () => parseRouterboard(board ?? (await rest.get('system/routerboard', { signal }))));
   const addresses = await collectPublicAddresses(rest, signal, publicIpSetting, defaultRouteInterfaces);
   return {
     identity,

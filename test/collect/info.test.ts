@@ -118,3 +118,14 @@ describe('collectInfo', () => {
     h.fake.releaseHangs();
   });
 });
+
+describe('collectInfo with the routerboard reply the device identity read', () => {
+  it('takes the model from it and does not ask the router again', async () => {
+    const resource = await collectResource(h.rest, h.signal);
+    const board = await h.rest.get('system/routerboard', { signal: h.signal, proplist: ['routerboard', 'serial-number', 'model', 'current-firmware'] });
+    const before = h.fake.count('GET', 'system/routerboard');
+    const got = await collectInfo(h.rest, h.signal, resource, 'none', ['ether1'], board);
+    expect(got.model).toBe('C52iG-5HaxD2HaxD');
+    expect(h.fake.count('GET', 'system/routerboard')).toBe(before);
+  });
+});
