@@ -5,7 +5,7 @@
  * logged once and retried at its own cadence.
  */
 import { isClamped } from '../accounting/total.js';
-import { advanceTraffic, type TrafficEvent, type TrafficState } from '../accounting/traffic.js';
+import { advanceTraffic, type TrafficState } from '../accounting/traffic.js';
 import type { ConnectionCounter } from '../collect/connections.js';
 import type { ExtendedRunner } from '../collect/extended-runner.js';
 import { collectDevice } from '../collect/device.js';
@@ -21,6 +21,7 @@ import type { ConnectionCounts, EthernetLink, ExtendedView, HealthSensor, Interf
 import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
 import type { AccountingView } from '../router-view.js';
+import { logTrafficEvent } from './traffic-event-log.js';
 
 /** Sensors change slowly: one `/system/health` read a minute. */
 const HEALTH_REFRESH_MS = 60_000;
@@ -31,6 +32,8 @@ export interface PollerDeps {
   logger: Logger;
   now: () => number;
   connections: ConnectionCounter;
+  /** After the first connection count, the next comes this much sooner (spreads a fleet's counts over the period's cycles). */
+  connectionsPhaseMs?: number;
   /** Totals restored from the state directory, if any. */
   initialTraffic: TrafficState | undefined;
   /** Called with the new accounting state after every successful poll (to be persisted; `shapeChanged`: at once). */
@@ -152,7 +155,7 @@ export class RouterPoller {
         linkBitsPerSecond: linkSpeeds(this.deps.extended?.latest().ethernet),
       },
     );
-    for (const event of events) this.logEvent(event);
+    for (const event of events) logTrafficEvent(this.deps.logger, event);
     this.traffic = state;
     this.deps.onTraffic(state, shapeChanged);
     if (isClamped(state.totalUpBytes) || isClamped(state.totalDownBytes)) {
@@ -178,19 +181,6 @@ export class RouterPoller {
     });
     if (id !== undefined) this.deviceId = id;
     return board;
-  }
-
-  /** Accounting events: the ones that refuse or reinterpret counters at warn, the rest at info. */
-  private logEvent(event: TrafficEvent): void {
-    const { logger } = this.deps;
-    const fields = { event: JSON.parse(JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown };
-    if (event.kind === 'device-changed') {
-      logger.warn({ ...fields, previousDeviceId: event.previousDeviceId, deviceId: event.deviceId }, 'a different device answers at this router\'s address: new baseline, its counters are not added');
-    } else if (event.kind === 'implausible') {
-      logger.warn(fields, `interface ${event.interface}: counter step above what the link can carry (${event.ceilingBytes} bytes); new baseline, not added`);
-    } else if (event.kind === 'uptime-glitch') {
-      logger.warn(fields, 'the router\'s uptime jumped but its counters kept counting: not a reboot, deltas continue');
-    } else logger.info(fields, 'traffic accounting event');
   }
 
   private async refreshInfo(resource: Resource, signal: AbortSignal, board: unknown): Promise<void> {
@@ -223,7 +213,9 @@ export class RouterPoller {
     const before = this.connectionsAt;
     this.connectionsAt = this.deps.now();
     try {
+      const first = this.connections === undefined && before === Number.NEGATIVE_INFINITY;
       this.connections = await this.deps.connections.count(this.deps.rest, signal, this.deps.now());
+      if (first) this.connectionsAt -= this.deps.connectionsPhaseMs ?? 0;
       this.recover('connections', 'connection counts readable again');
     } catch (err) {
       if (skipped(signal, err)) {

@@ -94,11 +94,18 @@ export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, sta
 }
 
 function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps: FleetDeps, initialTraffic: TrafficState | undefined): RouterPoller {
+  // Connection counts (two count-only requests) every `period` cycles, at a phase of this
+  // router's own after the first poll: a fleet's counts spread over the period's cycles
+  // instead of all falling on the same one.
+  const period = Math.max(1, Math.round(router.intervals.connections / router.intervals.report));
+  const phase = Math.min(period - 1, Math.floor(deps.random() * period));
+  const offset = (period - phase) % period;
   return new RouterPoller({
     router,
     rest,
     logger,
     now: () => deps.clock.now(),
+    connectionsPhaseMs: phase * router.intervals.report,
     connections: new ConnectionCounter({
       reprobeMs: router.intervals.basicInfo,
       // Said once per change: the fallback is a lasting property of the router, not an error per cycle.
@@ -120,8 +127,8 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
       tickMs: router.intervals.report,
       now: () => deps.clock.now(),
       notice: (message) => logger.warn({ condition: 'collectors' }, message),
-      // Connection counts: two count-only requests every intervals.connections.
-      reserved: [{ period: Math.round(router.intervals.connections / router.intervals.report), requests: 2 }],
+      // The connection counts' cycles, and the first poll's (once) when the phase moved them.
+      reserved: [{ period, requests: 2, offset }, ...(offset === 0 ? [] : [{ period: Number.POSITIVE_INFINITY, requests: 2, offset: 0 }])],
     }),
   });
 }

@@ -51,9 +51,10 @@ const HORIZON_TICKS = 720;
 
 /** Requests the basic poll already sends on some ticks (e.g. connection counts every 6th tick). */
 export interface ReservedLoad {
-  /** Every `period` ticks from tick 0. */
+  /** Every `period` ticks from tick `offset` (default 0); an infinite period: once, at `offset`. */
   period: number;
   requests: number;
+  offset?: number;
 }
 
 /**
@@ -64,7 +65,7 @@ export function planSlots(entries: readonly PlanEntry[], tickMs: number, reserve
   const sorted = [...entries].sort((a, b) => a.periodMs - b.periodMs || a.name.localeCompare(b.name));
   const load = new Array<number>(HORIZON_TICKS).fill(0);
   for (const r of reserved) {
-    for (let t = 0; t < HORIZON_TICKS; t += Math.max(1, r.period)) load[t] = (load[t] as number) + r.requests;
+    for (let t = r.offset ?? 0; t < HORIZON_TICKS; t += Math.max(1, r.period)) load[t] = (load[t] as number) + r.requests;
   }
   const slots: Slot[] = [];
   for (const e of sorted) {

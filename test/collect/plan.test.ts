@@ -38,6 +38,19 @@ describe('planSlots', () => {
     expect(new Set(offsets).size).toBe(3);
     expect(peakRequests(planSlots(entries, 5_000))).toBe(1);
   });
+  it('keeps collectors off the ticks the basic poll reserved, at any phase of the connection counts', () => {
+    for (const offset of [0, 1, 3, 5]) {
+      const reserved = [{ period: 6, requests: 2, offset }, { period: Number.POSITIVE_INFINITY, requests: 2, offset: 0 }];
+      const slots = planSlots(enabledEntries(defaults), 5_000, reserved);
+      for (let t = 0; t < 720; t++) {
+        const basic = (t >= offset && (t - offset) % 6 === 0 ? 2 : 0) + (t === 0 ? 2 : 0);
+        const extended = slots.filter((s) => dueAt([s], t).length > 0).reduce((n, s) => n + s.requests, 0);
+        // A reserved tick gets no extended collector while a free one is left in the period.
+        if (basic > 0 && t > 0) expect(extended, `offset ${offset}, tick ${t}`).toBe(0);
+      }
+      expect(dueAt(slots, 0)).toEqual([]);
+    }
+  });
   it('is deterministic and honours disabled collectors', () => {
     const off = { ...defaults, wireless: { ...defaults.wireless, enabled: false } };
     const a = planSlots(enabledEntries(off), 5_000);
