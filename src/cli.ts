@@ -2,9 +2,6 @@
 /** The executable: runs the CLI with the real process streams and environment. */
 import { EXIT_FAILURE, main } from './commands/dispatch.js';
 import { errorMessage } from './errors.js';
-import { limitHeapGrowth } from './heap-growth.js';
-
-limitHeapGrowth(process.execArgv);
 
 main(
   process.argv.slice(2),

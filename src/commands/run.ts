@@ -9,6 +9,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { type Daemon, startDaemon } from '../daemon.js';
+import { HEAP_GROWING_PERCENT, limitHeapGrowth } from '../heap-growth.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { EXIT_CANTCREAT, StateDirError } from '../state/writable.js';
@@ -56,6 +57,7 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
   });
 
   logger.info({ version: deps.version, config: deps.configFile, routers: deps.config.routers.length }, 'tikprobe starting');
+  if (limitHeapGrowth(deps.config.routers.length, process.execArgv)) logger.info({ heapGrowingPercent: HEAP_GROWING_PERCENT }, 'large fleet: V8 heap growth limited (see docs/deployment.md, "Memory of a large fleet")');
   run.starting = startDaemon(deps);
   try {
     await run.starting;
