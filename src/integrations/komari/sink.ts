@@ -62,6 +62,8 @@ export class KomariSink implements RouterSink {
   private sentInfo: { key: string; at: number } | undefined;
   private failedInfo: { key: string; retryAt: number } | undefined;
   private noAddressWarned = false;
+  /** The last mapping, reused while the poller hands the same (immutable) info object: it changes every basic-info interval, not every report. */
+  private keyedInfo: { from: RouterSample['info']; keyed: KeyedInfo } | undefined;
   private readonly infoFailures = new RepeatCounter();
   private readonly reportFailures = new RepeatCounter();
 
@@ -160,13 +162,16 @@ export class KomariSink implements RouterSink {
 
   /** The sample's basic info with its change-detection key, or undefined when it cannot be mapped. */
   private basicInfoOf(sample: RouterSample): KeyedInfo | undefined {
+    if (this.keyedInfo?.from === sample.info) return this.keyedInfo.keyed;
     try {
       const info = toKomariBasicInfo(sample.info, this.deps.version);
       if (lacksPublicAddress(info) && !this.noAddressWarned) {
         this.noAddressWarned = true;
         this.log.warn(`router "${this.deps.router}" has no known public IPv4 or IPv6: Komari will show this host's address for the node`);
       }
-      return { body: info, key: basicInfoKey(info) };
+      const keyed = { body: info, key: basicInfoKey(info) };
+      this.keyedInfo = { from: sample.info, keyed };
+      return keyed;
     } catch (err) {
       this.infoFailed(err);
       return undefined;
