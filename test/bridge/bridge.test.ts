@@ -172,17 +172,24 @@ describe('bridge against RouterOS and Komari fakes', () => {
       }),
     });
     const fake = fleet.routers[0]!.fake;
+    // A shape change schedules an urgent state write: that timer can satisfy idle() before the
+    // poll's report is handed on, so each step also waits for its report.
+    const reported = (n: number) => vi.waitFor(() => expect(fleet.reports('r0')).toHaveLength(n), { timeout: 5000, interval: 5 });
     await fleet.start();
     await step(0, TIMERS(1));
+    await reported(1);
     fake.state.interfaces[0]!.rxBytes = 11_000n; // +10 000
     await step(5000, TIMERS(1));
+    await reported(2);
     // PPPoE reconnect: new .id, counters from 0.
     fake.state.interfaces = [{ id: '*11', name: 'pppoe-out1', type: 'pppoe-out', running: true, rxBytes: 3000n, txBytes: 0n }];
     await step(5000, TIMERS(1));
+    await reported(3);
     // Reboot: uptime drops, counters restart.
     fake.state.resource.uptimeS = 20;
     fake.state.interfaces = [{ id: '*1', name: 'pppoe-out1', type: 'pppoe-out', running: true, rxBytes: 500n, txBytes: 0n }];
     await step(5000, TIMERS(1));
+    await reported(4);
     const totals = fleet.reports('r0').map((r) => r.network.totalDown);
     expect(totals).toEqual([0, 10_000, 13_000, 13_500]);
     expect(fleet.reports('r0').at(-1)!.uptime).toBe(20);
