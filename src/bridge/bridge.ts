@@ -8,7 +8,7 @@ import { startupWarnings } from '../config/startup-warnings.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { FleetHealth, FleetView, RouterView } from '../router-view.js';
-import type { Clock } from '../time/timers.js';
+import { settlesWithin } from '../time/timers.js';
 import { type FleetDeps, type RouterUnit, startRouterUnit } from './router-unit.js';
 
 export type { FleetHealth };
@@ -178,15 +178,3 @@ export class Bridge implements FleetHealth, FleetView {
   }
 }
 
-/** True when `work` settles (either way) within `ms`; false when the wait ran out first. */
-async function settlesWithin(work: Promise<unknown>, ms: number, clock: Clock): Promise<boolean> {
-  let timer: unknown;
-  const late = new Promise<false>((resolve) => {
-    timer = clock.setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => true, () => true), late]);
-  } finally {
-    clock.clearTimeout(timer);
-  }
-}

@@ -29,3 +29,16 @@ export const systemClock: Clock = {
   setTimeout: (fn, ms) => (ms > MAX_TIMER_MS ? new LongTimer(fn, ms) : setTimeout(fn, ms)),
   clearTimeout: (h) => clearTimeout(h instanceof LongTimer ? h.step : (h as NodeJS.Timeout | undefined)),
 };
+
+/** True when `work` settles (either way) within `ms`; false when the wait ran out first. The timer is cleared either way. */
+export async function settlesWithin(work: Promise<unknown>, ms: number, timers: Pick<Clock, 'setTimeout' | 'clearTimeout'> = systemClock): Promise<boolean> {
+  let timer: unknown;
+  const late = new Promise<false>((resolve) => {
+    timer = timers.setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    timers.clearTimeout(timer);
+  }
+}

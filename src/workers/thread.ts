@@ -13,6 +13,7 @@ import type { RouterView } from '../router-view.js';
 import type { StateStore } from '../state/store.js';
 import type { Telemetry } from '../telemetry.js';
 import { type BackoffPolicy, backoffDelay } from '../time/backoff.js';
+import { settlesWithin } from '../time/timers.js';
 import { serveStore } from './port-store.js';
 import { CALL_FLUSH, CALL_RELOAD, CALL_STOP, NOTE_READY, NOTE_SNAPSHOT, NOTE_TELEMETRY, type WorkerInit, type WorkerSnapshot } from './protocol.js';
 import { PortRpc } from './rpc.js';
@@ -87,16 +88,10 @@ export class WorkerThread {
     const rpc = this.rpc;
     if (worker && rpc) {
       // Bounded: the daemon's 5 s shutdown deadline must hold whatever a thread does.
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          this.hooks.logger.warn({ worker: this.index, afterMs: STOP_WAIT_MS }, 'worker thread did not stop in time; ending it');
-          resolve();
-        }, STOP_WAIT_MS);
-      });
       const stopped = rpc.call(CALL_STOP).catch((err: unknown) => this.hooks.logger.warn({ worker: this.index, err: errorMessage(err) }, 'worker thread did not stop cleanly'));
-      await Promise.race([stopped, late]);
-      clearTimeout(timer);
+      if (!(await settlesWithin(stopped, STOP_WAIT_MS))) {
+        this.hooks.logger.warn({ worker: this.index, afterMs: STOP_WAIT_MS }, 'worker thread did not stop in time; ending it');
+      }
       await worker.terminate();
     }
     this.state = 'stopped';
