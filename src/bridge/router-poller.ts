@@ -213,7 +213,7 @@ export class RouterPoller {
     const before = this.connectionsAt;
     this.connectionsAt = this.deps.now();
     try {
-      const first = this.connections === undefined && before === Number.NEGATIVE_INFINITY;
+      const first = before === Number.NEGATIVE_INFINITY;
       this.connections = await this.deps.connections.count(this.deps.rest, signal, this.deps.now());
       if (first) this.connectionsAt -= this.deps.connectionsPhaseMs ?? 0;
       this.recover('connections', 'connection counts readable again');

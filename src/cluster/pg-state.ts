@@ -7,7 +7,7 @@ import pg from 'pg';
 import { encodeEntry } from '../state/document.js';
 import { TikprobeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { encodeRouterState, issuePaths, type RouterState, routerStateSchema } from '../state/schema.js';
+import { issuePaths, type RouterState, routerStateSchema } from '../state/schema.js';
 import { bucketOf } from './buckets.js';
 import { LOAD_STATE, SAVE_STATE } from './sql.js';
 

@@ -6,11 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTestStatusServer } from '../support/status-server.js';
 import type { ClusterView } from '../../src/cluster/backend.js';
 import { clusterSection, MAX_LISTED } from '../../src/cluster/cluster-section.js';
-import { createLogger } from '../../src/log.js';
-import { createMetricsRegistry } from '../../src/status/metrics.js';
-import { type StatusServer, startStatusServer } from '../../src/status/start.js';
+import type { StatusServer, } from '../../src/status/start.js';
 import { conventionProblems } from '../status/conventions.js';
 import { parseExposition, seriesValue } from '../status/prom-parse.js';
 
@@ -36,14 +35,8 @@ afterEach(async () => {
 });
 
 async function serve(routers: readonly string[], v: ClusterView = view) {
-  server = await startStatusServer({
-    listen: '127.0.0.1:0',
+  server = await startTestStatusServer({
     token: TOKEN,
-    bridge: { view: () => [], healthy: () => true },
-    startedAt: 0,
-    metrics: createMetricsRegistry(),
-    logger: createLogger({ level: 'silent' }),
-    version: 'x',
     sections: () => [clusterSection(() => v, () => routers)],
   });
   const get = async (path: string) => {

@@ -6,9 +6,8 @@
 import { get as httpGet } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMetricsRegistry } from '../../src/status/metrics.js';
-import { MAX_CONNECTIONS, type StatusServer, startStatusServer } from '../../src/status/start.js';
-import { bufferLogger } from '../support/log-buffer.js';
+import { startTestStatusServer } from '../support/status-server.js';
+import { MAX_CONNECTIONS, type StatusServer, } from '../../src/status/start.js';
 
 let server: StatusServer | undefined;
 let stopFlood = () => {};
@@ -19,15 +18,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<{ host: string; port: number }> {
-  server = await startStatusServer({
-    listen: '127.0.0.1:0',
-    token: undefined,
-    bridge: { view: () => [], healthy: () => true },
-    startedAt: Date.now(),
-    metrics: createMetricsRegistry(),
-    logger: bufferLogger().logger,
-    version: '0.0.0-test',
-  });
+  server = await startTestStatusServer({ startedAt: Date.now() });
   const [host, port] = server.address.split(':');
   return { host: host!, port: Number(port) };
 }

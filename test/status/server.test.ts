@@ -5,6 +5,7 @@
  */
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTestStatusServer } from '../support/status-server.js';
 import { startBridge } from '../../src/main.js';
 import { createMetricsRegistry } from '../../src/status/metrics.js';
 import { type StatusServer, startStatusServer } from '../../src/status/start.js';
@@ -281,14 +282,9 @@ describe('extra routes', () => {
   it('serve their own paths before the token check, and cannot take over /healthz', async () => {
     const log = bufferLogger();
     const seen: string[] = [];
-    server = await startStatusServer({
-      listen: '127.0.0.1:0',
+    server = await startTestStatusServer({
       token: TOKEN,
-      bridge: { view: () => [], healthy: () => true },
-      startedAt: 0,
-      metrics: createMetricsRegistry(),
       logger: log.logger,
-      version: 'x',
       routes: () => [
         {
           auth: 'own',
@@ -323,14 +319,9 @@ describe('routes behind the token and sections', () => {
   it('answer a status-token route only with the token, and add each section to /status and /metrics', async () => {
     const log = bufferLogger();
     let served = 0;
-    server = await startStatusServer({
-      listen: '127.0.0.1:0',
+    server = await startTestStatusServer({
       token: TOKEN,
-      bridge: { view: () => [], healthy: () => true },
-      startedAt: 0,
-      metrics: createMetricsRegistry(),
       logger: log.logger,
-      version: 'x',
       routes: () => [
         {
           auth: 'status-token',
