@@ -13,6 +13,7 @@ import { RouterStateCache } from './bridge/state-cache.js';
 import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
 import { createCluster, type StateBackend } from './cluster/backend.js';
 import type { Config } from './config/schema.js';
+import { buildIntegrations, closeIntegrations, closeProbes } from './integrations/build.js';
 import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes } from './integrations/contract.js';
 import { createKomari } from './integrations/komari/index.js';
 import { createNezha } from './integrations/nezha/index.js';
@@ -132,27 +133,4 @@ function fleetLoad(clock: Clock, logger: Logger, cpuBusyMs?: () => number): { lo
       return slots;
     },
   };
-}
-
-async function closeIntegrations(integrations: readonly Integration[], logger: Logger): Promise<void> {
-  await Promise.all(integrations.map((i) => i.close().catch((err: unknown) => logger.warn({ integration: i.name, err }, 'integration did not close cleanly'))));
-}
-
-async function closeProbes(probes: SharedProbes): Promise<void> {
-  probes.icmp.close();
-  await probes.http.close();
-}
-
-/** Every registered integration the configuration enables; one whose factory throws is logged and left out. */
-function buildIntegrations(factories: readonly IntegrationFactory[], config: Config, deps: IntegrationDeps): Integration[] {
-  const out: Integration[] = [];
-  for (const create of factories) {
-    try {
-      const integration = create(config, deps);
-      if (integration !== undefined) out.push(integration);
-    } catch (err) {
-      deps.logger.error({ err }, 'an integration could not be built from this configuration; running without it');
-    }
-  }
-  return out;
 }

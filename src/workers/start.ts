@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
+import { buildIntegrations, closeIntegrations, closeProbes } from '../integrations/build.js';
 import type { Integration, IntegrationDeps, IntegrationFactory } from '../integrations/contract.js';
 import type { Logger } from '../log.js';
 import { createBridgeIcmp } from '../probes/bridge-icmp.js';
@@ -110,31 +111,28 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
         logger.warn({ workers: count }, 'workers changed: takes effect at the next restart; keeping the current threads');
       }
       if (next.logLevel !== current.logLevel) logger.level = next.logLevel;
-      current = next;
       fleet.configure(next);
-      apis = readApis(deps.integrations, next, apiDeps);
+      // Rebuilt only when what they read changed: a rebuild starts their history afresh.
+      if (readApisKey(next) !== readApisKey(current)) {
+        const old = apis;
+        apis = readApis(deps.integrations, next, apiDeps);
+        await closeIntegrations(old, logger);
+      }
+      current = next;
       const results = await Promise.allSettled(threads.map((t) => t.reload(init(next, t.index).config)));
       for (const r of results) if (r.status === 'rejected') logger.error({ err: errorMessage(r.reason) }, 'a worker thread could not apply the new configuration');
     },
     async stop() {
       await Promise.all(threads.map((t) => t.stop()));
-      probes.icmp.close();
-      await probes.http.close();
+      await closeIntegrations(apis, logger);
+      await closeProbes(probes);
     },
   };
 }
 
 /** Each integration built without its dashboard: what is left are the read APIs it serves on the status server. */
 function readApis(factories: readonly IntegrationFactory[], config: Config, deps: IntegrationDeps): Integration[] {
-  const out: Integration[] = [];
-  const withoutDashboards: Config = { ...config, komari: undefined, nezha: undefined };
-  for (const create of factories) {
-    try {
-      const integration = create(withoutDashboards, deps);
-      if (integration !== undefined) out.push(integration);
-    } catch (err) {
-      deps.logger.error({ err: errorMessage(err) }, 'an integration could not be built from this configuration; running without it');
-    }
-  }
-  return out;
+  return buildIntegrations(factories, { ...config, komari: undefined, nezha: undefined }, deps);
 }
+
+const readApisKey = (config: Config) => JSON.stringify(config.status ?? null);

@@ -104,7 +104,11 @@ describe('workers: 2', () => {
     expect(totalsBefore).toBeGreaterThan(0);
     const next = [...routers.slice(0, 5), routers[6]!];
     const changed = (await config(next)).routers.map((r) => (r.name === 'r0' ? { ...r, tag: 'moved' } : r));
+    const apiBefore = running.routes()[0];
+    expect(apiBefore).toBeDefined();
     await running.reload({ ...(await config(next)), routers: changed });
+    // Only routers changed: the read API (and the ping history behind it) is the same one.
+    expect(running.routes()[0]).toBe(apiBefore);
     const r5polls = polls(routers[5]!);
     await until('r6 polled', () => polls(routers[6]!) >= 2);
     await sleep(1_100);

@@ -6,6 +6,7 @@
  */
 import type { Config, RouterConfig } from '../../config/schema.js';
 import { loadInstallationId } from '../../state/installation-id.js';
+import type { StatusRoute } from '../../status-section.js';
 import { createMeasure } from '../../probes/measure.js';
 import { type Lookup, systemLookup } from '../../probes/resolve.js';
 import type { Integration, IntegrationDeps, RouterContext, RouterPart } from '../contract.js';
@@ -41,14 +42,12 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
     else if (nezha.insecureTls) log.warn({ server: nezha.server }, 'nezha.insecureTls is true: the dashboard certificate is not checked (man-in-the-middle possible)');
     dashboard = new NezhaDashboard(nezha, log, `tikprobe/${deps.version}`);
   }
-  return {
-    name: 'nezha',
-    attach: (ctx) => (dashboard === undefined ? undefined : nezhaPart(ctx, dashboard, config, deps, { lookup: options.lookup ?? systemLookup, installationId })),
-    routes: () => [
-      {
-        // The v0 API checks its callers as Nezha does (its own token rules and messages).
-        auth: 'own',
-        handle: createNezhaV0Api({
+  // Built once: the status server asks for the routes on every request.
+  const routes: StatusRoute[] = [
+    {
+      // The v0 API checks its callers as Nezha does (its own token rules and messages).
+      auth: 'own',
+      handle: createNezhaV0Api({
         token: config.status?.token,
         view: () => deps.fleet.view(),
         tagOf: (name) => deps.fleet.tagOf(name),
@@ -56,8 +55,12 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
         version: deps.version,
         now: () => deps.clock.now(),
       }),
-      },
-    ],
+    },
+  ];
+  return {
+    name: 'nezha',
+    attach: (ctx) => (dashboard === undefined ? undefined : nezhaPart(ctx, dashboard, config, deps, { lookup: options.lookup ?? systemLookup, installationId })),
+    routes: () => routes,
     listen: {
       monitorResult: (router, monitor, at, delayMs) => history.record(router, monitor, at, delayMs),
     },
