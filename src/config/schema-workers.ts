@@ -15,3 +15,8 @@ export const workersSchema = z
   .describe(
     `threads that poll the fleet, each a share of the routers (by a hash of the name); 1: one thread, as before; auto: one per CPU core (at most ${MAX_WORKERS}). Not in cluster mode`,
   );
+
+/** A fleet-wide budget (connections, request slots) split over `workers` threads, each at least 1. */
+export function budgetShare(total: number, workers: number): number {
+  return Math.max(1, Math.floor(total / workers));
+}

@@ -5,27 +5,8 @@
  * routers moves no other router. Pure.
  */
 import type { Config, RouterConfig } from '../config/schema.js';
-import { MAX_WORKERS } from '../config/schema-workers.js';
-
-/** 32-bit FNV-1a of a string's UTF-16 code units (router names are ASCII). */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** MurmurHash3's finaliser: spreads every input bit over the whole word. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { budgetShare, MAX_WORKERS } from '../config/schema-workers.js';
+import { fnv1a, mix } from '../hash.js';
 
 /** The worker (0 … count − 1) that polls `router`. */
 export function workerOf(router: string, count: number): number {
@@ -68,12 +49,7 @@ export function shardConfig(config: Config, index: number, count: number): Confi
   return {
     ...config,
     workers: 1,
-    concurrency: Math.max(1, Math.floor(config.concurrency / count)),
+    concurrency: budgetShare(config.concurrency, count),
     routers: config.routers.filter((r) => workerOf(r.name, count) === index),
   };
-}
-
-/** A fleet-wide connection budget split over `count` workers (each at least 1). */
-export function budgetShare(total: number, count: number): number {
-  return Math.max(1, Math.floor(total / count));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { budgetShare, shardRouters, workerCount, workerOf } from '../../src/workers/assign.js';
+import { budgetShare } from '../../src/config/schema-workers.js';
+import { shardConfig, shardRouters, workerCount, workerOf } from '../../src/workers/assign.js';
 import { seededRng } from '@tikprobe/sim/prng.js';
 
 const names = (random: () => number, n: number) => Array.from({ length: n }, (_, i) => `r${i}-${Math.floor(random() * 1e9).toString(36)}`);
@@ -38,6 +39,10 @@ describe('worker assignment (rendezvous hash of the router name)', () => {
     expect(workerCount(3, 1)).toBe(3);
     expect(budgetShare(8, 2)).toBe(4);
     expect(budgetShare(2, 4)).toBe(1);
+    // The request slots a worker gets: together never more than configured, each at least 1.
+    const config = { concurrency: 5, routers: [], workers: 2 } as unknown as Parameters<typeof shardConfig>[0];
+    expect([0, 1].map((i) => shardConfig(config, i, 2).concurrency)).toEqual([2, 2]);
+    expect(shardConfig({ ...config, concurrency: 1 }, 0, 4).concurrency).toBe(1);
     expect(() => workerOf('a', 0)).toThrow(/positive integer/);
   });
 });

@@ -3,6 +3,7 @@
  * KomariPart (sink + ping tasks). A router takes part when it has a token or the server has
  * an auto-discovery key.
  */
+import { budgetShare } from '../../config/schema-workers.js';
 import { TikprobeError } from '../../errors.js';
 import type { Integration, IntegrationFactory, RouterContext } from '../contract.js';
 import { createKomariClient, type KomariClient } from './client.js';
@@ -20,7 +21,7 @@ export const createKomari: IntegrationFactory = (config, deps) => {
   const komari = config.komari;
   if (komari === undefined) return undefined;
   // The process's connection budget, split over its worker threads (each has its own client).
-  const share = (total: number) => Math.max(1, Math.floor(total / (deps.workers ?? 1)));
+  const share = (total: number) => budgetShare(total, deps.workers ?? 1);
   const client = createKomariClient({
     baseUrl: komari.url,
     timeoutMs: komari.timeout,
