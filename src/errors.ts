@@ -114,6 +114,11 @@ export function errorCode(err: unknown): ErrorCode | undefined {
   return err instanceof TikprobeError ? err.code : undefined;
 }
 
+/** The poll was stopped, or a request of it never got a slot: skip the poll whole, never read it as the router's answer. */
+export function pollSkipped(signal: AbortSignal, err: unknown): boolean {
+  return signal.aborted || errorCode(err) === 'BRIDGE_OVERLOADED';
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -15,7 +15,7 @@ import { collectInterfaceCounters } from '../collect/interfaces.js';
 import { collectResource } from '../collect/resource.js';
 import { resolveDefaultRouteInterfaces } from '../collect/routes.js';
 import type { RouterConfig } from '../config/schema.js';
-import { errorCode, errorMessage, RouterError } from '../errors.js';
+import { errorCode, errorMessage, pollSkipped, RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ConnectionCounts, EthernetLink, ExtendedView, HealthSensor, InterfaceCounter, Resource, RouterInfo, RouterSample, TrafficReading } from '../model.js';
 import { OnceLog } from '../once-log.js';
@@ -176,7 +176,7 @@ export class RouterPoller {
     const before = this.deviceAt;
     this.deviceAt = this.deps.now();
     const { id, board } = await collectDevice(this.deps.rest, signal).catch((err: unknown) => {
-      if (skipped(signal, err)) this.deviceAt = before;
+      if (pollSkipped(signal, err)) this.deviceAt = before;
       throw err;
     });
     if (id !== undefined) this.deviceId = id;
@@ -200,7 +200,7 @@ export class RouterPoller {
       this.info = await collectInfo(rest, signal, resource, router.publicIp, this.interfaces, board);
       this.recover('info', 'basic info readable again');
     } catch (err) {
-      if (skipped(signal, err)) {
+      if (pollSkipped(signal, err)) {
         this.infoAt = before;
         throw err;
       }
@@ -218,7 +218,7 @@ export class RouterPoller {
       if (first) this.connectionsAt -= this.deps.connectionsPhaseMs ?? 0;
       this.recover('connections', 'connection counts readable again');
     } catch (err) {
-      if (skipped(signal, err)) {
+      if (pollSkipped(signal, err)) {
         this.connectionsAt = before;
         throw err;
       }
@@ -233,7 +233,7 @@ export class RouterPoller {
       this.health = await collectHealth(this.deps.rest, signal);
       this.recover('health', '/system/health readable again');
     } catch (err) {
-      if (skipped(signal, err)) {
+      if (pollSkipped(signal, err)) {
         this.healthAt = before;
         throw err;
       }
@@ -261,10 +261,6 @@ export class RouterPoller {
  * The poll was stopped, or the bridge had no request slot for it in time (BRIDGE_OVERLOADED):
  * the whole poll is skipped, and what it was refreshing stays due for the next one.
  */
-function skipped(signal: AbortSignal, err: unknown): boolean {
-  return signal.aborted || errorCode(err) === 'BRIDGE_OVERLOADED';
-}
-
 /** The negotiated rate of each ethernet port the ethernet collector last read (its ceiling for accounting). */
 function linkSpeeds(links: readonly EthernetLink[] | undefined): Record<string, number> | undefined {
   if (links === undefined) return undefined;

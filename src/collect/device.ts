@@ -11,6 +11,7 @@
  * name and often MAC included. The value carries its source (`serial:`, `software-id:`,
  * `system-id:`), so a serial is never compared with a software id.
  */
+import { pollSkipped } from '../errors.js';
 import type { RouterRest } from '../routeros/rest.js';
 
 const MAX_ID = 100;
@@ -24,16 +25,17 @@ const BOARD_FIELDS = ['routerboard', 'serial-number', 'model', 'current-firmware
  * due in the same poll takes the model from it instead of asking again.
  */
 export async function collectDevice(rest: RouterRest, signal: AbortSignal): Promise<{ id: string | undefined; board: unknown }> {
-  const board = await rest.get('system/routerboard', { signal, proplist: BOARD_FIELDS }).catch(rethrowIfAborted(signal));
+  const board = await rest.get('system/routerboard', { signal, proplist: BOARD_FIELDS }).catch(rethrowIfSkipped(signal));
   const serial = deviceIdFromRouterboard(board);
   if (serial !== undefined) return { id: serial, board };
-  const license = await rest.get('system/license', { signal }).catch(rethrowIfAborted(signal));
+  const license = await rest.get('system/license', { signal }).catch(rethrowIfSkipped(signal));
   return { id: deviceIdFromLicense(license), board };
 }
 
-function rethrowIfAborted(signal: AbortSignal): (err: unknown) => undefined {
+/** A menu this user may not read means no identity from it; a stopped or slot-starved poll is skipped whole. */
+function rethrowIfSkipped(signal: AbortSignal): (err: unknown) => undefined {
   return (err) => {
-    if (signal.aborted) throw err;
+    if (pollSkipped(signal, err)) throw err;
     return undefined;
   };
 }

@@ -5,7 +5,7 @@
  * degrade to undefined instead of failing the whole read.
  */
 import { isIP } from 'node:net';
-import { RouterError } from '../errors.js';
+import { pollSkipped, RouterError } from '../errors.js';
 import type { Resource, RouterInfo } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { parseAddresses, parseCloud, parseIdentity, parseRouterboard } from '../routeros/schemas.js';
@@ -94,7 +94,7 @@ async function optional<T>(signal: AbortSignal, read: () => Promise<T>): Promise
   try {
     return await read();
   } catch (err) {
-    if (signal.aborted || !(err instanceof RouterError) || err.code === 'BRIDGE_OVERLOADED') throw err;
+    if (pollSkipped(signal, err) || !(err instanceof RouterError)) throw err;
     return undefined;
   }
 }

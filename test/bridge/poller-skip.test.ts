@@ -42,7 +42,7 @@ async function poller(rest: RouterRest, now: () => number) {
 }
 
 describe('a poll skipped for lack of a request slot', () => {
-  for (const path of ['ip/route', 'system/identity', 'ip/firewall/connection/print']) {
+  for (const path of ['ip/route', 'system/identity', 'system/routerboard', 'ip/firewall/connection/print']) {
     it(`inside ${path}: is skipped whole, logs nothing, and the next poll reads what it missed`, async () => {
       let t = 1_000_000;
       const { poller: p, log } = await poller(overloadedOnce(h.rest, path), () => t);
