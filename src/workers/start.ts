@@ -70,8 +70,8 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
   const count = workerCount(config.workers, deps.cores ?? availableParallelism());
   await ensureWritableDir(config.stateDir);
   const store = createStateStore(config.stateDir, { logger });
-  let apis: Integration[] = [];
-  const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => apis.map((i) => i.listen ?? {}));
+  const apis = new ReadApis(deps.integrations);
+  const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => apis.listeners());
   const hooks: ThreadHooks = {
     entry: deps.entry ?? new URL('../worker-thread.js', import.meta.url),
     store,
@@ -95,44 +95,55 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
   const fleet = new WorkerFleet(threads, config);
   const probes = { icmp: createBridgeIcmp(logger.child({ component: 'icmp' })), http: createHttpProber() };
   const apiDeps: IntegrationDeps = { logger, clock: systemClock, random: Math.random, version: deps.version, probes, telemetry, fleet };
-  apis = readApis(deps.integrations, config, apiDeps);
+  await apis.apply(config, apiDeps);
   const startedAt = Date.now();
   await Promise.all(threads.map((t) => t.start()));
   logger.info({ workers: count, routers: threads.map((t) => t.routers) }, 'bridge started on worker threads');
-  let current = config;
   return {
     bridge: { view: () => fleet.view(), tagOf: (name) => fleet.tagOf(name), healthy: (now) => fleet.healthy(now) },
     startedAt,
-    routes: () => apis.flatMap((i) => i.routes?.() ?? []),
+    routes: () => apis.routes(),
     sections: () => [fleet.section(), ...fleet.relayedSections()],
     flushState: async () => void (await Promise.all(threads.map((t) => t.flush()))),
     async reload(next) {
       if (workerCount(next.workers, deps.cores ?? availableParallelism()) !== count) {
         logger.warn({ workers: count }, 'workers changed: takes effect at the next restart; keeping the current threads');
       }
-      if (next.logLevel !== current.logLevel) logger.level = next.logLevel;
+      logger.level = next.logLevel;
       fleet.configure(next);
-      // Rebuilt only when what they read changed: a rebuild starts their history afresh.
-      if (readApisKey(next) !== readApisKey(current)) {
-        const old = apis;
-        apis = readApis(deps.integrations, next, apiDeps);
-        await closeIntegrations(old, logger);
-      }
-      current = next;
+      await apis.apply(next, apiDeps);
       const results = await Promise.allSettled(threads.map((t) => t.reload(init(next, t.index).config)));
       for (const r of results) if (r.status === 'rejected') logger.error({ err: errorMessage(r.reason) }, 'a worker thread could not apply the new configuration');
     },
     async stop() {
       await Promise.all(threads.map((t) => t.stop()));
-      await closeIntegrations(apis, logger);
+      await apis.close(logger);
       await closeProbes(probes);
     },
   };
 }
 
-/** Each integration built without its dashboard: what is left are the read APIs it serves on the status server. */
-function readApis(factories: readonly IntegrationFactory[], config: Config, deps: IntegrationDeps): Integration[] {
-  return buildIntegrations(factories, { ...config, komari: undefined, nezha: undefined }, deps);
-}
+/**
+ * The integrations built without their dashboards: what is left are the read APIs they serve
+ * on the status server (the Nezha v0 API and its ping history). Rebuilt only when the status
+ * settings change: a rebuild starts the history afresh.
+ */
+class ReadApis {
+  private apis: Integration[] = [];
+  private key: string | undefined;
 
-const readApisKey = (config: Config) => JSON.stringify(config.status ?? null);
+  constructor(private readonly factories: readonly IntegrationFactory[]) {}
+
+  async apply(config: Config, deps: IntegrationDeps): Promise<void> {
+    const key = JSON.stringify(config.status ?? null);
+    if (key === this.key) return;
+    const old = this.apis;
+    this.apis = buildIntegrations(this.factories, { ...config, komari: undefined, nezha: undefined }, deps);
+    this.key = key;
+    await closeIntegrations(old, deps.logger);
+  }
+
+  routes = () => this.apis.flatMap((i) => i.routes?.() ?? []);
+  listeners = () => this.apis.map((i) => i.listen ?? {});
+  close = (logger: Logger) => closeIntegrations(this.apis, logger);
+}
