@@ -103,16 +103,6 @@ export class RouterRunner {
     return this.state === 'up';
   }
 
-  /** Epoch ms of the last finished tick, or undefined before the first. */
-  lastTickAt(): number | undefined {
-    return this.loop.lastTickAt;
-  }
-
-  /** Epoch ms the next tick is due (a backoff moves it out): the progress signal is "not overdue". */
-  nextTickAt(): number | undefined {
-    return this.loop.nextAt;
-  }
-
   view(): RouterView {
     return {
       name: this.deps.name,

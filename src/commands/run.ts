@@ -13,6 +13,7 @@ import { HEAP_GROWING_PERCENT, limitHeapGrowth } from '../heap-growth.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { EXIT_CANTCREAT, StateDirError } from '../state/writable.js';
+import { settlesWithin } from '../time/timers.js';
 
 export const STOP_DEADLINE_MS = 5000;
 /** At the deadline, the last flush may take this long before the process exits anyway. */
@@ -88,7 +89,7 @@ function stopOnce(run: RunState, deps: RunDeps, code: number, reason: string): v
     logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'shutdown deadline passed; saving state and exiting');
     const exitCode = code === 0 ? 128 + (SIGNAL_NUMBERS[reason] ?? 15) : code;
     const flushed = run.starting?.then((d) => d.flushState()) ?? Promise.resolve();
-    void Promise.race([flushed.catch(() => undefined), delay(LAST_FLUSH_MS)]).then(() => deps.exit(exitCode));
+    void settlesWithin(flushed, LAST_FLUSH_MS).then(() => deps.exit(exitCode));
   }, STOP_DEADLINE_MS);
   deadline.unref();
   // A stop during start waits for the start to finish, then stops what it started.
@@ -104,8 +105,4 @@ function stopOnce(run: RunState, deps: RunDeps, code: number, reason: string): v
       logger.error({ err: errorMessage(err) }, 'error while stopping');
       deps.exit(code === 0 ? 1 : code);
     });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -51,8 +51,6 @@ export class Loop {
   private failures = 0;
   private slotAt = 0;
   private readonly abort = new AbortController();
-  /** Epoch ms of the last tick that finished, whatever its result: the progress signal. */
-  lastTickAt: number | undefined;
   /** Epoch ms the next tick is due, for status output. */
   nextAt: number | undefined;
   /** Epoch ms the tick in progress started, undefined while the loop waits. */
@@ -121,7 +119,6 @@ export class Loop {
       result = { ok: false };
     }
     this.tickStartedAt = undefined;
-    this.lastTickAt = clock.now();
     this.options.onTickEnd?.(slotAt, startedAt, result);
     if (this.stopped || this.options.armAhead) return;
     if (result.ok) {
