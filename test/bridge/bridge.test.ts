@@ -10,12 +10,6 @@ afterEach(async () => {
 });
 
 /** Advances the manual clock by `ms` and waits until every router loop and every dashboard hand-off is idle again. */
-async function step(ms: number, timers: number): Promise<void> {
-  fleet.clock.advance(ms);
-  await fleet.clock.idle(timers);
-  await fleet.delivered();
-}
-
 const TIMERS = (routers: number) => 2 * routers + 1; // per router its poll loop and its Komari task-list refresh, + the state flusher
 
 describe('bridge against RouterOS and Komari fakes', () => {
@@ -26,7 +20,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
     // The fake's WAN address (192.168.0.252) is private and never reported; /ip/cloud knows the public one.
     a!.fake.state.cloud = { publicAddress: '198.51.100.25' };
     await fleet.start();
-    await step(0, TIMERS(2));
+    await fleet.step(0, TIMERS(2));
     expect(fleet.reports('r0')).toHaveLength(1);
     expect(fleet.reports('r1')).toHaveLength(1);
 
@@ -38,7 +32,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
     const ether1 = a!.fake.state.interfaces.find((i) => i.name === 'ether1')!;
     ether1.rxBytes += 5_000_000n;
     ether1.txBytes += 500_000n;
-    await step(5000, TIMERS(2));
+    await fleet.step(5000, TIMERS(2));
 
     const [first, second] = fleet.reports('r0');
     expect(first!.network).toMatchObject({ up: 0, down: 0, totalUp: 0, totalDown: 0 });
@@ -55,10 +49,10 @@ describe('bridge against RouterOS and Komari fakes', () => {
   it('never downloads the connection table and pulls few requests per cycle', async () => {
     fleet = await createFleet({ routers: 1 });
     await fleet.start();
-    await step(0, TIMERS(1));
+    await fleet.step(0, TIMERS(1));
     const fake = fleet.routers[0]!.fake;
     const before = [...fake.counts.values()].reduce((x, y) => x + y, 0);
-    for (let i = 0; i < 5; i++) await step(5000, TIMERS(1));
+    for (let i = 0; i < 5; i++) await fleet.step(5000, TIMERS(1));
     const after = [...fake.counts.values()].reduce((x, y) => x + y, 0);
     expect(fake.count('GET', 'ip/firewall/connection')).toBe(0);
     expect(fake.count('GET', 'ipv6/firewall/connection')).toBe(0);
@@ -76,11 +70,11 @@ describe('bridge against RouterOS and Komari fakes', () => {
     fleet = await createFleet({ routers: 2 });
     const [bad] = fleet.routers;
     await fleet.start();
-    await step(0, TIMERS(2));
+    await fleet.step(0, TIMERS(2));
     bad!.fake.fault('system/resource', kind);
     const ether1 = bad!.fake.state.interfaces.find((i) => i.name === 'ether1')!;
     ether1.rxBytes += 1_000_000n;
-    await step(5000, TIMERS(2));
+    await fleet.step(5000, TIMERS(2));
     expect(fleet.reports('r0')).toHaveLength(1);
     expect(fleet.reports('r1')).toHaveLength(2);
     const view = fleet.running!.bridge.view().find((v) => v.name === 'r0')!;
@@ -89,7 +83,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
 
     bad!.fake.clearFaults();
     ether1.rxBytes += 1_000_000n;
-    for (let i = 0; i < 12; i++) await step(5000, TIMERS(2)); // past the slowest retry (60 s)
+    for (let i = 0; i < 12; i++) await fleet.step(5000, TIMERS(2)); // past the slowest retry (60 s)
     const last = fleet.reports('r0').at(-1)!;
     expect(last.network.totalDown).toBe(2_000_000);
     expect(fleet.reports('r1').length).toBeGreaterThanOrEqual(13);
@@ -98,12 +92,12 @@ describe('bridge against RouterOS and Komari fakes', () => {
   it('a router that times out backs off and recovers by itself', async () => {
     fleet = await createFleet({ routers: 1, timeout: '300ms' });
     await fleet.start();
-    await step(0, TIMERS(1));
+    await fleet.step(0, TIMERS(1));
     fleet.routers[0]!.fake.fault('system/resource', 'timeout', 1);
     // The baseline was written within a second of the first poll; the failed poll marks nothing: the loop's timer and the task-list refresh only.
-    await step(5000, 2);
+    await fleet.step(5000, 2);
     expect(fleet.running!.bridge.view()[0]!.lastErrorCode).toBe('ROUTER_TIMEOUT');
-    await step(10_000, TIMERS(1));
+    await fleet.step(10_000, TIMERS(1));
     expect(fleet.running!.bridge.view()[0]!.state).toBe('up');
     expect(fleet.reports('r0').length).toBe(2);
   });
@@ -113,9 +107,9 @@ describe('bridge against RouterOS and Komari fakes', () => {
     const fake = fleet.routers[0]!.fake;
     await fleet.start();
     // Nothing succeeds, so nothing is marked for the state flusher: the loop's and the task-list refresh are the only timers.
-    await step(0, 2);
+    await fleet.step(0, 2);
     // Retries with backoff (5, 10, 20 s …) over 55 s: the router is asked for its routes once.
-    for (let t = 0; t < 11; t++) await step(5000, 2);
+    for (let t = 0; t < 11; t++) await fleet.step(5000, 2);
     expect(fake.count('GET', 'ip/route')).toBe(1);
     const view = fleet.running!.bridge.view()[0]!;
     expect(view.lastErrorCode).toBe('ROUTER_MALFORMED');
@@ -124,7 +118,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
     // A default route appears: found at the next minute's read, and the router reports.
     fake.state.routes = [{ dst: '0.0.0.0/0', gateway: '192.168.0.1', immediateGw: '192.168.0.1%ether1', active: true, routingTable: 'main' }];
     const up = () => fleet.running!.bridge.view()[0]!.state === 'up';
-    for (let t = 0; t < 14 && !up(); t++) await step(5000, 2);
+    for (let t = 0; t < 14 && !up(); t++) await fleet.step(5000, 2);
     await vi.waitFor(() => expect(fleet.reports('r0').length).toBeGreaterThan(0), { timeout: 5000, interval: 5 });
     expect(fake.count('GET', 'ip/route')).toBe(2);
   });
@@ -133,8 +127,8 @@ describe('bridge against RouterOS and Komari fakes', () => {
     fleet = await createFleet({ routers: 1, state: () => ({ countOnly: 'array' }) });
     const fake = fleet.routers[0]!.fake;
     await fleet.start();
-    await step(0, TIMERS(1));
-    for (let t = 0; t < 13; t++) await step(5000, TIMERS(1)); // two more connection refreshes
+    await fleet.step(0, TIMERS(1));
+    for (let t = 0; t < 13; t++) await fleet.step(5000, TIMERS(1)); // two more connection refreshes
     const said = fleet.log.lines().filter((l) => String(l.msg).startsWith('the router cannot count connections per protocol'));
     expect(said).toHaveLength(1);
     const { tcp4, udp4, tcp6, udp6, other } = { tcp4: 120, udp4: 30, tcp6: 4, udp6: 2, other: 3 };
@@ -148,8 +142,8 @@ describe('bridge against RouterOS and Komari fakes', () => {
     const fake = fleet.routers[0]!.fake;
     fake.fault('ip/firewall/connection/print', '500');
     await fleet.start();
-    await step(0, TIMERS(1));
-    for (let t = 0; t < 12; t++) await step(5000, TIMERS(1)); // two more connection refreshes
+    await fleet.step(0, TIMERS(1));
+    for (let t = 0; t < 12; t++) await fleet.step(5000, TIMERS(1)); // two more connection refreshes
     const view = fleet.running!.bridge.view()[0]!;
     expect(view.state).toBe('up');
     expect(view.degraded).toEqual(['connections']);
@@ -157,7 +151,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
     const warned = () => fleet.log.lines().filter((l) => l.msg === 'connection counts not readable; keeping the last values');
     expect(warned()).toHaveLength(1);
     fake.clearFaults();
-    for (let t = 0; t < 6; t++) await step(5000, TIMERS(1));
+    for (let t = 0; t < 6; t++) await fleet.step(5000, TIMERS(1));
     expect(fleet.running!.bridge.view()[0]!.degraded).toEqual([]);
     expect(fleet.log.lines().filter((l) => l.msg === 'connection counts readable again')).toHaveLength(1);
     expect(fleet.reports('r0').at(-1)!.connections).toEqual({ tcp: 124, udp: 32 });
@@ -176,19 +170,19 @@ describe('bridge against RouterOS and Komari fakes', () => {
     // poll's report is handed on, so each step also waits for its report.
     const reported = (n: number) => vi.waitFor(() => expect(fleet.reports('r0')).toHaveLength(n), { timeout: 5000, interval: 5 });
     await fleet.start();
-    await step(0, TIMERS(1));
+    await fleet.step(0, TIMERS(1));
     await reported(1);
     fake.state.interfaces[0]!.rxBytes = 11_000n; // +10 000
-    await step(5000, TIMERS(1));
+    await fleet.step(5000, TIMERS(1));
     await reported(2);
     // PPPoE reconnect: new .id, counters from 0.
     fake.state.interfaces = [{ id: '*11', name: 'pppoe-out1', type: 'pppoe-out', running: true, rxBytes: 3000n, txBytes: 0n }];
-    await step(5000, TIMERS(1));
+    await fleet.step(5000, TIMERS(1));
     await reported(3);
     // Reboot: uptime drops, counters restart.
     fake.state.resource.uptimeS = 20;
     fake.state.interfaces = [{ id: '*1', name: 'pppoe-out1', type: 'pppoe-out', running: true, rxBytes: 500n, txBytes: 0n }];
-    await step(5000, TIMERS(1));
+    await fleet.step(5000, TIMERS(1));
     await reported(4);
     const totals = fleet.reports('r0').map((r) => r.network.totalDown);
     expect(totals).toEqual([0, 10_000, 13_000, 13_500]);
@@ -199,29 +193,29 @@ describe('bridge against RouterOS and Komari fakes', () => {
     fleet = await createFleet({ routers: 1 });
     const ether1 = fleet.routers[0]!.fake.state.interfaces.find((i) => i.name === 'ether1')!;
     await fleet.start();
-    await step(0, TIMERS(1));
+    await fleet.step(0, TIMERS(1));
     ether1.txBytes += 7000n;
-    await step(5000, TIMERS(1));
+    await fleet.step(5000, TIMERS(1));
     await fleet.running!.stop();
     const saved = JSON.parse(readFileSync(join(fleet.stateDir, 'routers.state'), 'utf8'));
     expect(saved.routers.r0.traffic.totalUpBytes).toBe('7000');
 
     ether1.txBytes += 3000n; // traffic while the bridge was down
     await fleet.start();
-    await step(0, TIMERS(1));
+    await fleet.step(0, TIMERS(1));
     expect(fleet.reports('r0').at(-1)!.network.totalUp).toBe(10_000);
   });
 
   it('Komari failures (400, 401, 500, timeout) keep the process and the other routers running', async () => {
     fleet = await createFleet({ routers: 2 });
     await fleet.start();
-    await step(0, TIMERS(2));
+    await fleet.step(0, TIMERS(2));
     for (const fault of [500, 401, 400] as const) {
       fleet.komari.fault('report', fault, { times: 1 });
-      await step(5000, TIMERS(2));
+      await fleet.step(5000, TIMERS(2));
     }
     const before = fleet.komari.received.reports.length;
-    await step(5000, TIMERS(2));
+    await fleet.step(5000, TIMERS(2));
     expect(fleet.komari.received.reports.length).toBeGreaterThan(before);
     expect(fleet.running!.bridge.view().every((v) => v.state === 'up')).toBe(true);
   });
@@ -229,7 +223,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
   it('reload adds, removes and changes routers and leaves untouched ones alone', async () => {
     fleet = await createFleet({ routers: 3 });
     await fleet.start();
-    await step(0, TIMERS(3));
+    await fleet.step(0, TIMERS(3));
     const [r0, r1, r2] = fleet.routers;
     const next = fleetYaml([r0!, r2!], fleet.komariServer.url, fleet.stateDir, '1s', '').replace(
       `name: r2\n    url: ${r2!.server.url}`,
@@ -238,7 +232,7 @@ describe('bridge against RouterOS and Komari fakes', () => {
     const summary = await fleet.running!.bridge.reload(await loadConfigText(next, 'fleet.yaml', { ROUTER_PASSWORD: PASSWORD }));
     expect(summary).toEqual({ added: [], removed: ['r1'], changed: ['r2'], unchanged: ['r0'] });
     const r1Before = fleet.reports('r1').length;
-    await step(5000, TIMERS(2));
+    await fleet.step(5000, TIMERS(2));
     expect(fleet.reports('r1').length).toBe(r1Before);
     expect(fleet.reports('r0').length).toBe(2);
     const r2Info = fleet.komari.received.basicInfo.filter((x) => x.token === r2!.token).at(-1)!.body as Record<string, unknown>;
@@ -251,8 +245,8 @@ describe('bridge against RouterOS and Komari fakes', () => {
     fleet.routers[0]!.fake.fault('system/resource', '401');
     fleet.komari.fault('report', 401);
     await fleet.start();
-    await step(0, TIMERS(2));
-    for (let i = 0; i < 12; i++) await step(5000, TIMERS(2));
+    await fleet.step(0, TIMERS(2));
+    for (let i = 0; i < 12; i++) await fleet.step(5000, TIMERS(2));
     const text = fleet.log.text();
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain(PASSWORD);

@@ -11,9 +11,7 @@ describe('the first poll', () => {
   it('reads /system/routerboard once: the device identity and basic info share the reply', async () => {
     fleet = await createFleet({ routers: 1 });
     await fleet.start();
-    fleet.clock.advance(0);
-    await fleet.clock.idle(3);
-    await fleet.delivered();
+    await fleet.step(0, 3);
     expect(fleet.reports('r0')).toHaveLength(1);
     const fake = fleet.routers[0]!.fake;
     expect(fake.count('GET', 'system/routerboard')).toBe(1);

@@ -40,6 +40,8 @@ export interface Fleet {
   start(): Promise<RunningBridge>;
   /** Resolves once no integration of any router has a send in flight or waiting. */
   delivered(): Promise<void>;
+  /** Advances the clock by `ms`, waits until `timers` timers are scheduled again, then (by default) for delivery. */
+  step(ms: number, timers: number, delivered?: boolean): Promise<void>;
   /** Reports Komari accepted for one router, in order. */
   reports(name: string): KomariReport[];
   close(): Promise<void>;
@@ -98,6 +100,11 @@ export async function createFleet(options: {
         cpuBusyMs: options.cpuBusyMs,
       });
       return fleet.running;
+    },
+    async step(ms, timers, delivered = true) {
+      clock.advance(ms);
+      await clock.idle(timers);
+      if (delivered) await fleet.delivered();
     },
     async delivered() {
       const busy = () => fleet.running?.bridge.view().some((v) => v.parts.some((p) => p.sending)) ?? false;

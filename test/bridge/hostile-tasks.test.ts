@@ -10,12 +10,6 @@ afterEach(async () => {
   await fleet?.close();
 });
 
-async function step(ms: number, timers: number): Promise<void> {
-  fleet.clock.advance(ms);
-  await fleet.clock.idle(timers);
-  await fleet.delivered();
-}
-
 describe('a hostile Komari task list', () => {
   it('5 000 tasks for one router: reports keep their cadence everywhere, the cap is said once, memory stays bounded', async () => {
     fleet = await createFleet({ routers: 3 });
@@ -26,7 +20,7 @@ describe('a hostile Komari task list', () => {
     await fleet.start();
     for (let cycle = 1; cycle <= 8; cycle++) {
       // Per router its poll loop and its task-list refresh, the state flusher, and r1's 50 task cadences.
-      await step(cycle === 1 ? 0 : 5000, 2 * 3 + 1 + 50);
+      await fleet.step(cycle === 1 ? 0 : 5000, 2 * 3 + 1 + 50);
       await new Promise((resolve) => setTimeout(resolve, 50)); // real time for the task runs' probes and posts
       for (const r of ['r0', 'r1', 'r2']) expect(fleet.reports(r), `${r} after cycle ${cycle}`).toHaveLength(cycle);
     }

@@ -17,19 +17,13 @@ afterEach(async () => {
 
 const TIMERS = (routers: number) => 2 * routers + 1; // per router its poll loop and its Komari task-list refresh, + the state flusher
 
-async function step(ms: number, timers: number, delivered = true): Promise<void> {
-  fleet.clock.advance(ms);
-  await fleet.clock.idle(timers);
-  if (delivered) await fleet.delivered();
-}
-
 describe('the integration contract', () => {
   it('a test integration registered beside Komari receives every router sample, and Komari still reports', async () => {
     const samples: RouterSample[] = [];
     fleet = await createFleet({ routers: 2, integrations: () => [...INTEGRATIONS, createRecorder(samples)] });
     await fleet.start();
-    await step(0, TIMERS(2));
-    for (let i = 0; i < 3; i++) await step(5000, TIMERS(2));
+    await fleet.step(0, TIMERS(2));
+    for (let i = 0; i < 3; i++) await fleet.step(5000, TIMERS(2));
     expect(samples.filter((s) => s.router === 'r0')).toHaveLength(4);
     expect(samples.filter((s) => s.router === 'r1')).toHaveLength(4);
     expect(fleet.reports('r0')).toHaveLength(4);
@@ -41,8 +35,8 @@ describe('the integration contract', () => {
       const samples: RouterSample[] = [];
       fleet = await createFleet({ routers: 2, integrations: (clock) => [...INTEGRATIONS, createFaulty(faulty, clock), createRecorder(samples)] });
       await fleet.start();
-      await step(0, TIMERS(2) + (faulty === 'offer' || faulty === 'stop' ? 2 : 0));
-      await step(5000, TIMERS(2) + (faulty === 'offer' || faulty === 'stop' ? 2 : 0));
+      await fleet.step(0, TIMERS(2) + (faulty === 'offer' || faulty === 'stop' ? 2 : 0));
+      await fleet.step(5000, TIMERS(2) + (faulty === 'offer' || faulty === 'stop' ? 2 : 0));
       expect(fleet.reports('r0')).toHaveLength(2);
       expect(fleet.reports('r1')).toHaveLength(2);
       expect(samples).toHaveLength(4);
@@ -65,10 +59,10 @@ describe('the integration contract', () => {
     const messages: string[] = [];
     const notifier = { active: true, watchdogUsec: 10_000_000, send: (m: string) => void messages.push(m), close: () => undefined };
     const life = startSystemdLifecycle(notifier, running.bridge, running.startedAt, fleet.clock);
-    await step(0, TIMERS(2) + 1, false);
+    await fleet.step(0, TIMERS(2) + 1, false);
     await fleet.komari.nextHang();
     for (let i = 0; i < 12; i++) {
-      await step(5000, TIMERS(2) + 1, false);
+      await fleet.step(5000, TIMERS(2) + 1, false);
       expect(running.bridge.healthy(fleet.clock.now(), running.startedAt)).toBe(true);
     }
     // 60 s at a 5 s cadence: 13 polls of each router, although no report ever got an answer.

@@ -33,9 +33,7 @@ describe('bridge stop', () => {
   it('saves the state, then waits at most CLOSE_AFTER_FLUSH_MS for parts and clients that never close, and says so', async () => {
     fleet = await createFleet({ routers: 2, integrations: () => [...INTEGRATIONS, stuck] });
     const running = await fleet.start();
-    fleet.clock.advance(0);
-    await fleet.clock.idle(5);
-    await fleet.delivered();
+    await fleet.step(0, 5);
     expect(fleet.reports('r0')).toHaveLength(1);
 
     let stopped = false;
@@ -57,9 +55,7 @@ describe('bridge stop', () => {
   it('says nothing when everything closes in time', async () => {
     fleet = await createFleet({ routers: 1 });
     const running = await fleet.start();
-    fleet.clock.advance(0);
-    await fleet.clock.idle(3);
-    await fleet.delivered();
+    await fleet.step(0, 3);
     await running.stop();
     expect(fleet.log.text()).not.toContain('left to the exit');
     expect(fleet.clock.pending()).toBe(0);

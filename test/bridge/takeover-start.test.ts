@@ -22,44 +22,38 @@ function firstRouters(n: number): Promise<Config> {
 const polls = (i: number) => fleet.routers[i]!.fake.count('GET', 'system/resource');
 
 /** Advances the clock and waits until `timers` timers are scheduled again (every tick that fired has finished). */
-async function step(ms: number, timers: number): Promise<void> {
-  fleet.clock.advance(ms);
-  await fleet.clock.idle(timers);
-  await fleet.delivered();
-}
-
 describe('first poll of a started router', () => {
   it('is spread over the first interval at a cold start and a reload, and comes at once for a takeover', async () => {
     // random 0.9: a spread start puts the first poll 4.5 s into the 5 s report interval.
     fleet = await createFleet({ routers: 3, random: () => 0.9 });
     fleet.config = await firstRouters(1);
     await fleet.start();
-    await step(0, 2); // r0: its poll loop and its Komari task-list refresh
+    await fleet.step(0, 2); // r0: its poll loop and its Komari task-list refresh
     expect(polls(0)).toBe(0);
-    await step(4499, 2);
+    await fleet.step(4499, 2);
     expect(polls(0)).toBe(0);
-    await step(1, 3); // + the state flusher, armed by the first poll's baseline (written within 1 s)
+    await fleet.step(1, 3); // + the state flusher, armed by the first poll's baseline (written within 1 s)
     expect(polls(0)).toBe(1);
     expect(fleet.reports('r0')).toHaveLength(1);
 
     // An ordinary reload (SIGHUP, or buckets that never had an owner): spread like a cold start.
     await fleet.running!.bridge.reload(await firstRouters(2));
-    await step(0, 5);
+    await fleet.step(0, 5);
     expect(polls(1)).toBe(0);
-    await step(4499, 4); // r0's baseline written: the flusher idle
+    await fleet.step(4499, 4); // r0's baseline written: the flusher idle
     expect(polls(1)).toBe(0);
-    await step(1, 5);
+    await fleet.step(1, 5);
     expect(polls(1)).toBe(1);
 
     // Taken over from another replica: polled and reported at once, the clock not moved at all.
     const summary = await fleet.running!.bridge.reload(await firstRouters(3), { start: 'takeover' });
     expect(summary.added).toEqual(['r2']);
-    await step(0, 7);
+    await fleet.step(0, 7);
     expect(polls(2)).toBe(1);
     expect(fleet.reports('r2')).toHaveLength(1);
     // The routers already running keep their cadence.
     expect([polls(0), polls(1)]).toEqual([1, 1]);
-    await step(5000, 7);
+    await fleet.step(5000, 7);
     expect([polls(0), polls(1), polls(2)]).toEqual([2, 2, 2]);
   });
 });
