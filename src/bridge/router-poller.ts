@@ -257,10 +257,6 @@ export class RouterPoller {
   }
 }
 
-/**
- * The poll was stopped, or the bridge had no request slot for it in time (BRIDGE_OVERLOADED):
- * the whole poll is skipped, and what it was refreshing stays due for the next one.
- */
 /** The negotiated rate of each ethernet port the ethernet collector last read (its ceiling for accounting). */
 function linkSpeeds(links: readonly EthernetLink[] | undefined): Record<string, number> | undefined {
   if (links === undefined) return undefined;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStatusServer } from '../support/status-server.js';
 import type { ClusterView } from '../../src/cluster/backend.js';
 import { clusterSection, MAX_LISTED } from '../../src/cluster/cluster-section.js';
-import type { StatusServer, } from '../../src/status/start.js';
+import type { StatusServer } from '../../src/status/start.js';
 import { conventionProblems } from '../status/conventions.js';
 import { parseExposition, seriesValue } from '../status/prom-parse.js';
 

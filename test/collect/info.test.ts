@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { collectDevice } from '../../src/collect/device.js';
 import { collectInfo } from '../../src/collect/info.js';
 import { collectResource } from '../../src/collect/resource.js';
 import { useRouterHarness } from './harness.js';
@@ -122,7 +123,8 @@ describe('collectInfo', () => {
 describe('collectInfo with the routerboard reply the device identity read', () => {
   it('takes the model from it and does not ask the router again', async () => {
     const resource = await collectResource(h.rest, h.signal);
-    const board = await h.rest.get('system/routerboard', { signal: h.signal, proplist: ['routerboard', 'serial-number', 'model', 'current-firmware'] });
+    const { id, board } = await collectDevice(h.rest, h.signal);
+    expect(id).toMatch(/^serial:/);
     const before = h.fake.count('GET', 'system/routerboard');
     const got = await collectInfo(h.rest, h.signal, resource, 'none', ['ether1'], board);
     expect(got.model).toBe('C52iG-5HaxD2HaxD');

@@ -7,7 +7,7 @@ import { get as httpGet } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestStatusServer } from '../support/status-server.js';
-import { MAX_CONNECTIONS, type StatusServer, } from '../../src/status/start.js';
+import { MAX_CONNECTIONS, type StatusServer } from '../../src/status/start.js';
 
 let server: StatusServer | undefined;
 let stopFlood = () => {};

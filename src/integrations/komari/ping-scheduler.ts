@@ -14,7 +14,6 @@
  * - at most MAX_POSTS_IN_FLIGHT (16) result posts per router are in flight; a result beyond
  *   that is dropped and said once (result-poster.ts).
  */
-import { setMaxListeners } from 'node:events';
 import { errorCode, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { OnceLog } from '../../once-log.js';
@@ -24,8 +23,8 @@ import { localRfc3339 } from '../../probes/rfc3339.js';
 import { resultValue } from '../../probes/rtt.js';
 import { fixedCadence, type Loop } from '../../time/loop.js';
 import type { PingSchedulerDeps, PingTaskStatus } from './ping-deps.js';
-import { MAX_POSTS_IN_FLIGHT, ResultPoster } from './result-poster.js';
-import { MAX_TASKS_PER_ROUTER, TaskFilter } from './task-filter.js';
+import { ResultPoster } from './result-poster.js';
+import { TaskFilter } from './task-filter.js';
 import { SKIP, TaskMeasure } from './task-measure.js';
 import type { KomariPingTask, PingResult } from './task-source.js';
 
@@ -64,9 +63,6 @@ export class PingScheduler {
     this.random = deps.random ?? Math.random;
     this.filter = new TaskFilter(deps, this.log);
     this.measure = new TaskMeasure(deps, this.log);
-    // Every result post in flight, every task's measurement and the task-list fetch listen on the
-    // stop signal at once: bounded by these caps, so Node's default of 10 is not a leak warning here.
-    setMaxListeners(MAX_POSTS_IN_FLIGHT + MAX_TASKS_PER_ROUTER + 4, this.stopController.signal);
     this.poster = new ResultPoster(deps.source, this.log, this.stopController.signal, deps.retry, deps.clock);
     this.refresher = fixedCadence({
       intervalMs: deps.pingTasksIntervalMs,

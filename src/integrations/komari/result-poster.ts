@@ -3,6 +3,7 @@
  * at most MAX_POSTS_IN_FLIGHT at a time: a result beyond that is dropped and counted, said
  * once when dropping starts and once when posts keep up again — never a line per result.
  */
+import { setMaxListeners } from 'node:events';
 import { errorCode, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { OnceLog } from '../../once-log.js';
@@ -31,6 +32,9 @@ export class ResultPoster {
     private readonly timers: RetryTimers = systemClock,
   ) {
     this.once = new OnceLog(log);
+    // Each post in flight listens on the stop signal once (its request, or its wait before a
+    // retry): bounded by MAX_POSTS_IN_FLIGHT, so Node's default of 10 would be a false leak warning.
+    setMaxListeners(MAX_POSTS_IN_FLIGHT + 1, signal);
   }
 
   /** Starts posting `result` unless MAX_POSTS_IN_FLIGHT are already in flight (then it is dropped). */

@@ -134,8 +134,8 @@ export class KomariSink implements RouterSink {
     const info = this.basicInfoOf(sample);
     if (info !== undefined && this.basicInfoDue(info.key, now)) {
       const outcome = await this.sendBasicInfo(token, info, signal);
-      // A refused token refuses the report too: no point sending it.
-      if (outcome === 'auth') return;
+      // A refused token refuses the report too; stopping ends the send here.
+      if (outcome === 'auth' || signal.aborted) return;
     }
 
     let report: ReturnType<typeof toKomariReport>;

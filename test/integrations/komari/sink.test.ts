@@ -189,6 +189,18 @@ describe('KomariSink: basic info and reports', () => {
     expect(log.entries().some((e) => e.msg.includes('not sent: stopping'))).toBe(true);
   });
 
+  it('stopping during the basic info upload sends no report after it and warns nothing', async () => {
+    fake.fault('basicInfo', 'timeout', { times: 1 });
+    const s = sink();
+    const stopping = new AbortController();
+    const push = s.push(routerSample(), stopping.signal);
+    await fake.nextHang();
+    stopping.abort();
+    await push;
+    expect(count('report')).toBe(0);
+    expect(log.at(WARN)).toEqual([]);
+  });
+
   it('does not throw or send garbage when the sample cannot be mapped', async () => {
     const s = sink();
     const base = routerSample();
