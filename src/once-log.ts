@@ -8,18 +8,20 @@ import type { Logger } from './log.js';
 type Level = 'error' | 'warn' | 'info';
 
 export class OnceLog {
-  private readonly active = new Map<string, { signature: string; repeats: number }>();
+  /** Created with the first condition: most never see one, and the bridge has several per router. */
+  private active: Map<string, { signature: string; repeats: number }> | undefined;
 
   constructor(private readonly logger: Logger) {}
 
   /** Logs at `level` when `key` is new or its `signature` changed; at debug otherwise. Returns true when logged loudly. */
   report(key: string, signature: string, level: Level, fields: Record<string, unknown>, message: string): boolean {
-    const prev = this.active.get(key);
+    const prev = this.active?.get(key);
     if (prev && prev.signature === signature) {
       prev.repeats += 1;
       this.logger.debug({ ...fields, repeats: prev.repeats }, `${message} (still)`);
       return false;
     }
+    this.active ??= new Map();
     this.active.set(key, { signature, repeats: 0 });
     this.logger[level](fields, message);
     return true;
@@ -27,14 +29,14 @@ export class OnceLog {
 
   /** Forgets `key`; logs `message` at info when it was active (pass undefined to forget silently). */
   clear(key: string, fields?: Record<string, unknown>, message?: string): void {
-    const prev = this.active.get(key);
+    const prev = this.active?.get(key);
     if (!prev) return;
-    this.active.delete(key);
+    this.active?.delete(key);
     if (message) this.logger.info({ ...fields, repeats: prev.repeats }, message);
   }
 
   /** Keys currently active, for status output. */
   keys(): string[] {
-    return [...this.active.keys()];
+    return this.active ? [...this.active.keys()] : [];
   }
 }
