@@ -10,7 +10,7 @@ import pg from 'pg';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bucketsOf } from './buckets.js';
-import { EVICT, HEARTBEAT, JOIN, MEMBERS, MIGRATION_LOCK, MIGRATIONS, TAKE, TRY_LOCKS, UNLOCK } from './sql.js';
+import { EVICT, HEARTBEAT, JOIN, MEMBERS, MIGRATION_LOCK, MIGRATIONS, RELEASE, TAKE, TRY_LOCKS, UNLOCK } from './sql.js';
 
 export interface CoordinatorOptions {
   url: string;
@@ -45,7 +45,11 @@ export interface FencingView {
 
 /** What an ownership change brought. */
 export interface OwnershipChange {
-  /** Some acquired bucket had an owner before: its routers were being reported a moment ago (a handover, not a cold start). */
+  /**
+   * Some acquired bucket was acted on within the takeover window by another member, or by this
+   * one before its session failed: its routers were being reported a moment ago (a failover or
+   * a handover, not a cold start nor a restart).
+   */
   takenOver: boolean;
 }
 
@@ -56,6 +60,29 @@ export type OwnershipListener = (owned: ReadonlySet<number>, change: OwnershipCh
 export const RECENT_EVENTS = 20;
 
 const NOTHING_TAKEN: OwnershipChange = { takenOver: false };
+
+/**
+ * How recently the previous owner must have acted on a bucket for taking it to be a takeover,
+ * counted from its release or, for a member that died holding it, its last heartbeat. A
+ * survivor takes a dead member's bucket at the latest deadAfter (until it counts as dead) + a
+ * heartbeat (until a survivor's tick sees that) + a heartbeat (when the ended session's locks
+ * are free only at the next tick) after that heartbeat, below 2 × deadAfter since the
+ * configuration keeps heartbeat < deadAfter / 2; a planned release is taken within about a
+ * heartbeat. 2 × deadAfter + heartbeat leaves at least another deadAfter / 2 for a slow tick or
+ * a rebalance that waited on the bridge, and stays seconds: a replica started after the last
+ * one stopped, or a cluster started cold, spreads its first polls. (A restart under a new
+ * member id within the window still counts as a takeover: nothing tells it from a handover.)
+ */
+function takeoverWindowMs(heartbeatMs: number, deadAfterMs: number): number {
+  return 2 * deadAfterMs + heartbeatMs;
+}
+
+interface TakenRow {
+  bucket: number;
+  epoch: string;
+  previous: string | null;
+  taken_over: boolean;
+}
 
 export class Coordinator {
   readonly appName: string;
@@ -70,6 +97,8 @@ export class Coordinator {
   private rebalancing: Promise<void> | undefined;
   private joinedAt = 0;
   private stopped = false;
+  /** The buckets the last failed session held, and when it failed: taking them back soon is a takeover. */
+  private lost: { at: number; buckets: ReadonlySet<number> } | undefined;
   private listener: OwnershipListener = async () => {};
   /** The last RECENT_EVENTS handover events. */
   readonly events: HandoverEvent[] = [];
@@ -195,10 +224,13 @@ export class Coordinator {
     const session = this.session!;
     const got = ((await session.query(TRY_LOCKS, [wanted])).rows as { bucket: number }[]).map((r) => r.bucket);
     if (got.length === 0) return;
-    const taken = (await session.query(TAKE, [got, this.opts.memberId])).rows as { bucket: number; epoch: string; previous: string | null }[];
+    const window = takeoverWindowMs(this.opts.heartbeatMs, this.opts.deadAfterMs);
+    const taken = (await session.query(TAKE, [got, this.opts.memberId, window])).rows as TakenRow[];
     for (const row of taken) this.held.set(row.bucket, Number(row.epoch));
     this.record('acquired', taken.length, `members: ${this.members.length}`);
-    await this.listener(this.owned(), { takenOver: taken.some((row) => row.previous !== null) });
+    // The database cannot tell this member's own failed session from a restart; this process can.
+    const lost = this.lost !== undefined && Date.now() - this.lost.at <= window ? this.lost.buckets : new Set<number>();
+    await this.listener(this.owned(), { takenOver: taken.some((row) => row.taken_over || lost.has(row.bucket)) });
   }
 
   private async release(buckets: number[], reason: string): Promise<void> {
@@ -207,6 +239,9 @@ export class Coordinator {
     // Stop acting and save while the epoch is still ours; only then let go.
     await this.listener(remaining, NOTHING_TAKEN).catch((err: unknown) => this.opts.logger.warn({ err: errorMessage(err) }, 'handover save failed'));
     for (const b of buckets) this.held.delete(b);
+    // Best effort: without the stamp the next owner goes by this member's heartbeat while it is
+    // a member, and counts no takeover once it has left.
+    await this.session?.query(RELEASE, [buckets, this.opts.memberId]).catch(() => {});
     await this.session?.query(UNLOCK, [buckets]).catch(() => {});
     this.record('released', buckets.length, reason);
   }
@@ -214,6 +249,7 @@ export class Coordinator {
   /** The session failed: stop acting on everything now; the server frees the locks. */
   private async lose(reason: string): Promise<void> {
     const count = this.held.size;
+    if (count > 0) this.lost = { at: Date.now(), buckets: new Set(this.held.keys()) };
     this.held.clear();
     const session = this.session;
     this.session = undefined;
