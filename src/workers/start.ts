@@ -20,8 +20,9 @@ import { ensureWritableDir } from '../state/writable.js';
 import type { StatusRoute, StatusSection } from '../status-section.js';
 import { fanOut, nullTelemetry, type Telemetry } from '../telemetry.js';
 import { systemClock } from '../time/timers.js';
-import { shardConfig, workerCount } from './assign.js';
+import { shardConfigs, workerCount } from './assign.js';
 import { WorkerFleet } from './fleet-view.js';
+import type { WorkerInit } from './protocol.js';
 import { type ThreadHooks, WorkerThread } from './thread.js';
 
 /** What the daemon runs: the bridge of main.ts, or the worker threads. */
@@ -81,8 +82,8 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
     stableMs: 60_000,
     random: Math.random,
   };
-  const init = (cfg: Config, index: number) => ({
-    config: shardConfig(cfg, index, count),
+  const init = (share: Config, index: number): WorkerInit => ({
+    config: share,
     index,
     count,
     version: deps.version,
@@ -91,7 +92,7 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
     viewsMs: deps.viewsMs ?? 5_000,
     stateFlushMs: deps.stateFlushMs,
   });
-  const threads = Array.from({ length: count }, (_, i) => new WorkerThread(i, init(config, i), hooks));
+  const threads = shardConfigs(config, count).map((share, i) => new WorkerThread(i, init(share, i), hooks));
   const fleet = new WorkerFleet(threads, config);
   const probes = { icmp: createBridgeIcmp(logger.child({ component: 'icmp' })), http: createHttpProber() };
   const apiDeps: IntegrationDeps = { logger, clock: systemClock, random: Math.random, version: deps.version, probes, telemetry, fleet };
@@ -112,7 +113,8 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
       logger.level = next.logLevel;
       fleet.configure(next);
       await apis.apply(next, apiDeps);
-      const results = await Promise.allSettled(threads.map((t) => t.reload(init(next, t.index).config)));
+      const shares = shardConfigs(next, count);
+      const results = await Promise.allSettled(threads.map((t) => t.reload(shares[t.index]!)));
       for (const r of results) if (r.status === 'rejected') logger.error({ err: errorMessage(r.reason) }, 'a worker thread could not apply the new configuration');
     },
     async stop() {
