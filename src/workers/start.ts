@@ -41,6 +41,8 @@ export interface RunningFleet {
 }
 
 export interface WorkersDeps {
+  /** How many threads: workersWanted(config, …), derived once by the caller. */
+  count: number;
   logger: Logger;
   version: string;
   telemetry?: Telemetry;
@@ -53,6 +55,7 @@ export interface WorkersDeps {
   /** Between two copies of each worker's router views (default 5 s: one report cycle). */
   viewsMs?: number;
   stateFlushMs?: number;
+  /** The CPU count a reload's `workers: auto` is compared at (default availableParallelism()). */
   cores?: number;
 }
 
@@ -67,8 +70,7 @@ export function workersWanted(config: Config, logger: Logger, cores = availableP
 }
 
 export async function startWorkers(config: Config, deps: WorkersDeps): Promise<RunningFleet> {
-  const { logger } = deps;
-  const count = workerCount(config.workers, deps.cores ?? availableParallelism());
+  const { logger, count } = deps;
   await ensureWritableDir(config.stateDir);
   const store = createStateStore(config.stateDir, { logger });
   const apis = new ReadApis(deps.integrations);

@@ -69,7 +69,7 @@ describe('workers: 2', () => {
     const first = routers.slice(0, 6);
     // Both workers get routers with these names.
     expect(new Set(first.map((r) => workerOf(r.name, 2))).size).toBe(2);
-    running = await startWorkers(await config(first), { logger: log.logger, version: '0.0.0-test', telemetry: metrics, integrations: INTEGRATIONS, entry: pathToFileURL(ENTRY), snapshotMs: 100, viewsMs: 100, cores: 2 });
+    running = await startWorkers(await config(first), { logger: log.logger, version: '0.0.0-test', telemetry: metrics, integrations: INTEGRATIONS, entry: pathToFileURL(ENTRY), snapshotMs: 100, viewsMs: 100, count: 2 });
     await until('every router polled', () => first.every((r) => polls(r) >= 1));
     for (const r of first) r.fake.state.interfaces.find((i) => i.name === 'ether1')!.rxBytes += 1_000_000n;
 
