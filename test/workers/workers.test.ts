@@ -21,10 +21,10 @@ import { createKomariFake, type KomariFake } from '../fakes/komari.js';
 import { createRouterFake } from '../fakes/routeros.js';
 import { type MswServer, serveMsw } from '../fakes/serve-msw.js';
 import { bufferLogger } from '../support/log-buffer.js';
+import { sleep, until } from './helpers.js';
 
 const ENTRY = resolve(import.meta.dirname, '../../dist/worker-thread.js');
 const TOKEN = (i: number) => `Tok${i}b2C3d4E5f6G7h8I9j0xx`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let routers: FleetRouter[];
 let komari: KomariFake;
@@ -41,10 +41,6 @@ async function config(list: FleetRouter[], extra = ''): Promise<Config> {
 const polls = (r: FleetRouter) => r.fake.count('GET', 'system/resource');
 const identities = (r: FleetRouter) => r.fake.count('GET', 'system/identity');
 const reports = (r: FleetRouter) => komari.received.reports.filter((x) => x.token === r.token).map((x) => x.body as KomariReport);
-
-async function until(what: string, ok: () => boolean, ms = 5_000): Promise<void> {
-  for (const end = Date.now() + ms; !ok(); await sleep(50)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   if (!existsSync(ENTRY)) throw new Error('dist/worker-thread.js is missing: run `npm run build` first (npm test does)');
