@@ -39,9 +39,10 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const { logger } = deps;
   // Created before the bridge: they count from the first poll.
   const metrics = createMetricsRegistry();
+  const workers = workersWanted(deps.config, logger);
   const running: RunningFleet =
-    workersWanted(deps.config, logger) > 1
-      ? await startWorkers(deps.config, { logger, version: deps.version, telemetry: metrics, integrations: INTEGRATIONS })
+    workers > 1
+      ? await startWorkers(deps.config, { count: workers, logger, version: deps.version, telemetry: metrics, integrations: INTEGRATIONS })
       : await startBridge(deps.config, { logger, version: deps.version, telemetry: metrics });
   const systemd: SystemdLifecycle = startSystemdLifecycle(createNotifier(deps.env, logger), running.bridge, running.startedAt, systemClock);
   let status: AttachedStatus;

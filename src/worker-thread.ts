@@ -11,22 +11,22 @@ import type { Config } from './config/schema.js';
 import { createLogger } from './log.js';
 import { type RunningBridge, startBridge } from './main.js';
 import { PortStateStore } from './workers/port-store.js';
-import { CALL_FLUSH, CALL_RELOAD, CALL_STOP, NOTE_READY, NOTE_SNAPSHOT, NOTE_TELEMETRY, slimView, type WorkerInit, type WorkerSnapshot } from './workers/protocol.js';
+import { CALL_FLUSH, CALL_RELOAD, CALL_STOP, NOTE_READY, NOTE_SNAPSHOT, NOTE_TELEMETRY, slimView, staleAfterMs, type WorkerInit, type WorkerSnapshot } from './workers/protocol.js';
 import { PortRpc } from './workers/rpc.js';
 import { telemetryRelay } from './workers/telemetry-relay.js';
 
 async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): Promise<void> {
   const logger = createLogger({ level: init.config.logLevel, pretty: init.pretty }).child({ worker: init.index });
   let config = init.config;
+  let staleAfter = staleAfterMs(config);
   let running: RunningBridge | undefined;
   let timer: NodeJS.Timeout | undefined;
   let ticks = 0;
   const viewsEvery = Math.max(1, Math.round(init.viewsMs / init.snapshotMs));
   const snapshot = (withViews = ticks++ % viewsEvery === 0) => {
     if (!running) return;
-    const longest = Math.max(5_000, ...config.routers.map((r) => r.intervals.report));
     const now = Date.now();
-    const snap: WorkerSnapshot = { healthy: running.bridge.healthy(now, running.startedAt), at: now, staleAfterMs: 3 * longest };
+    const snap: WorkerSnapshot = { healthy: running.bridge.healthy(now, running.startedAt), at: now, staleAfterMs: staleAfter };
     if (withViews) {
       const views = running.bridge.view();
       // Full views only for a status server; the systemd notifier needs the states alone.
@@ -41,6 +41,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
       // Calls that arrive while the bridge starts wait for it.
       [CALL_RELOAD]: async (next: Config) => {
         config = next;
+        staleAfter = staleAfterMs(next);
         await (await started).reload(next);
         snapshot(true);
       },

@@ -6,10 +6,17 @@ import { z } from 'zod';
 /** The most worker threads `workers:` accepts (and `auto` picks). */
 export const MAX_WORKERS = 16;
 
+/** What `workers:` accepts, for the messages. */
+const ALLOWED = `a whole number 1–${MAX_WORKERS}, or "auto"`;
+
 export const workersSchema = z
   .union([
-    z.number().int().min(1, 'must be at least 1').max(MAX_WORKERS, `must be at most ${MAX_WORKERS}`),
-    z.literal('auto', { error: `must be a whole number 1–${MAX_WORKERS} or "auto"` }),
+    z
+      .number()
+      .int()
+      .min(1, `must be at least 1 (${ALLOWED})`)
+      .max(MAX_WORKERS, `must be at most ${MAX_WORKERS} (${ALLOWED})`),
+    z.literal('auto', { error: `must be ${ALLOWED}` }),
   ])
   .default(1)
   .describe(

@@ -1,6 +1,6 @@
 /**
- * What the main thread and a worker thread say to each other (over PortRpc). Types and
- * names only.
+ * What the main thread and a worker thread say to each other (over PortRpc): types, names,
+ * and the pure rules both sides apply to them.
  */
 import type { Config } from '../config/schema.js';
 import type { MetricFamily } from '../metric-family.js';
@@ -8,7 +8,7 @@ import type { RouterView } from '../router-view.js';
 
 /** Handed to a worker thread at spawn (`workerData`). */
 export interface WorkerInit {
-  /** The worker's share of the configuration (see shardConfig). */
+  /** The worker's share of the configuration (see shardConfigs). */
   config: Config;
   index: number;
   count: number;
@@ -31,7 +31,7 @@ export interface WorkerSnapshot {
   healthy: boolean;
   /** Epoch ms. */
   at: number;
-  /** A snapshot older than this means the worker stalled: 3 × its longest report interval. */
+  /** A snapshot older than this means the worker stalled (see staleAfterMs). */
   staleAfterMs: number;
   /** The worker bridge's own status sections (e.g. `load`), sent with the views. Absent: the previous ones stand. */
   sections?: RelayedSection[];
@@ -42,6 +42,18 @@ export interface RelayedSection {
   name: string;
   status: unknown;
   metrics: readonly MetricFamily[];
+}
+
+/**
+ * How old a worker's last snapshot may be before the worker counts as stalled: 3 × the
+ * longest report interval of its routers, at least 3 × 5 s. Before the first snapshot, also
+ * how long a young thread counts as healthy. Depends only on the routers: computed once per
+ * configuration, not per snapshot.
+ */
+export function staleAfterMs(config: Pick<Config, 'routers'>): number {
+  let longest = 5_000;
+  for (const r of config.routers) longest = Math.max(longest, r.intervals.report);
+  return 3 * longest;
 }
 
 /** Main thread → worker calls. */

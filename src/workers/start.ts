@@ -20,8 +20,9 @@ import { ensureWritableDir } from '../state/writable.js';
 import type { StatusRoute, StatusSection } from '../status-section.js';
 import { fanOut, nullTelemetry, type Telemetry } from '../telemetry.js';
 import { systemClock } from '../time/timers.js';
-import { shardConfig, workerCount } from './assign.js';
+import { shardConfigs, workerCount } from './assign.js';
 import { WorkerFleet } from './fleet-view.js';
+import type { WorkerInit } from './protocol.js';
 import { type ThreadHooks, WorkerThread } from './thread.js';
 
 /** What the daemon runs: the bridge of main.ts, or the worker threads. */
@@ -40,6 +41,8 @@ export interface RunningFleet {
 }
 
 export interface WorkersDeps {
+  /** How many threads: workersWanted(config, …), derived once by the caller. */
+  count: number;
   logger: Logger;
   version: string;
   telemetry?: Telemetry;
@@ -52,6 +55,7 @@ export interface WorkersDeps {
   /** Between two copies of each worker's router views (default 5 s: one report cycle). */
   viewsMs?: number;
   stateFlushMs?: number;
+  /** The CPU count a reload's `workers: auto` is compared at (default availableParallelism()). */
   cores?: number;
 }
 
@@ -66,8 +70,7 @@ export function workersWanted(config: Config, logger: Logger, cores = availableP
 }
 
 export async function startWorkers(config: Config, deps: WorkersDeps): Promise<RunningFleet> {
-  const { logger } = deps;
-  const count = workerCount(config.workers, deps.cores ?? availableParallelism());
+  const { logger, count } = deps;
   await ensureWritableDir(config.stateDir);
   const store = createStateStore(config.stateDir, { logger });
   const apis = new ReadApis(deps.integrations);
@@ -81,8 +84,8 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
     stableMs: 60_000,
     random: Math.random,
   };
-  const init = (cfg: Config, index: number) => ({
-    config: shardConfig(cfg, index, count),
+  const init = (share: Config, index: number): WorkerInit => ({
+    config: share,
     index,
     count,
     version: deps.version,
@@ -91,7 +94,7 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
     viewsMs: deps.viewsMs ?? 5_000,
     stateFlushMs: deps.stateFlushMs,
   });
-  const threads = Array.from({ length: count }, (_, i) => new WorkerThread(i, init(config, i), hooks));
+  const threads = shardConfigs(config, count).map((share, i) => new WorkerThread(i, init(share, i), hooks));
   const fleet = new WorkerFleet(threads, config);
   const probes = { icmp: createBridgeIcmp(logger.child({ component: 'icmp' })), http: createHttpProber() };
   const apiDeps: IntegrationDeps = { logger, clock: systemClock, random: Math.random, version: deps.version, probes, telemetry, fleet };
@@ -112,7 +115,8 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
       logger.level = next.logLevel;
       fleet.configure(next);
       await apis.apply(next, apiDeps);
-      const results = await Promise.allSettled(threads.map((t) => t.reload(init(next, t.index).config)));
+      const shares = shardConfigs(next, count);
+      const results = await Promise.allSettled(threads.map((t) => t.reload(shares[t.index]!)));
       for (const r of results) if (r.status === 'rejected') logger.error({ err: errorMessage(r.reason) }, 'a worker thread could not apply the new configuration');
     },
     async stop() {

@@ -15,7 +15,7 @@ import type { Telemetry } from '../telemetry.js';
 import { type BackoffPolicy, backoffDelay } from '../time/backoff.js';
 import { settlesWithin } from '../time/timers.js';
 import { serveStore } from './port-store.js';
-import { CALL_FLUSH, CALL_RELOAD, CALL_STOP, NOTE_READY, NOTE_SNAPSHOT, NOTE_TELEMETRY, type WorkerInit, type WorkerSnapshot } from './protocol.js';
+import { CALL_FLUSH, CALL_RELOAD, CALL_STOP, NOTE_READY, NOTE_SNAPSHOT, NOTE_TELEMETRY, staleAfterMs, type WorkerInit, type WorkerSnapshot } from './protocol.js';
 import { PortRpc } from './rpc.js';
 import { replayTelemetry, type TelemetryEvent } from './telemetry-relay.js';
 
@@ -48,12 +48,16 @@ export class WorkerThread {
   private spawnedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** staleAfterMs of the worker's share, kept with `init`. */
+  private staleAfter: number;
 
   constructor(
     readonly index: number,
     private init: WorkerInit,
     private readonly hooks: ThreadHooks,
-  ) {}
+  ) {
+    this.staleAfter = staleAfterMs(init.config);
+  }
 
   get routers(): number {
     return this.init.config.routers.length;
@@ -67,12 +71,13 @@ export class WorkerThread {
   /** True while the last snapshot said healthy and is fresh; before any, while the thread is young. */
   healthy(now: number): boolean {
     if (this.snapshot) return this.snapshot.healthy && now - this.snapshot.at <= this.snapshot.staleAfterMs;
-    return now - this.spawnedAt <= 3 * Math.max(5_000, ...this.init.config.routers.map((r) => r.intervals.report));
+    return now - this.spawnedAt <= this.staleAfter;
   }
 
   /** Applies the worker's new share (also to the next spawn when the thread is down). */
   async reload(config: Config): Promise<void> {
     this.init = { ...this.init, config };
+    this.staleAfter = staleAfterMs(config);
     if (this.rpc && this.state !== 'restarting') await this.rpc.call(CALL_RELOAD, config);
   }
 

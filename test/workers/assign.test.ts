@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { budgetShare } from '../../src/config/schema-workers.js';
-import { shardConfig, shardRouters, workerCount, workerOf } from '../../src/workers/assign.js';
+import { shardConfig, shardConfigs, shardRouters, workerCount, workerOf } from '../../src/workers/assign.js';
 import { seededRng } from '@tikprobe/sim/prng.js';
 
 const names = (random: () => number, n: number) => Array.from({ length: n }, (_, i) => `r${i}-${Math.floor(random() * 1e9).toString(36)}`);
@@ -44,5 +44,23 @@ describe('worker assignment (rendezvous hash of the router name)', () => {
     expect([0, 1].map((i) => shardConfig(config, i, 2).concurrency)).toEqual([2, 2]);
     expect(shardConfig({ ...config, concurrency: 1 }, 0, 4).concurrency).toBe(1);
     expect(() => workerOf('a', 0)).toThrow(/positive integer/);
+  });
+
+  it('shardConfigs splits the fleet in one pass exactly as filtering it once per worker does', () => {
+    const random = seededRng(0x5a4d);
+    for (const size of [0, 1, 7, 100, 1_000]) {
+      const routers = names(random, size).map((name) => ({ name }));
+      const config = { concurrency: 12, routers, workers: 'auto' } as unknown as Parameters<typeof shardConfigs>[0];
+      for (const count of [1, 2, 3, 5, 16]) {
+        const shares = shardConfigs(config, count);
+        expect(shares).toHaveLength(count);
+        shares.forEach((share, i) => {
+          expect(share).toEqual(shardConfig(config, i, count));
+          expect(share.routers).toEqual(routers.filter((r) => workerOf(r.name, count) === i));
+        });
+        // Every router in exactly one share.
+        expect(shares.reduce((n, s) => n + s.routers.length, 0)).toBe(size);
+      }
+    }
   });
 });

@@ -21,10 +21,10 @@ import { createKomariFake, type KomariFake } from '../fakes/komari.js';
 import { createRouterFake } from '../fakes/routeros.js';
 import { type MswServer, serveMsw } from '../fakes/serve-msw.js';
 import { bufferLogger } from '../support/log-buffer.js';
+import { sleep, until } from './helpers.js';
 
 const ENTRY = resolve(import.meta.dirname, '../../dist/worker-thread.js');
 const TOKEN = (i: number) => `Tok${i}b2C3d4E5f6G7h8I9j0xx`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let routers: FleetRouter[];
 let komari: KomariFake;
@@ -41,10 +41,6 @@ async function config(list: FleetRouter[], extra = ''): Promise<Config> {
 const polls = (r: FleetRouter) => r.fake.count('GET', 'system/resource');
 const identities = (r: FleetRouter) => r.fake.count('GET', 'system/identity');
 const reports = (r: FleetRouter) => komari.received.reports.filter((x) => x.token === r.token).map((x) => x.body as KomariReport);
-
-async function until(what: string, ok: () => boolean, ms = 5_000): Promise<void> {
-  for (const end = Date.now() + ms; !ok(); await sleep(50)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   if (!existsSync(ENTRY)) throw new Error('dist/worker-thread.js is missing: run `npm run build` first (npm test does)');
@@ -69,7 +65,7 @@ describe('workers: 2', () => {
     const first = routers.slice(0, 6);
     // Both workers get routers with these names.
     expect(new Set(first.map((r) => workerOf(r.name, 2))).size).toBe(2);
-    running = await startWorkers(await config(first), { logger: log.logger, version: '0.0.0-test', telemetry: metrics, integrations: INTEGRATIONS, entry: pathToFileURL(ENTRY), snapshotMs: 100, viewsMs: 100, cores: 2 });
+    running = await startWorkers(await config(first), { logger: log.logger, version: '0.0.0-test', telemetry: metrics, integrations: INTEGRATIONS, entry: pathToFileURL(ENTRY), snapshotMs: 100, viewsMs: 100, count: 2 });
     await until('every router polled', () => first.every((r) => polls(r) >= 1));
     for (const r of first) r.fake.state.interfaces.find((i) => i.name === 'ether1')!.rxBytes += 1_000_000n;
 
