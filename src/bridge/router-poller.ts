@@ -24,7 +24,7 @@ import type { AccountingView } from '../router-view.js';
 import { logTrafficEvent } from './traffic-event-log.js';
 
 /** Sensors change slowly: one `/system/health` read a minute. */
-const HEALTH_REFRESH_MS = 60_000;
+export const HEALTH_REFRESH_MS = 60_000;
 
 export interface PollerDeps {
   router: RouterConfig;
@@ -34,6 +34,8 @@ export interface PollerDeps {
   connections: ConnectionCounter;
   /** After the first connection count, the next comes this much sooner (spreads a fleet's counts over the period's cycles). */
   connectionsPhaseMs?: number;
+  /** The same for the once-a-minute `/system/health` read. */
+  healthPhaseMs?: number;
   /** Totals restored from the state directory, if any. */
   initialTraffic: TrafficState | undefined;
   /** Called with the new accounting state after every successful poll (to be persisted; `shapeChanged`: at once). */
@@ -231,6 +233,7 @@ export class RouterPoller {
     this.healthAt = this.deps.now();
     try {
       this.health = await collectHealth(this.deps.rest, signal);
+      if (before === Number.NEGATIVE_INFINITY) this.healthAt -= this.deps.healthPhaseMs ?? 0;
       this.recover('health', '/system/health readable again');
     } catch (err) {
       if (pollSkipped(signal, err)) {

@@ -18,7 +18,7 @@ import type { Clock } from '../time/timers.js';
 import type { LoadMonitor } from './load-monitor.js';
 import { type AttachedPart, attachParts, startParts } from './parts.js';
 import { restClientFor } from './router-client.js';
-import { RouterPoller } from './router-poller.js';
+import { HEALTH_REFRESH_MS, RouterPoller } from './router-poller.js';
 import { RouterRunner } from './router-runner.js';
 import type { RouterStateCache } from './state-cache.js';
 
@@ -100,12 +100,18 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
   const period = Math.max(1, Math.round(router.intervals.connections / router.intervals.report));
   const phase = Math.min(period - 1, Math.floor(deps.random() * period));
   const offset = (period - phase) % period;
+  // The same for the once-a-minute health read (else a fleet started together reads every
+  // router's sensors in the same cycle, a minute after the start, and every minute after).
+  const healthPeriod = Math.max(1, Math.round(HEALTH_REFRESH_MS / router.intervals.report));
+  const healthPhase = Math.min(healthPeriod - 1, Math.floor(deps.random() * healthPeriod));
+  const healthRead = router.collectors.health.enabled ? [] : [{ period: healthPeriod, requests: 1, offset: (healthPeriod - healthPhase) % healthPeriod }];
   return new RouterPoller({
     router,
     rest,
     logger,
     now: () => deps.clock.now(),
     connectionsPhaseMs: phase * router.intervals.report,
+    healthPhaseMs: healthPhase * router.intervals.report,
     connections: new ConnectionCounter({
       reprobeMs: router.intervals.basicInfo,
       // Said once per change: the fallback is a lasting property of the router, not an error per cycle.
@@ -127,8 +133,8 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
       tickMs: router.intervals.report,
       now: () => deps.clock.now(),
       notice: (message) => logger.warn({ condition: 'collectors' }, message),
-      // The connection counts' cycles, and the first poll's (once) when the phase moved them.
-      reserved: [{ period, requests: 2, offset }, ...(offset === 0 ? [] : [{ period: Number.POSITIVE_INFINITY, requests: 2, offset: 0 }])],
+      // The connection counts' and health reads' cycles, and the first poll's (once) when the phase moved the counts.
+      reserved: [{ period, requests: 2, offset }, ...healthRead, ...(offset === 0 ? [] : [{ period: Number.POSITIVE_INFINITY, requests: 2, offset: 0 }])],
     }),
   });
 }
