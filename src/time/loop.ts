@@ -50,7 +50,8 @@ export class Loop {
   private stopped = false;
   private failures = 0;
   private slotAt = 0;
-  private readonly abort = new AbortController();
+  /** The tick in progress's: one per tick, so a waiting loop holds none (~0.8 KB per loop, two loops per router). */
+  private abort: AbortController | undefined;
   /** Epoch ms the next tick is due, for status output. */
   nextAt: number | undefined;
   /** Epoch ms the tick in progress started, undefined while the loop waits. */
@@ -78,7 +79,7 @@ export class Loop {
   async stop(): Promise<void> {
     this.stopped = true;
     this.options.clock.clearTimeout(this.timer);
-    this.abort.abort();
+    this.abort?.abort();
     await this.running;
   }
 
@@ -111,13 +112,17 @@ export class Loop {
     const slotAt = this.slotAt;
     const startedAt = clock.now();
     this.tickStartedAt = startedAt;
+    const abort = new AbortController();
+    if (this.stopped) abort.abort();
+    this.abort = abort;
     let result: TickResult;
     try {
-      result = await this.options.tick(this.abort.signal);
+      result = await this.options.tick(abort.signal);
     } catch (err) {
       this.options.onCrash(err);
       result = { ok: false };
     }
+    this.abort = undefined;
     this.tickStartedAt = undefined;
     this.options.onTickEnd?.(slotAt, startedAt, result);
     if (this.stopped || this.options.armAhead) return;

@@ -9,7 +9,8 @@ import type { PingScheduler } from './ping-scheduler.js';
 import type { KomariSink } from './sink.js';
 
 export class KomariPart implements RouterPart {
-  private readonly abort = new AbortController();
+  /** Aborts the registration at stop; dropped once it has settled (a router keeps none after). */
+  private abort: AbortController | undefined = new AbortController();
   private readonly handoff: LatestWins<RouterSample>;
   private starting: Promise<void> | undefined;
 
@@ -31,7 +32,10 @@ export class KomariPart implements RouterPart {
 
   start(): void {
     // Registration (or loading a saved one) runs in the background; reports wait for its token.
-    this.starting = this.sink.start(this.abort.signal);
+    const abort = this.abort ?? new AbortController();
+    this.starting = this.sink.start(abort.signal).finally(() => {
+      if (this.abort === abort) this.abort = undefined;
+    });
     this.pings?.start();
   }
 
@@ -40,7 +44,7 @@ export class KomariPart implements RouterPart {
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.abort?.abort();
     await Promise.all([this.handoff.stop(), this.pings?.stop(), this.starting]);
     await this.sink.stop();
   }
