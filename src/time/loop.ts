@@ -128,11 +128,7 @@ export class Loop {
     if (this.stopped || this.options.armAhead) return;
     if (result.ok) {
       this.failures = 0;
-      // The next slot on the grid at least half an interval away: a tick that ended late (a
-      // slow router, an overloaded bridge, the start-up of a large fleet) is not followed at
-      // once by another — two polls moments apart would double the work exactly when there is
-      // least room for it, and report a rate over a sliver of time. The grid itself stays.
-      this.slotAt = nextSlot(this.slotAt, intervalMs, clock.now() + intervalMs / 2);
+      this.slotAt = nextSlot(this.slotAt, intervalMs, clock.now());
       this.schedule(this.slotAt - clock.now());
       return;
     }

@@ -71,22 +71,6 @@ describe('Loop', () => {
     await loop.stop();
   });
 
-  it('skips the next slot rather than ticking moments after a tick that ended late', async () => {
-    const starts: number[] = [];
-    const durations = [4900, 2400, 2600, 0, 0];
-    const loop = makeLoop(async () => {
-      starts.push(Date.now());
-      await new Promise((r) => setTimeout(r, durations[starts.length - 1] ?? 0));
-      return { ok: true };
-    });
-    loop.start();
-    await vi.advanceTimersByTimeAsync(30_000);
-    // Ended at 5 900 (slot 6 000 only 0.1 s away: skipped); 13 400 (2.6 s to 16 000: kept);
-    // 18 600 (2.4 s to 21 000: skipped). Always on the grid.
-    expect(starts).toEqual([1000, 11_000, 16_000, 26_000]);
-    await loop.stop();
-  });
-
   it('backs off exponentially while failing and returns to the interval after recovery', async () => {
     const starts: number[] = [];
     let fail = 4;
