@@ -26,6 +26,7 @@ import { ensureWritableDir } from './state/writable.js';
 import { createStateFlusher, createStateStore, type StateStore } from './state/store.js';
 import { fanOut, nullTelemetry, type Telemetry } from './telemetry.js';
 import { RequestSlots } from './time/request-slots.js';
+import { busyShareSince, StartGate } from './time/start-gate.js';
 import { type Clock, systemClock } from './time/timers.js';
 import type { RunningFleet } from './workers/start.js';
 
@@ -57,9 +58,7 @@ export interface RunningBridge extends RunningFleet {
 }
 
 export async function startBridge(config: Config, deps: AppDeps): Promise<RunningBridge> {
-  const clock = deps.clock ?? systemClock;
-  const random = deps.random ?? Math.random;
-  const { logger } = deps;
+  const { clock = systemClock, random = Math.random, logger } = deps;
   for (const w of startupWarnings(config)) logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
   const cluster = config.cluster && !deps.store ? createCluster(config.cluster, logger) : undefined;
   if (!cluster && !deps.store) await ensureWritableDir(config.stateDir);
@@ -74,7 +73,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   const fleet: FleetView = { view: () => bridge?.view() ?? [], tagOf: (name) => bridge?.tagOf(name) };
   const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => current.map((i) => i.listen ?? {}));
   const integrationDeps: IntegrationDeps = { logger, clock, random, version: deps.version, probes, telemetry, fleet, workers: deps.workers };
-  const { load, newSlots } = fleetLoad(clock, logger, deps.cpuBusyMs);
+  const { load, newSlots, gateFor } = fleetLoad(clock, logger, deps.cpuBusyMs);
 
   const factory: FleetFactory = {
     build(cfg) {
@@ -86,6 +85,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
         random,
         slots: newSlots(cfg.concurrency),
         load,
+        startGate: gateFor(cfg.routers.length),
         tlsContexts,
         states,
         telemetry,
@@ -117,12 +117,26 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   };
 }
 
+/**
+ * From this many routers per thread, first polls go through the start gate: a first poll costs
+ * several regular ones, and at 5 000 routers the first interval's alone saturated the bridge
+ * for ~25 s (bench/README.md, "Start-up pacing"). Smaller fleets start as before.
+ */
+export const PACED_FLEET = 1000;
+
+const eventLoopBusyMs = (): number => performance.eventLoopUtilization().active;
+
 /** The load monitor, and the request slots it reads (rebuilt when `concurrency` changes). */
-function fleetLoad(clock: Clock, logger: Logger, cpuBusyMs?: () => number): { load: LoadMonitor; newSlots(size: number): RequestSlots } {
+function fleetLoad(
+  clock: Clock,
+  logger: Logger,
+  cpuBusyMs: () => number = eventLoopBusyMs,
+): { load: LoadMonitor; newSlots(size: number): RequestSlots; gateFor(routers: number): StartGate | undefined } {
   let slots: RequestSlots | undefined;
+  const startGate = new StartGate({ clock, busyShare: busyShareSince(clock, cpuBusyMs) });
   const load = new LoadMonitor({
     now: () => clock.now(),
-    cpuBusyMs: cpuBusyMs ?? (() => performance.eventLoopUtilization().active),
+    cpuBusyMs,
     slots: () => (slots === undefined ? undefined : { ...slots.figures(), size: slots.size }),
     logger,
   });
@@ -132,5 +146,6 @@ function fleetLoad(clock: Clock, logger: Logger, cpuBusyMs?: () => number): { lo
       slots = new RequestSlots(size, () => clock.now());
       return slots;
     },
+    gateFor: (routers) => (routers >= PACED_FLEET ? startGate : undefined),
   };
 }

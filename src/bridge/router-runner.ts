@@ -16,6 +16,7 @@ import { failureHeadline } from './failure-headline.js';
 import type { RouterPoller } from './router-poller.js';
 import type { Clock } from '../time/timers.js';
 import type { LoadMonitor } from './load-monitor.js';
+import type { StartGate } from '../time/start-gate.js';
 
 export type { RouterView };
 
@@ -36,6 +37,8 @@ export interface RunnerDeps {
   /** The router client's progress figures (see RouterRest.progress). */
   progress?: () => { settledAt: number | undefined; waitedMs: number } | undefined;
   load?: LoadMonitor;
+  /** Paces first polls by how busy the bridge is (large fleets; see time/start-gate.ts). */
+  startGate?: StartGate;
 }
 
 /** Polls due within the same 25 ms share one wake-up (batched requests cost ~40 % less CPU each, bench/README.md). */
@@ -122,6 +125,13 @@ export class RouterRunner {
 
   private async tick(signal: AbortSignal): Promise<TickResult> {
     const { clock, logger, poller } = this.deps;
+    // A first poll may wait for its turn (large fleets); it then anchors the router's grid.
+    let waited = false;
+    try {
+      if (this.state === 'starting') waited = (await this.deps.startGate?.enter(signal)) ?? false;
+    } catch {
+      return { ok: false };
+    }
     const started = clock.now();
     this.waitedAtStart = this.deps.progress?.()?.waitedMs ?? 0;
     let sample: RouterSample;
@@ -149,7 +159,7 @@ export class RouterRunner {
     this.lastErrorCode = undefined;
     for (const part of this.deps.parts) part.offer(sample);
     logger.debug({ pollMs: this.lastPollMs, upBps: sample.traffic.upBps, downBps: sample.traffic.downBps }, 'cycle');
-    return { ok: true };
+    return waited ? { ok: true, anchorAt: started } : { ok: true };
   }
 
   private onFailure(err: unknown): TickResult {

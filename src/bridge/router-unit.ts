@@ -20,6 +20,7 @@ import { type AttachedPart, attachParts, startParts } from './parts.js';
 import { restClientFor } from './router-client.js';
 import { HEALTH_REFRESH_MS, RouterPoller } from './router-poller.js';
 import { RouterRunner } from './router-runner.js';
+import type { StartGate } from '../time/start-gate.js';
 import type { RouterStateCache } from './state-cache.js';
 
 /** What every router unit of one configuration shares. */
@@ -31,6 +32,8 @@ export interface FleetDeps {
   slots: RequestSlots;
   /** Where every router loop reports its finished ticks (the overload signal). */
   load?: LoadMonitor;
+  /** Paces the first polls of a large fleet by how busy the bridge is (undefined: not paced). */
+  startGate?: StartGate;
   /** TLS secure contexts shared by all router connections. */
   tlsContexts: TlsContexts;
   states: RouterStateCache;
@@ -71,6 +74,7 @@ export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, sta
       telemetry: deps.telemetry,
       progress: () => rest.progress?.(),
       load: deps.load,
+      startGate: deps.startGate,
       startSpreadMs,
     });
     runner.start();

@@ -8,8 +8,11 @@ import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { Clock } from './timers.js';
 
 export type TickResult =
-  /** `skipped`: the tick produced nothing but is not a failure (e.g. no capacity in time); the grid goes on. */
-  | { ok: true; skipped?: boolean }
+  /**
+   * `skipped`: the tick produced nothing but is not a failure (e.g. no capacity in time); the grid goes on.
+   * `anchorAt`: the tick's work really began then (it waited for its turn first); the grid moves there.
+   */
+  | { ok: true; skipped?: boolean; anchorAt?: number }
   /** `minDelayMs`: wait at least this long before the next attempt (e.g. after a timeout). */
   | { ok: false; slow?: boolean; minDelayMs?: number };
 
@@ -124,7 +127,9 @@ export class Loop {
     }
     this.abort = undefined;
     this.tickStartedAt = undefined;
-    this.options.onTickEnd?.(slotAt, startedAt, result);
+    const anchorAt = result.ok ? result.anchorAt : undefined;
+    if (anchorAt !== undefined) this.slotAt = this.bucketed(anchorAt);
+    this.options.onTickEnd?.(anchorAt ?? slotAt, anchorAt ?? startedAt, result);
     if (this.stopped || this.options.armAhead) return;
     if (result.ok) {
       this.failures = 0;

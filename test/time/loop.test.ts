@@ -71,6 +71,32 @@ describe('Loop', () => {
     await loop.stop();
   });
 
+  it('moves its grid to a tick\'s anchorAt (a first poll that waited for its turn)', async () => {
+    const starts: number[] = [];
+    const ends: [number, number][] = [];
+    const loop = new Loop({
+      intervalMs: 5000,
+      startDelayMs: 1000,
+      backoff: policy,
+      clock: systemClock,
+      random: () => 0.5,
+      onCrash: vi.fn(),
+      onTickEnd: (slotAt, startedAt) => ends.push([slotAt, startedAt]),
+      tick: async () => {
+        starts.push(Date.now());
+        if (starts.length > 1) return { ok: true };
+        await new Promise((r) => setTimeout(r, 2300)); // waited for its turn, then polled at 3 300
+        return { ok: true, anchorAt: 3300 };
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(14_000);
+    expect(starts).toEqual([1000, 8300, 13_300]);
+    // The load estimate sees the first tick as due and started at its anchor, not 2.3 s late.
+    expect(ends[0]).toEqual([3300, 3300]);
+    await loop.stop();
+  });
+
   it('backs off exponentially while failing and returns to the interval after recovery', async () => {
     const starts: number[] = [];
     let fail = 4;
