@@ -41,10 +41,12 @@ const windowS = Number(values.window ?? (values.quick ? 20 : 60));
 const COUNTS_PERIOD_S = 30;
 const costWindowS = Math.max(COUNTS_PERIOD_S, Math.ceil(windowS / COUNTS_PERIOD_S) * COUNTS_PERIOD_S);
 const warmupS = Number(values.warmup ?? 10);
-const fleetSizes = [...(values.fleet ? list(values.fleet) : values.quick ? [100] : [1000, 5000]), ...(values.overload ? [10_000] : [])];
 // Only a full default run is what bench/results/*-latest.json records.
 const latest = !values.quick && values.workers === '1' && values['bridge-cpus'] === '1' && values.fleet === undefined && values.conntrack === undefined && values.window === undefined;
 const tls = !values.plain;
+// A full run judges every target: over HTTPS 1 000, 5 000 and the 10 000-router overload run, then 5 000 over plain HTTP.
+const fullRun = latest && tls;
+const fleetSizes = [...(values.fleet ? list(values.fleet) : values.quick ? [100] : [1000, 5000]), ...(values.overload || fullRun ? [10_000] : [])];
 const conntrackSizes = values.conntrack ? list(values.conntrack) : values.quick ? [1000, 100_000] : [1000, 10_000, 100_000];
 
 const cli = join(ROOT, 'dist', 'cli.js');
@@ -87,6 +89,13 @@ if (which.includes('fleet-scale')) {
   const file = writeResult('fleet-scale', { bench: 'fleet-scale', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls, windowS, warmupS, ...result }, { latest });
   console.log(`written: ${file}\n`);
   failed ||= result.targets.some((t) => !t.pass);
+  if (fullRun) {
+    const plain = await fleetScale({ sizes: [5000], windowS, warmupS, hasTaskset, tls: false, keep: values.keep, log, workers: 1, bridgeCpus: '1' });
+    console.log(`\nFleet scale over plain HTTP (report every 5 s, on time = within 1 s of schedule)\n${printFleetScale(plain)}\n`);
+    const plainFile = writeResult('fleet-scale-plain', { bench: 'fleet-scale', date: new Date().toISOString(), machine: env, command, pinned: hasTaskset, tls: false, windowS, warmupS, ...plain }, { latest });
+    console.log(`written: ${plainFile}\n`);
+    failed ||= plain.targets.some((t) => !t.pass);
+  }
 }
 console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.exitCode = failed ? 1 : 0;
