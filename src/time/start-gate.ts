@@ -23,9 +23,15 @@ export interface StartGateOptions {
   checkMs?: number;
   /** First polls let through per check when the loop has room. Default 25 (one 25 ms start bucket of a 5 000-router fleet). */
   perCheck?: number;
+  /**
+   * No first poll waits longer than this, busy or not (default 10 s): an overloaded bridge stays
+   * busy for good, and a gate without this bound would never start some routers at all.
+   */
+  maxWaitMs?: number;
 }
 
 interface Waiter {
+  since: number;
   resolve: (waited: boolean) => void;
   reject: (err: unknown) => void;
   signal: AbortSignal;
@@ -53,6 +59,7 @@ export class StartGate {
     this.delayed += 1;
     return new Promise<boolean>((resolve, reject) => {
       const waiter: Waiter = {
+        since: this.options.clock.now(),
         resolve,
         reject,
         signal,
@@ -86,7 +93,8 @@ export class StartGate {
     this.timer = undefined;
     this.admittedThisCheck = 0;
     this.busy = this.options.busyShare();
-    while (this.waiting.length > 0 && this.hasRoom()) {
+    const overdueSince = this.options.clock.now() - (this.options.maxWaitMs ?? 10_000);
+    while (this.waiting.length > 0 && (this.hasRoom() || (this.waiting[0] as Waiter).since <= overdueSince)) {
       const waiter = this.waiting.shift() as Waiter;
       waiter.signal.removeEventListener('abort', waiter.onAbort);
       this.admittedThisCheck += 1;

@@ -54,6 +54,20 @@ describe('StartGate', () => {
     expect(order).toEqual([0, 1, 2]);
   });
 
+  it('lets a first poll through once it has waited maxWaitMs, however busy the loop (no router is starved)', async () => {
+    const clock = new ManualClock();
+    const g = new StartGate({ clock, busyShare: () => 1, checkMs: 50, perCheck: 1, maxWaitMs: 200 });
+    await g.enter(new AbortController().signal);
+    const order: number[] = [];
+    const entries = [0, 1].map((i) => g.enter(new AbortController().signal).then(() => order.push(i)));
+    clock.advance(150);
+    await settle();
+    expect(order).toEqual([]);
+    clock.advance(50); // both have waited 200 ms
+    await Promise.all(entries);
+    expect(order).toEqual([0, 1]);
+  });
+
   it('an aborted waiter leaves the queue with the signal’s reason and is never let through', async () => {
     const { clock, g } = gate([0.95, 0.1], 1);
     await g.enter(new AbortController().signal);
