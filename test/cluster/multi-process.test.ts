@@ -22,7 +22,7 @@ const REPORT_MS = 2000;
 const DISCOVERY_KEY = 'cluster-test-discovery-key';
 const pgs = usePostgres();
 const dir = mkdtempSync(join(tmpdir(), 'tikprobe-cluster-'));
-const cleanups: (() => Promise<unknown> | void)[] = [];
+const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
   if (!process.env.TIKPROBE_KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
@@ -32,6 +32,7 @@ afterAll(async () => {
 /** Each replica reaches Komari under a path of its own (`KOMARI_URL`), so the fake tells reporters apart. */
 function clusterConfig(simYaml: string, postgres: string): string {
   const doc = parseDocument(simYaml);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} reference, expanded by each replica
   doc.setIn(['komari', 'url'], '${KOMARI_URL}');
   doc.setIn(['komari', 'autoDiscoveryKey'], DISCOVERY_KEY);
   doc.setIn(['log', 'level'], 'info');
