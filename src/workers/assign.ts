@@ -43,18 +43,10 @@ export function workerCount(setting: number | 'auto' | undefined, cores: number)
 
 /**
  * What every worker of `count` runs, index by index, from one pass over the routers (each
- * router hashed once against every worker index). See shardConfig for one worker's share.
+ * router hashed once against every worker index).
  */
 export function shardConfigs(config: Config, count: number): Config[] {
   return shardRouters(config.routers, count).map((routers) => workerShare(config, routers, count));
-}
-
-/**
- * What worker `index` of `count` runs alone: the same share as shardConfigs(config, count)[index],
- * found by filtering the whole fleet. For every worker's share use shardConfigs (one pass).
- */
-export function shardConfig(config: Config, index: number, count: number): Config {
-  return workerShare(config, config.routers.filter((r) => workerOf(r.name, count) === index), count);
 }
 
 /** A worker's routers, and the fleet-wide request budget (`concurrency`) split so the workers together never exceed it (each at least 1). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { budgetShare } from '../../src/config/schema-workers.js';
-import { shardConfig, shardConfigs, shardRouters, workerCount, workerOf } from '../../src/workers/assign.js';
+import { shardConfigs, shardRouters, workerCount, workerOf } from '../../src/workers/assign.js';
 import { seededRng } from '@tikprobe/sim/prng.js';
 
 const names = (random: () => number, n: number) => Array.from({ length: n }, (_, i) => `r${i}-${Math.floor(random() * 1e9).toString(36)}`);
@@ -40,13 +40,13 @@ describe('worker assignment (rendezvous hash of the router name)', () => {
     expect(budgetShare(8, 2)).toBe(4);
     expect(budgetShare(2, 4)).toBe(1);
     // The request slots a worker gets: together never more than configured, each at least 1.
-    const config = { concurrency: 5, routers: [], workers: 2 } as unknown as Parameters<typeof shardConfig>[0];
-    expect([0, 1].map((i) => shardConfig(config, i, 2).concurrency)).toEqual([2, 2]);
-    expect(shardConfig({ ...config, concurrency: 1 }, 0, 4).concurrency).toBe(1);
+    const config = { concurrency: 5, routers: [], workers: 2 } as unknown as Parameters<typeof shardConfigs>[0];
+    expect(shardConfigs(config, 2).map((s) => s.concurrency)).toEqual([2, 2]);
+    expect(shardConfigs({ ...config, concurrency: 1 }, 4)[0]?.concurrency).toBe(1);
     expect(() => workerOf('a', 0)).toThrow(/positive integer/);
   });
 
-  it('shardConfigs splits the fleet in one pass exactly as filtering it once per worker does', () => {
+  it('shardConfigs gives each worker exactly the routers a per-worker filter would, and a share of the budget', () => {
     const random = seededRng(0x5a4d);
     for (const size of [0, 1, 7, 100, 1_000]) {
       const routers = names(random, size).map((name) => ({ name }));
@@ -55,7 +55,7 @@ describe('worker assignment (rendezvous hash of the router name)', () => {
         const shares = shardConfigs(config, count);
         expect(shares).toHaveLength(count);
         shares.forEach((share, i) => {
-          expect(share).toEqual(shardConfig(config, i, count));
+          expect(share).toEqual({ ...config, workers: 1, concurrency: budgetShare(12, count), routers: routers.filter((r) => workerOf(r.name, count) === i) });
           expect(share.routers).toEqual(routers.filter((r) => workerOf(r.name, count) === i));
         });
         // Every router in exactly one share.
