@@ -98,24 +98,19 @@ export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, sta
 }
 
 function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps: FleetDeps, initialTraffic: TrafficState | undefined): RouterPoller {
-  // Connection counts (two count-only requests) every `period` cycles, at a phase of this
-  // router's own after the first poll: a fleet's counts spread over the period's cycles
-  // instead of all falling on the same one.
-  const period = Math.max(1, Math.round(router.intervals.connections / router.intervals.report));
-  const phase = Math.min(period - 1, Math.floor(deps.random() * period));
-  const offset = (period - phase) % period;
-  // The same for the once-a-minute health read (else a fleet started together reads every
-  // router's sensors in the same cycle, a minute after the start, and every minute after).
-  const healthPeriod = Math.max(1, Math.round(HEALTH_REFRESH_MS / router.intervals.report));
-  const healthPhase = Math.min(healthPeriod - 1, Math.floor(deps.random() * healthPeriod));
-  const healthRead = router.collectors.health.enabled ? [] : [{ period: healthPeriod, requests: 1, offset: (healthPeriod - healthPhase) % healthPeriod }];
+  // Connection counts (two count-only requests) every 30 s and the poll's own health read
+  // (once a minute) each at a phase of this router's own after the first poll: a fleet started
+  // together spreads them over their period's cycles instead of all falling on the same one.
+  const counts = cyclePhase(router.intervals.connections, router.intervals.report, deps.random);
+  const health = cyclePhase(HEALTH_REFRESH_MS, router.intervals.report, deps.random);
+  const healthRead = router.collectors.health.enabled ? [] : [{ period: health.period, requests: 1, offset: health.offset }];
   return new RouterPoller({
     router,
     rest,
     logger,
     now: () => deps.clock.now(),
-    connectionsPhaseMs: phase * router.intervals.report,
-    healthPhaseMs: healthPhase * router.intervals.report,
+    connectionsPhaseMs: counts.phaseMs,
+    healthPhaseMs: health.phaseMs,
     connections: new ConnectionCounter({
       reprobeMs: router.intervals.basicInfo,
       // Said once per change: the fallback is a lasting property of the router, not an error per cycle.
@@ -138,7 +133,21 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
       now: () => deps.clock.now(),
       notice: (message) => logger.warn({ condition: 'collectors' }, message),
       // The connection counts' and health reads' cycles, and the first poll's (once) when the phase moved the counts.
-      reserved: [{ period, requests: 2, offset }, ...healthRead, ...(offset === 0 ? [] : [{ period: Number.POSITIVE_INFINITY, requests: 2, offset: 0 }])],
+      reserved: [
+        { period: counts.period, requests: 2, offset: counts.offset },
+        ...healthRead,
+        ...(counts.offset === 0 ? [] : [{ period: Number.POSITIVE_INFINITY, requests: 2, offset: 0 }]),
+      ],
     }),
   });
+}
+
+/**
+ * A read due every `everyMs`, at a random phase of `period` report cycles: after the first poll
+ * the next read comes `phaseMs` sooner, i.e. `offset` cycles on from the first poll's tick.
+ */
+function cyclePhase(everyMs: number, reportMs: number, random: () => number): { period: number; phaseMs: number; offset: number } {
+  const period = Math.max(1, Math.round(everyMs / reportMs));
+  const phase = Math.min(period - 1, Math.floor(random() * period));
+  return { period, phaseMs: phase * reportMs, offset: (period - phase) % period };
 }
