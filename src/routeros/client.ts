@@ -90,6 +90,9 @@ class RestClient implements RouterRest {
   private bytes = 0;
   private waitedMs = 0;
   private settledAt: number | undefined;
+  /** The signal of the work (a poll) this router's last request belonged to, and when that work asked its first request. */
+  private workSignal: WeakRef<AbortSignal> | undefined;
+  private workSince = 0;
 
   constructor(private readonly options: RouterClientOptions) {
     const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
@@ -155,6 +158,7 @@ class RestClient implements RouterRest {
           },
           opts.signal,
           timeoutMs,
+          this.rankOf(opts.signal, asked),
         );
       } catch (err) {
         if (sent) throw err;
@@ -164,6 +168,21 @@ class RestClient implements RouterRest {
     } finally {
       this.settledAt = this.now();
     }
+  }
+
+  /**
+   * A request's place among those waiting for a slot: when the work it belongs to began. The
+   * requests of one poll share its signal, so they all rank at the poll's first request and a
+   * poll that has begun is finished before later ones; a request without a signal, or with
+   * another signal than the last one (a ping between two requests of a poll), ranks at once.
+   */
+  private rankOf(signal: AbortSignal | undefined, asked: number): number {
+    if (signal === undefined) return asked;
+    if (this.workSignal?.deref() !== signal) {
+      this.workSignal = new WeakRef(signal);
+      this.workSince = asked;
+    }
+    return this.workSince;
   }
 
   /** A request that never got a slot: it waited its timeout (the bridge is overloaded), or its poll was stopped. */

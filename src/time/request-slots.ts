@@ -1,14 +1,21 @@
 /**
- * The fleet-wide limit on router requests in flight (`concurrency`): first come, first
- * served, and a request that has waited its longest (or whose poll is stopped) leaves the
- * queue at once, never run. With one request at a time per router, the queue never holds
- * more than one entry per router, and no wait outlasts its bound: a bridge that cannot keep
- * up makes its polls late, never its memory grow. A request that gets a slot at once costs
- * no timer and no listener.
+ * The fleet-wide limit on router requests in flight (`concurrency`): the oldest work first
+ * (a request ranks by when the work it belongs to began, its poll's start; equal ranks first
+ * come, first served), and a request that has waited its longest (or whose poll is stopped)
+ * leaves the queue at once, never run. Ranking by the poll's start, not the request's, lets a
+ * poll that has begun finish before polls that began after it: under overload the bridge
+ * completes polls one after another instead of advancing every poll a request at a time until
+ * their waits expire, which would throw away the requests they already made.
+ *
+ * With one request at a time per router, the queue never holds more than one live entry per
+ * router (abandoned ones are dropped once they outnumber the live), and no wait outlasts its
+ * bound: a bridge that cannot keep up makes its polls late, never its memory grow. A request
+ * that gets a slot at once costs no timer and no listener.
  *
  * It also keeps the figures the load estimate needs: the slot time used (the integral of
  * requests in flight over time) and the time requests spent waiting. No I/O.
  */
+import { RankQueue } from './rank-queue.js';
 
 /** What a waiting request can be cancelled by (an AbortSignal, or anything with its shape). */
 export interface SlotCancel {
@@ -50,8 +57,7 @@ export interface SlotFigures {
 
 export class RequestSlots {
   private running = 0;
-  private queue: (Waiter | undefined)[] = [];
-  private head = 0;
+  private readonly queue = new RankQueue<Waiter>();
   private live = 0;
   private busyDoneMs = 0;
   private changedAt: number;
@@ -67,11 +73,12 @@ export class RequestSlots {
   }
 
   /**
-   * Runs `fn` in a slot, at once when one is free, else after the requests queued before it.
-   * Without running `fn`, rejects with the cancel handle's reason when it is aborted first,
-   * and with SlotWaitExpired when `maxWaitMs` (real time) pass first.
+   * Runs `fn` in a slot, at once when one is free, else after the waiting requests of a
+   * smaller `rank` (default: now, i.e. after every request queued before it) and those of the
+   * same rank queued before it. Without running `fn`, rejects with the cancel handle's reason
+   * when it is aborted first, and with SlotWaitExpired when `maxWaitMs` (real time) pass first.
    */
-  run<T>(fn: () => Promise<T>, cancel?: SlotCancel, maxWaitMs?: number): Promise<T> {
+  run<T>(fn: () => Promise<T>, cancel?: SlotCancel, maxWaitMs?: number, rank?: number): Promise<T> {
     if (cancel?.aborted) return Promise.reject(cancel.reason);
     if (this.running < this.size && this.live === 0) return this.hold(fn);
     return new Promise<T>((resolve, reject) => {
@@ -89,7 +96,7 @@ export class RequestSlots {
         cancel.addEventListener('abort', waiter.onAbort);
       }
       if (maxWaitMs !== undefined) waiter.timer = setTimeout(() => this.abandon(waiter, new SlotWaitExpired(maxWaitMs)), maxWaitMs);
-      this.queue.push(waiter);
+      this.queue.push(waiter, rank ?? waiter.enqueuedAt);
       this.live += 1;
     });
   }
@@ -125,10 +132,9 @@ export class RequestSlots {
 
   private next(): void {
     while (this.running < this.size && this.live > 0) {
-      const waiter = this.queue[this.head];
-      this.queue[this.head] = undefined;
-      this.head += 1;
-      if (waiter === undefined || waiter.gone) continue;
+      const waiter = this.queue.pop();
+      if (waiter === undefined) break;
+      if (waiter.gone) continue;
       this.leave(waiter);
       waiter.start();
     }
@@ -152,17 +158,9 @@ export class RequestSlots {
     if (waiter.onAbort !== undefined) waiter.cancel?.removeEventListener('abort', waiter.onAbort);
   }
 
-  /** Drops the consumed front of the array, so abandoned entries never accumulate. */
+  /** Drops abandoned entries once they outnumber the waiting ones, so they never accumulate. */
   private compact(): void {
-    if (this.live === 0) {
-      this.queue = [];
-      this.head = 0;
-      return;
-    }
-    while (this.head < this.queue.length && this.queue[this.head]?.gone !== false) this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
+    const gone = this.queue.size - this.live;
+    if (gone > 1024 && gone > this.live) this.queue.compact((w) => !w.gone);
   }
 }

@@ -144,6 +144,30 @@ describe('createRouterClient against the strict fake', () => {
     await holder.catch(() => undefined);
   });
 
+  it('waiting for a slot, the requests of a poll rank at its first request: a poll that has begun goes before one that began after it', async () => {
+    const slots = new RequestSlots(1);
+    let t = 100;
+    const now = () => t;
+    const pollA = new AbortController();
+    const pollB = new AbortController();
+    const a = client({ slots, now });
+    const b = client({ slots, now });
+    await a.get('system/resource', { signal: pollA.signal }); // A's poll begins at 100
+    fake.fault('system/health', 'timeout', 1);
+    const holder = client({ slots }).get('system/health', { timeoutMs: 5000 }); // holds the only slot
+    await fake.nextHang();
+    t = 200;
+    const bFirst = b.get('system/routerboard', { signal: pollB.signal }); // B's poll begins at 200, waits
+    t = 300;
+    const aSecond = a.get('system/identity', { signal: pollA.signal }); // A's second request, asked last
+    const start = server.requests.length;
+    fake.releaseHangs();
+    await holder.catch(() => undefined);
+    await Promise.all([aSecond, bFirst]);
+    const order = server.requests.slice(start).map((r) => r.url.split('?')[0]);
+    expect(order).toEqual(['/rest/system/identity', '/rest/system/routerboard']);
+  });
+
   it('a poll stopped while its request waits for a slot ends at once, unsent', async () => {
     const slots = new RequestSlots(1);
     fake.fault('system/resource', 'timeout', 1);

@@ -39,6 +39,31 @@ describe('RequestSlots', () => {
     expect(slots.figures()).toMatchObject({ active: 0, waiting: 0, waited: 2 });
   });
 
+  it('a waiting request of older work (smaller rank) starts before requests queued earlier; equal ranks keep their order', async () => {
+    const slots = new RequestSlots(1, () => 1000);
+    const starts: string[] = [];
+    const release: (() => void)[] = [];
+    const job = (name: string) => () => {
+      starts.push(name);
+      return new Promise<void>((resolve) => release.push(resolve));
+    };
+    const all = [
+      slots.run(job('holder')),
+      slots.run(job('new poll, first request'), undefined, undefined, 900),
+      slots.run(job('untagged'), undefined, undefined),
+      slots.run(job('old poll, second request'), undefined, undefined, 500),
+      slots.run(job('other new poll'), undefined, undefined, 900),
+    ];
+    while (starts.length < 5) {
+      await flush();
+      release.shift()?.();
+      await flush();
+    }
+    expect(starts).toEqual(['holder', 'old poll, second request', 'new poll, first request', 'other new poll', 'untagged']);
+    for (const r of release) r();
+    await Promise.all(all);
+  });
+
   it('a request cancelled while it waits leaves the queue at once, unsent, with the cancel reason', async () => {
     const slots = new RequestSlots(1, () => 0);
     const first = gate();
