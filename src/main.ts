@@ -17,6 +17,7 @@ import { buildIntegrations, closeIntegrations, closeProbes } from './integration
 import type { Integration, IntegrationDeps, IntegrationFactory, SharedProbes } from './integrations/contract.js';
 import { createKomari } from './integrations/komari/index.js';
 import { createNezha } from './integrations/nezha/index.js';
+import { FleetLines } from './fleet-lines.js';
 import type { Logger } from './log.js';
 import { createBridgeIcmp } from './probes/bridge-icmp.js';
 import { createHttpProber } from './probes/http-probe.js';
@@ -65,15 +66,14 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   const store = deps.store ?? cluster?.store ?? createStateStore(config.stateDir, { logger });
   const flusher = createStateFlusher({ store, intervalMs: deps.stateFlushMs ?? 60_000, now: () => clock.now(), timers: clock, logger });
   const states = new RouterStateCache(store, flusher);
-  const tlsContexts = new TlsContexts();
   // Both open nothing until a task needs them (the raw socket on the first bridge-side ICMP).
   const probes: SharedProbes = { icmp: createBridgeIcmp(logger.child({ component: 'icmp' })), http: createHttpProber() };
   let bridge: Bridge | undefined;
   let current: Integration[] = [];
   const fleet: FleetView = { view: () => bridge?.view() ?? [], tagOf: (name) => bridge?.tagOf(name) };
   const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => current.map((i) => i.listen ?? {}));
-  const integrationDeps: IntegrationDeps = { logger, clock, random, version: deps.version, probes, telemetry, fleet, workers: deps.workers };
-  const { load, newSlots, gateFor } = fleetLoad(clock, logger, deps.cpuBusyMs);
+  const { load, newSlots, gateFor, lines, tlsContexts } = fleetLoad(clock, logger, deps.cpuBusyMs);
+  const integrationDeps: IntegrationDeps = { logger, clock, random, version: deps.version, probes, telemetry, fleet, workers: deps.workers, lines };
 
   const factory: FleetFactory = {
     build(cfg) {
@@ -86,6 +86,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
         slots: newSlots(cfg.concurrency),
         load,
         startGate: gateFor(cfg.routers.length),
+        lines,
         tlsContexts,
         states,
         telemetry,
@@ -112,6 +113,7 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
       await attached?.stop();
       await running.stop();
       flusher.stop?.();
+      lines.close();
       await closeProbes(probes);
     },
   };
@@ -126,12 +128,16 @@ export const PACED_FLEET = 1000;
 
 const eventLoopBusyMs = (): number => performance.eventLoopUtilization().active;
 
-/** The load monitor, and the request slots it reads (rebuilt when `concurrency` changes). */
+/**
+ * What the fleet shares: the load monitor, the request slots it reads (rebuilt when
+ * `concurrency` changes), the start gate, the TLS secure contexts, and the fleet lines (a dashboard or network outage
+ * hits every router at once: its lines are said for the fleet).
+ */
 function fleetLoad(
   clock: Clock,
   logger: Logger,
   cpuBusyMs: () => number = eventLoopBusyMs,
-): { load: LoadMonitor; newSlots(size: number): RequestSlots; gateFor(routers: number): StartGate | undefined } {
+): { load: LoadMonitor; newSlots(size: number): RequestSlots; gateFor(routers: number): StartGate | undefined; lines: FleetLines; tlsContexts: TlsContexts } {
   let slots: RequestSlots | undefined;
   const startGate = new StartGate({ clock, busyShare: busyShareSince(clock, cpuBusyMs) });
   const load = new LoadMonitor({
@@ -147,5 +153,7 @@ function fleetLoad(
       return slots;
     },
     gateFor: (routers) => (routers >= PACED_FLEET ? startGate : undefined),
+    lines: new FleetLines(logger),
+    tlsContexts: new TlsContexts(),
   };
 }

@@ -8,6 +8,7 @@ import { isClamped } from '../accounting/total.js';
 import { advanceTraffic, type TrafficState } from '../accounting/traffic.js';
 import type { ConnectionCounter } from '../collect/connections.js';
 import type { ExtendedRunner } from '../collect/extended-runner.js';
+import type { FleetLines } from '../fleet-lines.js';
 import { collectDevice } from '../collect/device.js';
 import { collectHealth } from '../collect/health.js';
 import { collectInfo } from '../collect/info.js';
@@ -36,6 +37,8 @@ export interface PollerDeps {
   connectionsPhaseMs?: number;
   /** The same for the once-a-minute `/system/health` read. */
   healthPhaseMs?: number;
+  /** Fleet-wide limits on the lines a condition of many routers at once says. */
+  lines?: FleetLines;
   /** Totals restored from the state directory, if any. */
   initialTraffic: TrafficState | undefined;
   /** Called with the new accounting state after every successful poll (to be persisted; `shapeChanged`: at once). */
@@ -69,7 +72,7 @@ export class RouterPoller {
 
   constructor(private readonly deps: PollerDeps) {
     this.traffic = deps.initialTraffic;
-    this.conditions = new OnceLog(deps.logger);
+    this.conditions = new OnceLog(deps.logger, deps.lines);
   }
 
   /** Collector conditions currently degraded, for status output. */

@@ -6,6 +6,7 @@
  * report would corrupt its traffic history).
  */
 import { errorCode, errorMessage, TikprobeError } from '../errors.js';
+import { type FleetLines, sayLine } from '../fleet-lines.js';
 import type { Telemetry } from '../telemetry.js';
 import type { Logger } from '../log.js';
 import type { RouterSample } from '../model.js';
@@ -39,6 +40,8 @@ export interface RunnerDeps {
   load?: LoadMonitor;
   /** Paces first polls by how busy the bridge is (large fleets; see time/start-gate.ts). */
   startGate?: StartGate;
+  /** Fleet-wide limits on lines every router may say at once ("router up", failures). */
+  lines?: FleetLines;
 }
 
 /** Polls due within the same 25 ms share one wake-up (batched requests cost ~40 % less CPU each, bench/README.md). */
@@ -150,7 +153,7 @@ export class RouterRunner {
     this.lastPollMs = clock.now() - started;
     this.deps.telemetry.pollFinished(this.deps.name, this.lastPollMs, undefined);
     if (this.state !== 'up') {
-      logger.info({ pollMs: this.lastPollMs, version: sample.resource.version }, 'router up');
+      sayLine(this.deps.lines, 'router up', logger, 'info', { pollMs: this.lastPollMs, version: sample.resource.version }, 'router up');
     }
     this.state = 'up';
     this.lastSample = sample;
@@ -172,8 +175,8 @@ export class RouterRunner {
     const retryable = err instanceof TikprobeError ? err.retryable : true;
     this.state = retryable ? 'backoff' : 'down';
     if (changed) {
-      const level = retryable ? 'warn' : 'error';
-      this.deps.logger[level]({ code: this.lastErrorCode, err: message }, failureHeadline(code, wasUp, retryable));
+      const headline = failureHeadline(code, wasUp, retryable);
+      sayLine(this.deps.lines, headline, this.deps.logger, retryable ? 'warn' : 'error', { code: this.lastErrorCode, err: message }, headline);
     } else {
       this.deps.logger.debug({ code: this.lastErrorCode, err: message }, 'router still failing');
     }

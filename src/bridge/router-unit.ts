@@ -5,6 +5,7 @@
  * half-way through its start stops what it had started: no timer, socket or poll remains.
  */
 import type { TrafficState } from '../accounting/traffic.js';
+import type { FleetLines } from '../fleet-lines.js';
 import { ConnectionCounter } from '../collect/connections.js';
 import { ExtendedRunner } from '../collect/extended-runner.js';
 import type { RouterConfig } from '../config/schema.js';
@@ -34,6 +35,8 @@ export interface FleetDeps {
   load?: LoadMonitor;
   /** Paces the first polls of a large fleet by how busy the bridge is (undefined: not paced). */
   startGate?: StartGate;
+  /** Fleet-wide limits on lines every router may say at once (a dashboard or network outage). */
+  lines?: FleetLines;
   /** TLS secure contexts shared by all router connections. */
   tlsContexts: TlsContexts;
   states: RouterStateCache;
@@ -75,6 +78,7 @@ export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, sta
       progress: () => rest.progress?.(),
       load: deps.load,
       startGate: deps.startGate,
+      lines: deps.lines,
       startSpreadMs,
     });
     runner.start();
@@ -108,6 +112,7 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
     router,
     rest,
     logger,
+    lines: deps.lines,
     now: () => deps.clock.now(),
     connectionsPhaseMs: counts.phaseMs,
     healthPhaseMs: health.phaseMs,

@@ -19,6 +19,7 @@
  * see handoff.ts), so a slow or dead dashboard shows in `status()`, never in polling or in
  * health.
  */
+import type { FleetLines } from '../fleet-lines.js';
 import type { Config, RouterConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { RouterSample } from '../model.js';
@@ -48,6 +49,8 @@ export interface IntegrationDeps {
   telemetry: Telemetry;
   /** The running fleet, for read APIs an integration serves (late-bound: empty before start). */
   fleet: FleetView;
+  /** Fleet-wide limits on the lines many routers say at once (a dashboard outage); absent: every line is logged. */
+  lines?: FleetLines;
   /** Worker threads of this process, each with its own instance: split fleet-wide connection budgets by it (default 1). */
   workers?: number;
 }

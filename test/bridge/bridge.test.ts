@@ -46,6 +46,20 @@ describe('bridge against RouterOS and Komari fakes', () => {
     fleet.komari.assertNoViolations();
   });
 
+  it('the fleet says a line many routers share once per router up to 5, then counts the rest in one line (at stop at the latest)', async () => {
+    fleet = await createFleet({ routers: 8 });
+    await fleet.start();
+    await fleet.step(0, TIMERS(8));
+    const up = () => fleet.log.lines().filter((l) => l.msg === 'router up');
+    expect(up().map((l) => l.level)).toEqual([30, 30, 30, 30, 30, 20, 20, 20]);
+    expect(new Set(up().map((l) => l.router)).size).toBe(8);
+    await fleet.running?.stop();
+    const summary = fleet.log.lines().filter((l) => l.topic === 'router up');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatchObject({ level: 30, more: 3 });
+    fleet.running = undefined;
+  });
+
   it('never downloads the connection table and pulls few requests per cycle', async () => {
     fleet = await createFleet({ routers: 1 });
     await fleet.start();

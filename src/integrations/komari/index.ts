@@ -5,14 +5,14 @@
  */
 import { budgetShare } from '../../config/schema-workers.js';
 import { TikprobeError } from '../../errors.js';
-import type { Integration, IntegrationFactory, RouterContext } from '../contract.js';
+import type { Integration, IntegrationDeps, IntegrationFactory, RouterContext } from '../contract.js';
 import { createKomariClient, type KomariClient } from './client.js';
 import { observedKomariClient } from './observed-client.js';
 import { KomariPart } from './part.js';
 import { PingScheduler } from './ping-scheduler.js';
 import { KomariSink } from './sink.js';
 import { DEFAULT_CONNECTIONS, DEFAULT_TASK_CONNECTIONS } from './transport.js';
-import type { PingResult, PingTaskSource } from './task-source.js';
+import type { KomariPingTask, PingResult, PingTaskSource } from './task-source.js';
 
 /** The longest wait before a router's first task-list fetch. */
 const FIRST_FETCH_SPREAD_MAX_MS = 10_000;
@@ -47,6 +47,7 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         basicInfoIntervalMs: router.intervals.basicInfo,
         version: deps.version,
         logger: ctx.logger.child({ sink: 'komari' }),
+        lines: deps.lines,
         now: () => deps.clock.now(),
       });
       const pings = new PingScheduler({
@@ -65,11 +66,8 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         bridgeIcmp: deps.probes.icmp,
         http: deps.probes.http,
         clock: deps.clock,
-        // Stamped on the fleet's clock, the one every reader of the results uses.
-        onResult: (task, _at, rttMs) => {
-          const type = task.type === 'icmp' || task.type === 'tcp' || task.type === 'http' ? task.type : undefined;
-          if (type !== undefined) deps.telemetry.monitorResult?.(router.name, { source: 'komari', id: task.id, name: task.name, type }, deps.clock.now(), rttMs);
-        },
+        lines: deps.lines,
+        onResult: monitorResults(deps, router.name),
       });
       return new KomariPart(sink, pings, () => deps.clock.now());
     },
@@ -77,6 +75,14 @@ export const createKomari: IntegrationFactory = (config, deps) => {
   };
   return integration;
 };
+
+/** Every task result to the fleet's monitor history, stamped on the fleet's clock (the one every reader of the results uses). */
+function monitorResults(deps: IntegrationDeps, router: string): (task: KomariPingTask, at: number, rttMs: number | undefined) => void {
+  return (task, _at, rttMs) => {
+    const type = task.type === 'icmp' || task.type === 'tcp' || task.type === 'http' ? task.type : undefined;
+    if (type !== undefined) deps.telemetry.monitorResult?.(router, { source: 'komari', id: task.id, name: task.name, type }, deps.clock.now(), rttMs);
+  };
+}
 
 /** The node's task list and result endpoint, with the token the Komari sink resolved. */
 function komariTaskSource(client: KomariClient, token: () => string | undefined, onResult: (result: PingResult) => void): PingTaskSource {

@@ -1,4 +1,5 @@
 /** What a router's ping-task scheduler is given, and what it shows of each task. */
+import type { FleetLines } from '../../fleet-lines.js';
 import type { Logger } from '../../log.js';
 import type { BridgeIcmp } from '../../probes/bridge-icmp.js';
 import type { HttpProber } from '../../probes/http-probe.js';
@@ -26,6 +27,8 @@ export interface PingSchedulerDeps {
   logger: Logger;
   /** Shared by all routers; created in the composition root. */
   bridgeIcmp: BridgeIcmp;
+  /** Fleet-wide limits on the lines a condition of many routers at once says (a Komari outage). */
+  lines?: FleetLines;
   /** Every timer of the scheduler (list refresh, task cadences, send retries) and every stamp. */
   clock: Clock;
   /** Random first offset of each task within its interval; default Math.random. */

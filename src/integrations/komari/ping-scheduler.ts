@@ -61,7 +61,7 @@ export class PingScheduler {
 
   constructor(private readonly deps: PingSchedulerDeps) {
     this.log = deps.logger;
-    this.once = new OnceLog(this.log);
+    this.once = new OnceLog(this.log, deps.lines);
     this.random = deps.random ?? Math.random;
     this.filter = new TaskFilter(deps, this.log);
     this.refresher = fixedCadence({
@@ -105,7 +105,7 @@ export class PingScheduler {
   private get poster(): ResultPoster {
     this.stopController ??= new AbortController();
     if (this.stopped) this.stopController.abort();
-    this.posterOnce ??= new ResultPoster(this.deps.source, this.log, this.stopController.signal, this.deps.retry, this.deps.clock);
+    this.posterOnce ??= new ResultPoster(this.deps.source, this.log, this.stopController.signal, this.deps.retry, this.deps.clock, this.deps.lines);
     return this.posterOnce;
   }
 

@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { errorCode, errorMessage } from '../../errors.js';
+import type { FleetLines } from '../../fleet-lines.js';
 import type { Logger } from '../../log.js';
 import { OnceLog } from '../../once-log.js';
 import { systemClock } from '../../time/timers.js';
@@ -30,8 +31,9 @@ export class ResultPoster {
     private readonly signal: AbortSignal,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     private readonly timers: RetryTimers = systemClock,
+    lines?: FleetLines,
   ) {
-    this.once = new OnceLog(log);
+    this.once = new OnceLog(log, lines);
     // Each post in flight listens on the stop signal once (its request, or its wait before a
     // retry): bounded by MAX_POSTS_IN_FLIGHT, so Node's default of 10 would be a false leak warning.
     setMaxListeners(MAX_POSTS_IN_FLIGHT + 1, signal);

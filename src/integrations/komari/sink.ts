@@ -16,6 +16,7 @@
  * read-only and answers 401 to a wrong token on every supported Komari (≥ 1.1.8).
  */
 import { errorCode, errorMessage, KomariError } from '../../errors.js';
+import { type FleetLines, sayLine } from '../../fleet-lines.js';
 import type { Logger } from '../../log.js';
 import type { RouterSample } from '../../model.js';
 import type { RouterSink } from '../sink.js';
@@ -39,6 +40,8 @@ export interface KomariSinkDeps {
   /** tikprobe's own version, sent as basic info `version`. */
   version: string;
   logger: Logger;
+  /** Fleet-wide limits on the lines a failure of many routers at once says (a Komari outage). */
+  lines?: FleetLines;
   /** Epoch ms. */
   now: () => number;
 }
@@ -156,7 +159,7 @@ export class KomariSink implements RouterSink {
     }
     this.authSucceeded();
     const ended = this.reportFailures.success();
-    if (ended > 0) this.log.info({ failures: ended }, `Komari accepts reports for router "${this.deps.router}" again`);
+    if (ended > 0) sayLine(this.deps.lines, 'Komari accepts reports again', this.log, 'info', { failures: ended }, `Komari accepts reports for router "${this.deps.router}" again`);
     this.last = { ok: true, at: this.deps.now() };
   }
 
@@ -202,28 +205,28 @@ export class KomariSink implements RouterSink {
     this.failedInfo = undefined;
     this.authSucceeded();
     const ended = this.infoFailures.success();
-    if (ended > 0) this.log.info({ failures: ended }, `Komari accepts basic info for router "${this.deps.router}" again`);
+    if (ended > 0) sayLine(this.deps.lines, 'Komari accepts basic info again', this.log, 'info', { failures: ended }, `Komari accepts basic info for router "${this.deps.router}" again`);
     return 'ok';
   }
 
   private infoFailed(err: unknown): void {
-    this.warnOrCount(this.infoFailures, err, `Komari basic info for router "${this.deps.router}" failed`);
+    this.warnOrCount(this.infoFailures, err, 'Komari basic info failed', `Komari basic info for router "${this.deps.router}" failed`);
   }
 
   private reportFailed(err: unknown): void {
     this.recordFailure(err, this.deps.now());
-    this.warnOrCount(this.reportFailures, err, `Komari report for router "${this.deps.router}" failed`);
+    this.warnOrCount(this.reportFailures, err, 'Komari report failed', `Komari report for router "${this.deps.router}" failed`);
   }
 
   /** First occurrence at warn with the status and the reply body; repeats at debug with a count. */
-  private warnOrCount(counter: RepeatCounter, err: unknown, text: string): void {
+  private warnOrCount(counter: RepeatCounter, err: unknown, topic: string, text: string): void {
     const { status, body } = replyOf(err);
     const code = errorCode(err);
     const count = counter.failure(`${code ?? ''}:${status ?? ''}:${body ?? errorMessage(err)}`);
     const fields = { code, status, body, err: errorMessage(err) };
     // Held back by a Retry-After already logged with the reply that asked for it.
     const held = err instanceof KomariError && err.retryAfterMs !== undefined && status === undefined;
-    if (count === 1 && !held) this.log.warn(fields, text);
+    if (count === 1 && !held) sayLine(this.deps.lines, topic, this.log, 'warn', fields, text);
     else this.log.debug({ ...fields, count }, `${text} (again)`);
   }
 

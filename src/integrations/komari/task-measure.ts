@@ -37,7 +37,7 @@ export class TaskMeasure {
     private readonly deps: PingSchedulerDeps,
     private readonly log: Logger,
   ) {
-    this.once = new OnceLog(log);
+    this.once = new OnceLog(log, deps.lines);
     this.gate = new RouterPingGate(deps.router, log, () => deps.clock.now(), deps.policyRetryMs);
     this.routerLimit = pLimit(deps.limits?.router ?? 1);
     this.bridgeLimit = pLimit(deps.limits?.bridge ?? 4);

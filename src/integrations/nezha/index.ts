@@ -102,6 +102,7 @@ function nezhaPart(ctx: RouterContext, dashboard: NezhaDashboard, config: Config
     clock: deps.clock,
     random: deps.random,
     logger: ctx.logger.child({ sink: 'nezha' }),
+    lines: deps.lines,
     telemetry: deps.telemetry,
     bootTime: {
       restored: ctx.state.get().nezhaBootTimeS,

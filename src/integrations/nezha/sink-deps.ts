@@ -1,3 +1,4 @@
+import type { FleetLines } from '../../fleet-lines.js';
 import type { Logger } from '../../log.js';
 import type { RouterInfo } from '../../model.js';
 import type { HttpOutcome } from '../../probes/http-probe.js';
@@ -26,6 +27,8 @@ export interface NezhaSinkDeps {
   clock: Clock;
   random: () => number;
   logger: Logger;
+  /** Fleet-wide limits on the lines a condition of many routers at once says (a dashboard outage). */
+  lines?: FleetLines;
   /** Receives every task result (the v0 API's monitor history listens). */
   telemetry: Telemetry;
   /** A boot time kept from an earlier run (Unix s), and where a new one is saved. */

@@ -11,6 +11,7 @@
  * UUID owned by someone else pauses this router alone (NodePause). Nothing here throws.
  */
 import { errorCode, errorMessage } from '../../errors.js';
+import { sayLine } from '../../fleet-lines.js';
 import type { Logger } from '../../log.js';
 import type { RouterInfo, RouterSample } from '../../model.js';
 import type { IntegrationEvent, } from '../../telemetry.js';
@@ -139,7 +140,7 @@ export class NezhaSink implements RouterPart {
     const sample = this.freshSample();
     if (sample === undefined) {
       if (this.link !== undefined) {
-        this.log.info(`router "${this.deps.router}" cannot be polled: closing its Nezha streams (the node shows offline)`);
+        sayLine(this.deps.lines, 'Nezha streams closed', this.log, 'info', {}, `router "${this.deps.router}" cannot be polled: closing its Nezha streams (the node shows offline)`);
         this.dropLink('router');
         // Reconnect as soon as the router answers again.
         this.retryAt = 0;
@@ -225,7 +226,7 @@ export class NezhaSink implements RouterPart {
     const recovered = this.failures.success();
     const nodeRefusals = this.nodePause.accepted();
     if (!this.everConnected || recovered > 0 || nodeRefusals > 0) {
-      this.log.info({ uuid, failures: recovered || undefined }, `router "${router}" is live on Nezha ${dashboard.config.server} as node ${uuid}`);
+      sayLine(this.deps.lines, 'router live on Nezha', this.log, 'info', { uuid, failures: recovered || undefined }, `router "${router}" is live on Nezha ${dashboard.config.server} as node ${uuid}`);
     }
     this.event('link_up');
     if (this.everConnected) this.event('reconnect');
@@ -288,7 +289,7 @@ export class NezhaSink implements RouterPart {
     this.retryAt = now + jittered;
     const count = this.failures.failure(text);
     const fields = { code: errorCode(err) ?? 'NEZHA_TRANSIENT', err: text, retryInS: Math.round(jittered / 1000) };
-    if (count === 1) this.log.warn(fields, `Nezha link of router "${router}" failed; reconnecting with backoff`);
+    if (count === 1) sayLine(this.deps.lines, 'Nezha link failed', this.log, 'warn', fields, `Nezha link of router "${router}" failed; reconnecting with backoff`);
     else this.log.debug({ ...fields, count }, `Nezha link of router "${router}" still failing`);
   }
 

@@ -3,7 +3,9 @@ import type { RouterSample } from '../../../src/model.js';
 import { createKomariClient, type KomariClient, type KomariCredentials } from '../../../src/integrations/komari/client.js';
 import { KomariSink, type KomariSinkDeps } from '../../../src/integrations/komari/sink.js';
 import type { TokenStore } from '../../../src/integrations/komari/token-store.js';
+import { FleetLines, WINDOW_MS } from '../../../src/fleet-lines.js';
 import { createKomariFake, type KomariFake } from '../../fakes/komari.js';
+import { ManualClock } from '../../support/manual-clock.js';
 import { type MswServer, serveMsw } from '../../fakes/serve-msw.js';
 import { type CapturedLog, captureLog } from './log-capture.js';
 import { routerInfo, routerSample } from './samples.js';
@@ -167,6 +169,17 @@ describe('KomariSink: basic info and reports', () => {
     expect(log.at(INFO).filter((e) => e.msg.includes('accepts reports'))).toHaveLength(1);
     expect(s.lastResult()?.ok).toBe(true);
     expect(fake.received.reports).toHaveLength(1);
+  });
+
+  it('with the fleet lines, a Komari outage seen by 30 routers logs 5 warnings and one summary, not 30', async () => {
+    fake.fault('report', 503, { times: 30 });
+    const fleetClock = new ManualClock();
+    const lines = new FleetLines(log.logger, fleetClock);
+    for (let i = 0; i < 30; i++) await sink({ router: `r${i}`, lines }).push(routerSample(), signal);
+    expect(log.at(WARN).map((e) => e.msg)).toEqual([0, 1, 2, 3, 4].map((i) => `Komari report for router "r${i}" failed`));
+    fleetClock.advance(WINDOW_MS);
+    expect(log.at(WARN)).toHaveLength(6);
+    expect(log.at(WARN)[5]).toMatchObject({ topic: 'Komari report failed', more: 25, codes: { KOMARI_TRANSIENT: 25 } });
   });
 
   it('records a failed report in lastResult', async () => {
