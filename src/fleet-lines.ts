@@ -23,7 +23,8 @@ const realTimers: LineTimers = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-type Level = 'error' | 'warn' | 'info';
+/** The levels a line that is not a detail is logged at. */
+export type Level = 'error' | 'warn' | 'info';
 
 /** Lines of one topic logged as they come, per window. */
 export const LINES_PER_WINDOW = 5;

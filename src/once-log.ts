@@ -5,10 +5,8 @@
  * With the bridge's FleetLines, the loud lines of a condition that hits many routers at once
  * (its message is the topic) are limited for the fleet.
  */
-import { type FleetLines, sayLine } from './fleet-lines.js';
+import { type FleetLines, type Level, sayLine } from './fleet-lines.js';
 import type { Logger } from './log.js';
-
-type Level = 'error' | 'warn' | 'info';
 
 export class OnceLog {
   /** Created with the first condition: most never see one, and the bridge has several per router. */
