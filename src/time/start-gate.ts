@@ -36,10 +36,13 @@ interface Waiter {
   reject: (err: unknown) => void;
   signal: AbortSignal;
   onAbort: () => void;
+  /** Aborted: left in the queue (no O(n) removal when a whole fleet stops), skipped by the next check. */
+  gone: boolean;
 }
 
 export class StartGate {
   private readonly waiting: Waiter[] = [];
+  private live = 0;
   private timer: unknown;
   private admittedThisCheck = 0;
   private busy = 0;
@@ -51,7 +54,7 @@ export class StartGate {
   /** Resolves when this first poll may start (true: it had to wait); rejects with the signal's reason when aborted first. */
   enter(signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.waiting.length === 0 && this.hasRoom()) {
+    if (this.live === 0 && this.hasRoom()) {
       this.admittedThisCheck += 1;
       this.arm();
       return Promise.resolve(false);
@@ -64,20 +67,22 @@ export class StartGate {
         reject,
         signal,
         onAbort: () => {
-          const at = this.waiting.indexOf(waiter);
-          if (at >= 0) this.waiting.splice(at, 1);
+          waiter.gone = true;
+          this.live -= 1;
           reject(signal.reason);
         },
+        gone: false,
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });
       this.waiting.push(waiter);
+      this.live += 1;
       this.arm();
     });
   }
 
   /** How many first polls wait now. */
   get size(): number {
-    return this.waiting.length;
+    return this.live;
   }
 
   private hasRoom(): boolean {
@@ -94,15 +99,18 @@ export class StartGate {
     this.admittedThisCheck = 0;
     this.busy = this.options.busyShare();
     const overdueSince = this.options.clock.now() - (this.options.maxWaitMs ?? 10_000);
+    while (this.waiting[0]?.gone) this.waiting.shift();
     while (this.waiting.length > 0 && (this.hasRoom() || (this.waiting[0] as Waiter).since <= overdueSince)) {
       const waiter = this.waiting.shift() as Waiter;
+      while (this.waiting[0]?.gone) this.waiting.shift();
       waiter.signal.removeEventListener('abort', waiter.onAbort);
+      this.live -= 1;
       this.admittedThisCheck += 1;
       waiter.resolve(true);
     }
     // Keep measuring while first polls wait, or were let through in this check (their cost
     // shows in the next busy share); otherwise go quiet until the next first poll.
-    if (this.waiting.length > 0 || this.admittedThisCheck > 0) this.arm();
+    if (this.live > 0 || this.admittedThisCheck > 0) this.arm();
   }
 }
 
