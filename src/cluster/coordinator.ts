@@ -6,7 +6,8 @@
  * session ends). Survivors end the session of a member whose heartbeat is stale, which
  * frees its buckets even while its process is merely paused.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgLib } from './pg-lib.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bucketsOf } from './buckets.js';
@@ -169,7 +170,7 @@ export class Coordinator {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.opts.url, application_name: this.appName, statement_timeout: 2 * this.opts.heartbeatMs });
+    const client = new (pgLib().Client)({ connectionString: this.opts.url, application_name: this.appName, statement_timeout: 2 * this.opts.heartbeatMs });
     client.on('error', (err) => this.opts.logger.warn({ err: errorMessage(err) }, 'cluster session error'));
     await client.connect();
     await client.query('BEGIN');

@@ -5,7 +5,7 @@
  * left as it is and reported, so importing twice changes nothing. Files that do not load are
  * moved aside by the store (never imported, never deleted).
  */
-import pg from 'pg';
+import { pgLib } from './pg-lib.js';
 import { encodeEntry } from '../state/document.js';
 import type { RouterState } from '../state/schema.js';
 import { bucketOf } from './buckets.js';
@@ -31,7 +31,7 @@ export interface ImportSource {
 export async function importStateDir(dir: string, url: string, source: ImportSource): Promise<ImportResult> {
   const routers = await source.routers();
   if (routers.length > MAX_IMPORT_ROUTERS) throw new Error(`${dir} holds ${routers.length} routers; at most ${MAX_IMPORT_ROUTERS} are imported at once`);
-  const client = new pg.Client({ connectionString: url, application_name: 'tikprobe-state-import' });
+  const client = new (pgLib().Client)({ connectionString: url, application_name: 'tikprobe-state-import' });
   await client.connect();
   const result: ImportResult = { imported: [], skipped: [], unreadable: [] };
   try {

@@ -3,7 +3,8 @@
  * the same schema, stored as JSONB), written only while this replica holds the router's
  * bucket at the epoch it took it at.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgLib } from './pg-lib.js';
 import { encodeEntry } from '../state/document.js';
 import { TikprobeError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -33,7 +34,7 @@ export class PgStateStore {
     private readonly fence: Fence,
     private readonly logger: Logger,
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: 4, application_name: `tikprobe-state:${fence.memberId}` });
+    this.pool = new (pgLib().Pool)({ connectionString: url, max: 4, application_name: `tikprobe-state:${fence.memberId}` });
     this.pool.on('error', (err) => logger.warn({ err: err.message }, 'cluster state connection error'));
   }
 

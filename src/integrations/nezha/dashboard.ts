@@ -6,9 +6,10 @@
  * host): a reverse proxy's per-connection stream limit (nginx: 128) then never caps the
  * fleet, and one router's broken connection is not every router's.
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../log.js';
 import { AuthGate } from './auth-gate.js';
+import { grpcJs } from './grpc-lib.js';
 import { loadNezhaService } from './proto.js';
 
 export interface NezhaDashboardConfig {
@@ -32,6 +33,7 @@ export class NezhaDashboard {
     private readonly userAgent: string,
   ) {
     this.Client = loadNezhaService().Client;
+    const grpc = grpcJs();
     this.credentials = !config.tls
       ? grpc.credentials.createInsecure()
       : config.insecureTls
@@ -58,7 +60,7 @@ export class NezhaDashboard {
    * forms, and reverse proxies such as nginx drop underscore headers by default.
    */
   metadata(uuid: string): grpc.Metadata {
-    const md = new grpc.Metadata();
+    const md = new (grpcJs().Metadata)();
     md.set('client_secret', this.config.secret);
     md.set('client_uuid', uuid);
     md.set('client-secret', this.config.secret);

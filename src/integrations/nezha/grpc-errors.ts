@@ -6,7 +6,29 @@
  * uses). Everything else — unreachable, reset, deadline, a stream the dashboard ended — is
  * transient and retried with backoff.
  */
-import { status } from '@grpc/grpc-js';
+/** The gRPC status codes (grpc/grpc `doc/statuscodes.md`), by name: kept here so this pure module needs no gRPC package. */
+export const GRPC_STATUS = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const;
+
+const STATUS_NAMES: readonly string[] = Object.keys(GRPC_STATUS);
+const status = GRPC_STATUS;
 
 interface GrpcLikeError {
   code?: unknown;
@@ -51,7 +73,7 @@ function grpcText(err: unknown): string {
 /** `UNAVAILABLE: connect ECONNREFUSED …`, with the secret masked should the server ever echo it. */
 export function describeGrpcError(err: unknown, secret: string): string {
   const code = grpcCode(err);
-  const name = code === undefined ? undefined : (status as unknown as Record<number, string>)[code];
+  const name = code === undefined ? undefined : STATUS_NAMES[code];
   const text = grpcText(err);
   const masked = secret === '' ? text : text.split(secret).join('***');
   return name === undefined ? masked : `${name}: ${masked}`;

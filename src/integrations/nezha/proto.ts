@@ -5,8 +5,9 @@
  * tikprobe sends or reads stays far below 2^53), unset fields filled with their defaults.
  */
 import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
+import type * as ProtoLoader from '@grpc/proto-loader';
+import { grpcJs, protoLoader } from './grpc-lib.js';
 
 export interface NezhaHost {
   platform: string;
@@ -80,12 +81,12 @@ export interface NezhaGeoIp {
 /** `proto/nezha.proto` at the package root: the same depth below it from `src/` and `dist/`. */
 export const NEZHA_PROTO_PATH = fileURLToPath(new URL('../../../proto/nezha.proto', import.meta.url));
 
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: Number, defaults: true, arrays: true, oneofs: false };
+const LOADER_OPTIONS: ProtoLoader.Options = { keepCase: true, longs: Number, enums: Number, defaults: true, arrays: true, oneofs: false };
 
 /** The `proto.NezhaService` definition: a client constructor and the service for a server. */
 export function loadNezhaService(path = NEZHA_PROTO_PATH): { Client: grpc.ServiceClientConstructor; service: grpc.ServiceDefinition } {
-  const definition = protoLoader.loadSync(path, LOADER_OPTIONS);
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as { proto: { NezhaService: grpc.ServiceClientConstructor } };
+  const definition = protoLoader().loadSync(path, LOADER_OPTIONS);
+  const pkg = grpcJs().loadPackageDefinition(definition) as unknown as { proto: { NezhaService: grpc.ServiceClientConstructor } };
   const Client = pkg.proto.NezhaService;
   return { Client, service: Client.service };
 }

@@ -10,10 +10,9 @@
  * as an auth failure for the dashboard's WAF).
  */
 import type * as grpc from '@grpc/grpc-js';
-import { status } from '@grpc/grpc-js';
 import type { NezhaConfig } from '../../config/schema.js';
 import { NezhaDashboard } from './dashboard.js';
-import { describeGrpcError, isAuthFailure, isNodeRefusal, isUnimplemented } from './grpc-errors.js';
+import { describeGrpcError, GRPC_STATUS as status, isAuthFailure, isNodeRefusal, isUnimplemented } from './grpc-errors.js';
 import { isUuid } from './uuid.js';
 import type { Logger } from '../../log.js';
 
