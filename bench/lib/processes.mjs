@@ -40,7 +40,9 @@ export async function startSimProcess(options, { cpu, hasTaskset, logFile }) {
 /** Starts `node dist/cli.js run --config FILE` (the real bridge), optionally with a preload. */
 export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload, profileDir }) {
   // As shipped: the Docker image and the systemd unit set the same young-generation size.
-  const nodeArgs = ['--max-semi-space-size=2', ...(preload ? ['--import', preload] : [])];
+  // TIKPROBE_BENCH_NODE_ARGS: extra Node/V8 flags for an experiment (space-separated), e.g. `--trace-gc`.
+  const extra = (process.env.TIKPROBE_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const nodeArgs = ['--max-semi-space-size=2', ...extra, ...(preload ? ['--import', preload] : [])];
   // A CPU profile of the whole run, written at exit (the bench's SIGTERM), for `--profile DIR`.
   if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(ROOT, 'dist', 'cli.js'), 'run', '--config', configFile], hasTaskset);

@@ -62,7 +62,7 @@ export interface ReservedLoad {
  * counting the basic poll's own periodic requests (`reserved`) as load already there.
  */
 export function planSlots(entries: readonly PlanEntry[], tickMs: number, reserved: readonly ReservedLoad[] = []): Slot[] {
-  const sorted = [...entries].sort((a, b) => a.periodMs - b.periodMs || a.name.localeCompare(b.name));
+  const sorted = [...entries].sort((a, b) => a.periodMs - b.periodMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const load = new Array<number>(HORIZON_TICKS).fill(0);
   for (const r of reserved) {
     for (let t = r.offset ?? 0; t < HORIZON_TICKS; t += Math.max(1, r.period)) load[t] = (load[t] as number) + r.requests;

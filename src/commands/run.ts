@@ -9,7 +9,8 @@
  */
 import type { Config } from '../config/schema.js';
 import { type Daemon, startDaemon } from '../daemon.js';
-import { HEAP_GROWING_PERCENT, limitHeapGrowth } from '../heap-growth.js';
+import { limitHeapGrowth } from '../heap-growth.js';
+import { keepWasmBaseline } from '../wasm-tier.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { EXIT_CANTCREAT, StateDirError } from '../state/writable.js';
@@ -58,7 +59,9 @@ export async function runDaemon(deps: RunDeps): Promise<void> {
   });
 
   logger.info({ version: deps.version, config: deps.configFile, routers: deps.config.routers.length }, 'tikprobe starting');
-  if (limitHeapGrowth(deps.config.routers.length, process.execArgv)) logger.info({ heapGrowingPercent: HEAP_GROWING_PERCENT }, 'large fleet: V8 heap growth limited (see docs/deployment.md, "Memory of a large fleet")');
+  const heapGrowingPercent = limitHeapGrowth(deps.config.routers.length, process.execArgv);
+  if (heapGrowingPercent !== undefined) logger.info({ heapGrowingPercent }, 'V8 heap growth limited for this fleet size (see docs/deployment.md, "Memory of a large fleet")');
+  keepWasmBaseline(process.execArgv);
   run.starting = startDaemon(deps);
   try {
     await run.starting;

@@ -1,24 +1,27 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_PERCENT, LARGE_FLEET, limitHeapGrowth } from '../../src/heap-growth.js';
+import { HEAP_GROWING_PERCENT, heapGrowingPercent, LARGE_FLEET, limitHeapGrowth, SMALL_FLEET_GROWING_PERCENT } from '../../src/heap-growth.js';
 
 describe('heap growth limit', () => {
   it('sets the growth factor for a large fleet when the command line chose none', () => {
     const set: string[] = [];
-    expect(limitHeapGrowth(LARGE_FLEET, ['--max-semi-space-size=2'], (f) => set.push(f))).toBe(true);
+    expect(limitHeapGrowth(LARGE_FLEET, ['--max-semi-space-size=2'], (f) => set.push(f))).toBe(HEAP_GROWING_PERCENT);
     expect(set).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
   });
 
-  it('leaves a smaller fleet to V8 (the gain there is small and costs CPU)', () => {
+  it('gives a smaller fleet less headroom (its full collections are cheap), a larger one more', () => {
     const set: string[] = [];
-    expect(limitHeapGrowth(LARGE_FLEET - 1, [], (f) => set.push(f))).toBe(false);
-    expect(set).toEqual([]);
+    expect(limitHeapGrowth(LARGE_FLEET - 1, [], (f) => set.push(f))).toBe(SMALL_FLEET_GROWING_PERCENT);
+    expect(set).toEqual([`--heap-growing-percent=${SMALL_FLEET_GROWING_PERCENT}`]);
+    expect(SMALL_FLEET_GROWING_PERCENT).toBeLessThan(HEAP_GROWING_PERCENT);
+    for (const routers of [0, 1, 1000, LARGE_FLEET - 1]) expect(heapGrowingPercent(routers)).toBe(SMALL_FLEET_GROWING_PERCENT);
+    for (const routers of [LARGE_FLEET, 5000, 100_000]) expect(heapGrowingPercent(routers)).toBe(HEAP_GROWING_PERCENT);
   });
 
   it('leaves a factor given on the command line alone, in either spelling', () => {
     for (const given of ['--heap-growing-percent=100', '--heap_growing_percent=30']) {
       const set: string[] = [];
-      expect(limitHeapGrowth(LARGE_FLEET, [given], (f) => set.push(f))).toBe(false);
+      expect(limitHeapGrowth(LARGE_FLEET, [given], (f) => set.push(f))).toBeUndefined();
       expect(set).toEqual([]);
     }
   });
