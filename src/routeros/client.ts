@@ -9,7 +9,7 @@ import { RouterError } from '../errors.js';
 import { type RequestSlots, SlotWaitExpired } from '../time/request-slots.js';
 import { classifyReply, classifyTransport, type Classification } from './classify.js';
 import { parseRouterJson } from './json.js';
-import { RequestCancel } from './request-cancel.js';
+import { RequestDeadline } from '../time/request-deadline.js';
 import type { RestOptions, RouterRest } from './rest.js';
 import { buildTlsConnect, FingerprintMismatchError, type RouterTlsOptions } from './tls.js';
 import type { TlsContexts } from './tls-contexts.js';
@@ -236,31 +236,6 @@ class RestClient implements RouterRest {
     const reply = [extra.status === undefined ? '' : `HTTP ${extra.status}`, c.detail === undefined ? '' : `"${c.detail}"`].filter((t) => t !== '').join(' ');
     const message = `${this.options.name}: ${method} ${path}: ${reply === '' ? '' : `${reply}: `}${c.reason}`;
     return new RouterError(c.code, message, { status: extra.status, detail: c.detail, cause: extra.cause });
-  }
-}
-
-/** One request's cancellation: its own timeout, or the caller's signal. */
-class RequestDeadline {
-  readonly cancel = new RequestCancel();
-  timedOut = false;
-  private readonly timer: NodeJS.Timeout;
-  private readonly onCallerAbort = () => this.cancel.abort(new Error('aborted'));
-
-  constructor(
-    timeoutMs: number,
-    readonly callerSignal: AbortSignal | undefined,
-  ) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.cancel.abort(new Error('timeout'));
-    }, timeoutMs);
-    if (callerSignal?.aborted) this.cancel.abort(new Error('aborted'));
-    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
   }
 }
 

@@ -1,6 +1,6 @@
 import { seededRng } from '@tikprobe/sim/prng.js';
 import { describe, expect, it } from 'vitest';
-import { RequestCancel } from '../../src/routeros/request-cancel.js';
+import { RequestCancel } from '../../src/time/request-deadline.js';
 import { RequestSlots, SlotWaitExpired } from '../../src/time/request-slots.js';
 
 /** A request the test finishes by hand. */

@@ -12,9 +12,11 @@
  * Secrets: error messages name the endpoint path and the status, never a URL with its query;
  * secrets echoed in a reply body are redacted before the body is kept on the error.
  */
-import { Pool, request } from 'undici';
+import { Pool } from 'undici';
 import { KomariError } from '../../errors.js';
+import { RequestDeadline } from '../../time/request-deadline.js';
 import { classifyKomariReply } from './classify.js';
+import { formQuery } from './query.js';
 import { honoursRetryAfter, parseRetryAfter } from './retry-after.js';
 
 export type Lane = 'main' | 'tasks';
@@ -61,6 +63,8 @@ const KEEP_ALIVE_MS = 30_000;
 const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 // Enough of a reply body to see the server's message; the rest is noise in logs.
 const MAX_BODY_CHARS = 500;
+const GET_HEADERS: Readonly<Record<string, string>> = { accept: 'application/json' };
+const POST_HEADERS: Readonly<Record<string, string>> = { accept: 'application/json', 'content-type': 'application/json' };
 
 export class KomariTransport {
   readonly counters: TransportStats = { requests: 0, failures: 0, bytesSent: 0, bytesReceived: 0 };
@@ -102,37 +106,30 @@ export class KomariTransport {
     throw this.fail(call, c.code, `${scrub(c.reason, call.secrets)}${said}`, { status, body, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
   }
 
+  /**
+   * One request on the lane's pool by path (the origin is the pool's: no URL parsed per
+   * request), with a one-listener abort handle instead of an AbortController and the
+   * headers built once: a report goes out every cycle for every router.
+   */
   private async exchange(call: Call): Promise<{ status: number; text: string; retryAfter: string | string[] | undefined }> {
-    const query = new URLSearchParams(call.query).toString();
-    const url = `${this.origin}${this.prefix}${call.path}${query === '' ? '' : `?${query}`}`;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.options.timeoutMs);
-    const onAbort = () => controller.abort();
-    call.signal?.addEventListener('abort', onAbort, { once: true });
-    if (call.signal?.aborted) controller.abort();
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (call.body !== undefined) headers['content-type'] = 'application/json';
-    if (call.authorization !== undefined) headers.authorization = call.authorization;
+    const deadline = new RequestDeadline(this.options.timeoutMs, call.signal);
+    const base = call.body === undefined ? GET_HEADERS : POST_HEADERS;
+    const headers = call.authorization === undefined ? base : { ...base, authorization: call.authorization };
     try {
       this.counters.requests++;
       if (call.body !== undefined) this.counters.bytesSent += Buffer.byteLength(call.body);
-      const dispatcher = this.pools[call.lane ?? 'main'];
-      const res = await request(url, { dispatcher, method: call.method, headers, body: call.body, signal: controller.signal });
-      const buf = Buffer.from(await res.body.arrayBuffer());
-      this.counters.bytesReceived += buf.length;
-      return { status: res.statusCode, text: buf.toString('utf8'), retryAfter: res.headers['retry-after'] };
+      const path = `${this.prefix}${call.path}${formQuery(call.query)}`;
+      const res = await this.pools[call.lane ?? 'main'].request({ path, method: call.method, headers, body: call.body, signal: deadline.cancel });
+      const text = await res.body.text();
+      this.counters.bytesReceived += Buffer.byteLength(text);
+      return { status: res.statusCode, text, retryAfter: res.headers['retry-after'] };
     } catch (err) {
       // The cause is not attached: transport errors may carry request details we do not vet.
-      if (timedOut) throw this.fail(call, 'KOMARI_TRANSIENT', `no reply within ${this.options.timeoutMs} ms`);
+      if (deadline.timedOut) throw this.fail(call, 'KOMARI_TRANSIENT', `no reply within ${this.options.timeoutMs} ms`);
       if (call.signal?.aborted) throw this.fail(call, 'KOMARI_TRANSIENT', 'aborted');
       throw this.fail(call, 'KOMARI_TRANSIENT', transportReason(err));
     } finally {
-      clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onAbort);
+      deadline.dispose();
     }
   }
 

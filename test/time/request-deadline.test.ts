@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestCancel } from '../../src/routeros/request-cancel.js';
+import { RequestCancel } from '../../src/time/request-deadline.js';
 
 describe('RequestCancel', () => {
   it('calls the registered listener once, with the first reason kept', () => {
