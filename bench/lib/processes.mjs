@@ -46,7 +46,9 @@ export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, pr
   // A CPU profile of the whole run, written at exit (the bench's SIGTERM), for `--profile DIR`.
   if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(ROOT, 'dist', 'cli.js'), 'run', '--config', configFile], hasTaskset);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  // As the systemd unit runs it on a glibc system (the Docker image's musl ignores these).
+  const malloc = { MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '65536' };
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...malloc, ...process.env, ...env } });
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);

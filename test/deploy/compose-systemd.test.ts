@@ -76,6 +76,12 @@ describe('systemd/tikprobe.service', () => {
     expect(settings.has('MemoryDenyWriteExecute')).toBe(false);
   });
 
+  it('sets the memory settings the benchmarks measured: a small young generation, fixed malloc thresholds', () => {
+    expect(settings.get('Environment')).toEqual(
+      expect.arrayContaining(['NODE_OPTIONS=--max-semi-space-size=2', 'MALLOC_MMAP_THRESHOLD_=65536', 'MALLOC_TRIM_THRESHOLD_=65536']),
+    );
+  });
+
   it('reads secrets from an optional environment file and reloads with SIGHUP', () => {
     expect(one('EnvironmentFile')).toBe('-/etc/tikprobe/env');
     expect(one('ExecReload')).toBe('/bin/kill -HUP $MAINPID');
