@@ -33,15 +33,18 @@ const RX_DOWNTIME = 7_000_000n;
 const TX_DOWNTIME = 3_000_000n;
 
 
+/** Runs killed this late have reported (and flushed) whatever the machine's speed. */
+const LONG_RUN_MS = 5000;
+
 /**
  * Kill moments in ms after spawn: the first four within the first second (before any flush),
  * every fourth later one after 5 to 6 s (well after a baseline must be on disk, and a report
  * 2 s before it even when a busy machine — the whole suite on 2 cores — slows the start to
- * ~2.5 s), the rest between 0.6 and 2.6 s.
+ * ~2.5 s), the rest between 0.6 and 3 s.
  */
 function killMoments(): number[] {
   const random = seededRng(SEED);
-  const moment = (i: number) => (i < 4 ? 50 + random() * 900 : i % 4 === 3 ? 5000 + random() * 1000 : 600 + random() * 2000);
+  const moment = (i: number) => (i < 4 ? 50 + random() * 900 : i % 4 === 3 ? LONG_RUN_MS + random() * 1000 : 600 + random() * 2400);
   return Array.from({ length: KILLS }, (_, i) => Math.round(moment(i)));
 }
 
@@ -168,7 +171,8 @@ describe('SIGKILL at random moments (built CLI)', () => {
       ether1().txBytes += TX_TICK;
     }, 100);
     let last: Totals = { up: 0n, down: 0n };
-    let firstReports = 0;
+    let longReported = 0;
+    let midReported = 0;
     let statesExpected = 0;
     try {
       for (const [run, afterMs] of killMoments().entries()) {
@@ -179,7 +183,8 @@ describe('SIGKILL at random moments (built CLI)', () => {
         const reports = reportedTotals(from);
         const context = `run ${run}, killed after ${afterMs} ms, ${reports.length} report(s)\n${output.slice(-3000)}`;
         if (reports.length > 0) {
-          firstReports++;
+          if (afterMs >= LONG_RUN_MS) longReported++;
+          else midReported++;
           checkReports(reports, { last, atStart, seen }, context);
           last = { up: reports.at(-1)!.up, down: reports.at(-1)!.down };
         }
@@ -203,8 +208,11 @@ describe('SIGKILL at random moments (built CLI)', () => {
     } finally {
       clearInterval(counting);
     }
-    // The later runs lived long enough to report, so the comparisons above did happen.
-    expect(firstReports).toBeGreaterThanOrEqual(KILLS / 2);
+    // Every long run lived long enough to report, so the comparisons above did happen; how many
+    // shorter ones reported depends on how fast this machine starts a process (the whole
+    // suite on 2 cores: ~2 s to a first report), at least one did.
+    expect(longReported).toBe(killMoments().filter((ms) => ms >= LONG_RUN_MS).length);
+    expect(midReported).toBeGreaterThanOrEqual(1);
     expect(statesExpected).toBeGreaterThanOrEqual(2);
     expect(last.down).toBeGreaterThan(RX_DOWNTIME);
     expect(komari.refused).toEqual([]);
