@@ -68,7 +68,6 @@ const POST_HEADERS: Readonly<Record<string, string>> = { accept: 'application/js
 
 export class KomariTransport {
   readonly counters: TransportStats = { requests: 0, failures: 0, bytesSent: 0, bytesReceived: 0 };
-  private readonly origin: string;
   private readonly prefix: string;
   private readonly pools: Record<Lane, Pool>;
   private readonly now: () => number;
@@ -76,10 +75,9 @@ export class KomariTransport {
 
   constructor(private readonly options: TransportOptions) {
     const base = new URL(options.baseUrl);
-    this.origin = base.origin;
     this.prefix = base.pathname.replace(/\/+$/, '');
     const pool = (connections: number) =>
-      new Pool(this.origin, { connections: Math.max(1, connections), pipelining: 1, keepAliveTimeout: KEEP_ALIVE_MS, maxResponseSize: MAX_REPLY_BYTES });
+      new Pool(base.origin, { connections: Math.max(1, connections), pipelining: 1, keepAliveTimeout: KEEP_ALIVE_MS, maxResponseSize: MAX_REPLY_BYTES });
     this.pools = { main: pool(options.connections ?? DEFAULT_CONNECTIONS), tasks: pool(options.taskConnections ?? DEFAULT_TASK_CONNECTIONS) };
     this.now = options.now ?? Date.now;
   }

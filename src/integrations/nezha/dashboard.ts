@@ -33,12 +33,12 @@ export class NezhaDashboard {
     private readonly userAgent: string,
   ) {
     this.Client = loadNezhaService().Client;
-    const grpc = grpcJs();
+    const { credentials } = grpcJs();
     this.credentials = !config.tls
-      ? grpc.credentials.createInsecure()
+      ? credentials.createInsecure()
       : config.insecureTls
-        ? grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false, checkServerIdentity: () => undefined })
-        : grpc.credentials.createSsl();
+        ? credentials.createSsl(null, null, null, { rejectUnauthorized: false, checkServerIdentity: () => undefined })
+        : credentials.createSsl();
   }
 
   get secret(): string {

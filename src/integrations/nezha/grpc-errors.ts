@@ -28,7 +28,6 @@ export const GRPC_STATUS = {
 } as const;
 
 const STATUS_NAMES: readonly string[] = Object.keys(GRPC_STATUS);
-const status = GRPC_STATUS;
 
 interface GrpcLikeError {
   code?: unknown;
@@ -42,7 +41,7 @@ function grpcCode(err: unknown): number | undefined {
 }
 
 export function isAuthFailure(err: unknown): boolean {
-  if (grpcCode(err) === status.UNAUTHENTICATED) return true;
+  if (grpcCode(err) === GRPC_STATUS.UNAUTHENTICATED) return true;
   return /blocked by nezha WAF/i.test(grpcText(err));
 }
 
@@ -54,12 +53,12 @@ export function isAuthFailure(err: unknown): boolean {
  */
 export function isNodeRefusal(err: unknown): boolean {
   const code = grpcCode(err);
-  if (code !== status.UNAUTHENTICATED && code !== status.PERMISSION_DENIED) return false;
+  if (code !== GRPC_STATUS.UNAUTHENTICATED && code !== GRPC_STATUS.PERMISSION_DENIED) return false;
   return /UUID does not belong to the agent secret owner/i.test(grpcText(err));
 }
 
 export function isUnimplemented(err: unknown): boolean {
-  return grpcCode(err) === status.UNIMPLEMENTED;
+  return grpcCode(err) === GRPC_STATUS.UNIMPLEMENTED;
 }
 
 /** The server's own text (`details`), else the message; never includes metadata. */

@@ -12,7 +12,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { NezhaConfig } from '../../config/schema.js';
 import { NezhaDashboard } from './dashboard.js';
-import { describeGrpcError, GRPC_STATUS as status, isAuthFailure, isNodeRefusal, isUnimplemented } from './grpc-errors.js';
+import { describeGrpcError, GRPC_STATUS, isAuthFailure, isNodeRefusal, isUnimplemented } from './grpc-errors.js';
 import { isUuid } from './uuid.js';
 import type { Logger } from '../../log.js';
 
@@ -46,7 +46,7 @@ function streamEnd(client: grpc.Client, md: grpc.Metadata, timeoutMs: number): P
     call.on('data', () => undefined);
     call.on('error', (err: grpc.ServiceError) => resolve(err));
     call.on('status', (s: grpc.StatusObject) => {
-      if (s.code === status.OK) resolve(undefined);
+      if (s.code === GRPC_STATUS.OK) resolve(undefined);
     });
     call.end();
   });
@@ -57,7 +57,7 @@ export function verdictOf(err: grpc.ServiceError | undefined, secret: string): S
   if (isNodeRefusal(err)) return { kind: 'node-refused' };
   if (isAuthFailure(err)) return { kind: 'refused', detail: firstLine(describeGrpcError(err, secret)) };
   if (isUnimplemented(err)) return { kind: 'unknown', detail: 'this dashboard build has no IOStream to ask with' };
-  const transport = err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED || err.code === status.CANCELLED;
+  const transport = err.code === GRPC_STATUS.UNAVAILABLE || err.code === GRPC_STATUS.DEADLINE_EXCEEDED || err.code === GRPC_STATUS.CANCELLED;
   // Any other end (upstream: an empty stream's EOF) came after the secret was checked.
   return transport ? { kind: 'unreachable', detail: firstLine(describeGrpcError(err, secret)) } : { kind: 'accepted' };
 }
