@@ -12,7 +12,7 @@
  * 60 % (−15 MB), at 1 900 routers 37.9 % against 27.0 % (−17 MB). Hence 30 % up to 1 000
  * routers, 60 % from 2 000, and a straight line between.
  */
-import { setFlagsFromString } from 'node:v8';
+import { setUnlessGiven } from './v8-flag.js';
 
 /** The growth of a fleet of LARGE_FLEET routers or more at start. */
 export const HEAP_GROWING_PERCENT = 60;
@@ -29,9 +29,7 @@ export function heapGrowingPercent(routers: number): number {
 }
 
 /** Sets the growth for the fleet's size unless the command line already chose one; the percent set here, or undefined. */
-export function limitHeapGrowth(routers: number, execArgv: readonly string[], set: (flags: string) => void = setFlagsFromString): number | undefined {
-  if (execArgv.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) return undefined;
+export function limitHeapGrowth(routers: number, execArgv: readonly string[], set?: (flags: string) => void): number | undefined {
   const percent = heapGrowingPercent(routers);
-  set(`--heap-growing-percent=${percent}`);
-  return percent;
+  return setUnlessGiven(execArgv, /^--heap[-_]growing[-_]percent/, `--heap-growing-percent=${percent}`, set) ? percent : undefined;
 }

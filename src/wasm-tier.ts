@@ -6,13 +6,11 @@
  * (bench/README.md, "WebAssembly tier"). `--liftoff-only` keeps the first copy. Set before
  * the first HTTP connection compiles the parser; a WebAssembly flag on the command line wins.
  */
-import { setFlagsFromString } from 'node:v8';
+import { setUnlessGiven } from './v8-flag.js';
 
 export const WASM_BASELINE_FLAG = '--liftoff-only';
 
 /** Keeps WebAssembly on its baseline tier unless the command line chose a tier; true when it was set here. */
-export function keepWasmBaseline(execArgv: readonly string[], set: (flags: string) => void = setFlagsFromString): boolean {
-  if (execArgv.some((a) => /^--(no-)?(liftoff|wasm)[-_]/.test(a))) return false;
-  set(WASM_BASELINE_FLAG);
-  return true;
+export function keepWasmBaseline(execArgv: readonly string[], set?: (flags: string) => void): boolean {
+  return setUnlessGiven(execArgv, /^--(no-)?(liftoff|wasm)[-_]/, WASM_BASELINE_FLAG, set);
 }
