@@ -37,6 +37,19 @@ export async function startSimProcess(options, { cpu, hasTaskset, logFile }) {
   return { child, pid: child.pid, ...ready };
 }
 
+/**
+ * The malloc settings of the shipped systemd unit (`Environment=MALLOC_…`), read from it: the
+ * bridge runs as the unit runs it on a glibc system (the Docker image's musl ignores them).
+ */
+const UNIT_MALLOC_ENV = Object.fromEntries(
+  readFileSync(join(ROOT, 'systemd', 'tikprobe.service'), 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      const m = /^Environment=(MALLOC_[A-Z_]+)=(\S+)$/.exec(line.trim());
+      return m ? [[m[1], m[2]]] : [];
+    }),
+);
+
 /** Starts `node dist/cli.js run --config FILE` (the real bridge), optionally with a preload. */
 export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload, profileDir }) {
   // As shipped: the Docker image and the systemd unit set the same young-generation size.
@@ -46,9 +59,7 @@ export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, pr
   // A CPU profile of the whole run, written at exit (the bench's SIGTERM), for `--profile DIR`.
   if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(ROOT, 'dist', 'cli.js'), 'run', '--config', configFile], hasTaskset);
-  // As the systemd unit runs it on a glibc system (the Docker image's musl ignores these).
-  const malloc = { MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '65536' };
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...malloc, ...process.env, ...env } });
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...UNIT_MALLOC_ENV, ...process.env, ...env } });
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
