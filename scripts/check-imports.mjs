@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 export const LAYERS = [
   ['errors', 'version', 'model', 'telemetry', 'log', 'fleet-lines', 'once-log', 'router-view', 'status-section', 'metric-family', 'heap-growth', 'hash', 'lazy-module', 'v8-flag', 'wasm-tier'],
   ['time'],
+  ['http'],
   ['config'],
   ['routeros'],
   ['accounting'],

@@ -10,6 +10,7 @@ import { type RequestSlots, SlotWaitExpired } from '../time/request-slots.js';
 import { classifyReply, classifyTransport, type Classification } from './classify.js';
 import { parseRouterJson } from './json.js';
 import { RequestDeadline } from '../time/request-deadline.js';
+import { exchangeText } from '../http/text-exchange.js';
 import type { RestOptions, RouterRest } from './rest.js';
 import { buildTlsConnect, FingerprintMismatchError, type RouterTlsOptions } from './tls.js';
 import type { TlsContexts } from './tls-contexts.js';
@@ -204,12 +205,11 @@ class RestClient implements RouterRest {
     let reply: Reply;
     try {
       this.requests += 1;
-      const res = await this.client.request({ path: `${where}${query}`, method, headers, body, signal: deadline.cancel });
-      status = res.statusCode;
-      const text = await res.body.text();
-      this.bytes += Buffer.byteLength(text, 'utf8');
+      const res = await exchangeText(this.client, { path: `${where}${query}`, method, headers, body, cancel: deadline.cancel });
+      status = res.status;
+      this.bytes += res.bytes;
       const contentType = res.headers['content-type'];
-      reply = { status, contentType: typeof contentType === 'string' ? contentType : undefined, text };
+      reply = { status, contentType: typeof contentType === 'string' ? contentType : undefined, text: res.text };
     } catch (err) {
       throw this.fail(method, where, transportFailure(err, deadline, timeoutMs), { status, cause: err });
     } finally {

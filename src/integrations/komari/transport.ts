@@ -14,6 +14,7 @@
  */
 import { Pool } from 'undici';
 import { KomariError } from '../../errors.js';
+import { exchangeText } from '../../http/text-exchange.js';
 import { RequestDeadline } from '../../time/request-deadline.js';
 import { classifyKomariReply } from './classify.js';
 import { formQuery } from './query.js';
@@ -106,8 +107,9 @@ export class KomariTransport {
 
   /**
    * One request on the lane's pool by path (the origin is the pool's: no URL parsed per
-   * request), with a one-listener abort handle instead of an AbortController and the
-   * headers built once: a report goes out every cycle for every router.
+   * request), with a one-listener abort handle instead of an AbortController, the headers
+   * built once and the reply gathered without a stream: a report goes out every cycle for
+   * every router.
    */
   private async exchange(call: Call): Promise<{ status: number; text: string; retryAfter: string | string[] | undefined }> {
     const deadline = new RequestDeadline(this.options.timeoutMs, call.signal);
@@ -117,10 +119,9 @@ export class KomariTransport {
       this.counters.requests++;
       if (call.body !== undefined) this.counters.bytesSent += Buffer.byteLength(call.body);
       const path = `${this.prefix}${call.path}${formQuery(call.query)}`;
-      const res = await this.pools[call.lane ?? 'main'].request({ path, method: call.method, headers, body: call.body, signal: deadline.cancel });
-      const text = await res.body.text();
-      this.counters.bytesReceived += Buffer.byteLength(text);
-      return { status: res.statusCode, text, retryAfter: res.headers['retry-after'] };
+      const res = await exchangeText(this.pools[call.lane ?? 'main'], { path, method: call.method, headers, body: call.body, cancel: deadline.cancel });
+      this.counters.bytesReceived += res.bytes;
+      return { status: res.status, text: res.text, retryAfter: res.headers['retry-after'] };
     } catch (err) {
       // The cause is not attached: transport errors may carry request details we do not vet.
       if (deadline.timedOut) throw this.fail(call, 'KOMARI_TRANSIENT', `no reply within ${this.options.timeoutMs} ms`);
