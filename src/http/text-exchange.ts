@@ -60,7 +60,9 @@ class TextHandler implements Dispatcher.DispatchHandler {
     private readonly resolve: (reply: TextReply) => void,
     private readonly reject: (err: Error) => void,
   ) {
-    cancel.addEventListener('abort', () => this.controller?.abort(reasonOf(cancel)));
+    cancel.addEventListener('abort', () => {
+      if (!this.settled) this.controller?.abort(reasonOf(cancel));
+    });
   }
 
   onRequestStart(controller: Controller): void {
