@@ -1,5 +1,5 @@
 /**
- * CPU cost of one REST request through the router client (undici request() on its keep-alive
+ * CPU cost of one REST request through the router client (undici dispatch on its keep-alive
  * Client, Basic auth, JSON parse), in µs of client-process CPU per request.
  *   npm run build && node bench/rest-client-cpu.mjs [--requests 5000] [--json]
  * --json prints the rows as one JSON line (the fleet benchmark's floor per request).
