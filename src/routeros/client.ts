@@ -201,17 +201,16 @@ class RestClient implements RouterRest {
     const query = method === 'GET' && (opts.proplist !== undefined || opts.filter !== undefined) ? restQuery(opts) : '';
     const deadline = new RequestDeadline(timeoutMs, opts.signal);
     const headers = body === undefined ? this.getHeaders : this.postHeaders;
-    let status: number | undefined;
     let reply: Reply;
     try {
       this.requests += 1;
+      // The reply is read whole before it resolves: a failure here has no status to name.
       const res = await exchangeText(this.client, { path: `${where}${query}`, method, headers, body, cancel: deadline.cancel });
-      status = res.status;
       this.bytes += res.bytes;
       const contentType = res.headers['content-type'];
-      reply = { status, contentType: typeof contentType === 'string' ? contentType : undefined, text: res.text };
+      reply = { status: res.status, contentType: typeof contentType === 'string' ? contentType : undefined, text: res.text };
     } catch (err) {
-      throw this.fail(method, where, transportFailure(err, deadline, timeoutMs), { status, cause: err });
+      throw this.fail(method, where, transportFailure(err, deadline, timeoutMs), { cause: err });
     } finally {
       deadline.dispose();
     }
