@@ -88,8 +88,9 @@ function optCounter(rec: Rec, field: string, menu: string): bigint | undefined {
   const text = optString(rec, field, menu);
   if (text === undefined) return undefined;
   // Counters are u64: anything at or above 2^64 is a fault of the router or a proxy, never traffic.
-  if (!DIGITS.test(text) || text.length > 20 || BigInt(text) >= U64) throw malformed(menu, `field "${field}" is ${JSON.stringify(text.slice(0, 40))}, expected a 64-bit counter`);
-  return BigInt(text);
+  const value = DIGITS.test(text) && text.length <= 20 ? BigInt(text) : U64;
+  if (value >= U64) throw malformed(menu, `field "${field}" is ${JSON.stringify(text.slice(0, 40))}, expected a 64-bit counter`);
+  return value;
 }
 
 /** `true`/`yes` → true, `false`/`no` → false; absent or anything else (`auto`) → undefined. */
