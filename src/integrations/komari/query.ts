@@ -10,7 +10,11 @@ const FORM_EXTRA = /[!'()~]/g;
 /** A surrogate without its pair: URLSearchParams sends U+FFFD for it (encodeURIComponent would throw). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** What the form encoding leaves as it is: a value of only these (a token, a key) is its own encoding. */
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+
 export function formEncode(value: string): string {
+  if (FORM_SAFE.test(value)) return value;
   return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'))
     .replace(FORM_EXTRA, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');

@@ -23,6 +23,21 @@ describe('Komari query encoding', () => {
     }
   });
 
+  it('leaves a value of only unreserved characters as it is, and one more character makes it encoded (generated tokens)', () => {
+    const SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._';
+    const rng = seededRng(5);
+    for (let i = 0; i < 2000; i++) {
+      let token = '';
+      const length = 1 + Math.floor(rng() * 40);
+      for (let j = 0; j < length; j++) token += SAFE[Math.floor(rng() * SAFE.length)];
+      expect(formEncode(token)).toBe(token);
+      expect(new URLSearchParams({ v: token }).toString().slice(2)).toBe(token);
+      const extra = ALPHABET[Math.floor(rng() * ALPHABET.length)] as string;
+      const mixed = token + extra;
+      expect(formEncode(mixed)).toBe(new URLSearchParams({ v: mixed }).toString().slice(2));
+    }
+  });
+
   it('builds the query string of several pairs as URLSearchParams does, and nothing for none', () => {
     const query = { token: 'a b+c/d?e&f=g~h!', other: "x'(y)*z" };
     expect(formQuery(query)).toBe(`?${new URLSearchParams(query).toString()}`);
