@@ -66,7 +66,9 @@ describe('workers: 2', () => {
     // Both workers get routers with these names.
     expect(new Set(first.map((r) => workerOf(r.name, 2))).size).toBe(2);
     running = await startWorkers(await config(first), { logger: log.logger, version: '0.0.0-test', telemetry: metrics, integrations: INTEGRATIONS, entry: pathToFileURL(ENTRY), snapshotMs: 100, viewsMs: 100, count: 2 });
-    await until('every router polled', () => first.every((r) => polls(r) >= 1));
+    // A report follows a whole poll: the counters' baseline is read, so the traffic added next is counted
+    // (`system/resource` is the first request of a poll, the interface counters come later in it).
+    await until('every router polled and reported', () => first.every((r) => polls(r) >= 1 && reports(r).length >= 1));
     for (const r of first) r.fake.state.interfaces.find((i) => i.name === 'ether1')!.rxBytes += 1_000_000n;
 
     // Exactly once per 1 s cycle: 3 s give 3 polls (±1 at the window's edges), never a second poller.
