@@ -1,10 +1,10 @@
 /**
  * One HTTP request's cancellation, for the RouterOS client and the Komari transport alike.
  *
- * RequestCancel is the abort handle of one request: the smallest object undici accepts as a `signal`
- * (an EventTarget look-alike with one listener). An AbortController per request costs an
- * AbortSignal, an EventTarget with its listener bookkeeping and a DOMException on abort:
- * ~4 % of the bridge's CPU at 1 000 routers (cpu profile in bench/README.md).
+ * RequestCancel is the abort handle of one request, listened to by its reply handler
+ * (http/text-exchange.ts): an EventTarget look-alike with one listener. An AbortController per
+ * request costs an AbortSignal, an EventTarget with its listener bookkeeping and a DOMException
+ * on abort: ~4 % of the bridge's CPU at 1 000 routers (cpu profile in bench/README.md).
  */
 type Listener = () => void;
 
@@ -13,7 +13,7 @@ export class RequestCancel {
   reason: Error | undefined = undefined;
   private listener: Listener | undefined = undefined;
 
-  /** undici registers exactly one listener per request. */
+  /** The request's reply handler registers exactly one listener. */
   addEventListener(_type: 'abort', listener: Listener): void {
     this.listener = listener;
   }
