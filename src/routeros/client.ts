@@ -43,6 +43,17 @@ const KEEP_ALIVE_MS = 60_000;
 // A poller never needs more; a mistaken full-table fetch must not eat the host's memory.
 const MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
+/**
+ * `body` with one more key, last. Built key by key, not `{ ...body, [key]: value }`: on this V8
+ * a spread followed by a new key makes a hidden class per object (bench/README.md, "Hidden classes").
+ */
+function withKey(body: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in body) out[k] = body[k];
+  out[key] = value;
+  return out;
+}
+
 /** `system/resource`, `/system/resource` → `/rest/system/resource`, each segment encoded. */
 export function restPath(path: string): string {
   const segments = path.split('/').filter((s) => s !== '');
@@ -97,9 +108,11 @@ class RestClient implements RouterRest {
 
   constructor(private readonly options: RouterClientOptions) {
     const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
-    // Built once per router: undici reads header objects without copying them.
+    // Built once per router: undici reads header objects without copying them. Literals, not a
+    // spread: a spread gave nearly every router's object a hidden class of its own, and the
+    // header loop of every request went megamorphic (bench/README.md, "Hidden classes").
     this.getHeaders = { authorization, accept: 'application/json' };
-    this.postHeaders = { ...this.getHeaders, 'content-type': 'application/json' };
+    this.postHeaders = { authorization, accept: 'application/json', 'content-type': 'application/json' };
     // One connection: a router's poll is sequential, and a second idle TLS socket is ~60 KB of RSS.
     this.client = new Client(new URL(options.url).origin, {
       pipelining: 1,
@@ -116,8 +129,7 @@ class RestClient implements RouterRest {
   }
 
   post(path: string, body: Record<string, unknown>, opts: RestOptions = {}): Promise<unknown> {
-    const withProplist =
-      opts.proplist && opts.proplist.length > 0 && body['.proplist'] === undefined ? { ...body, '.proplist': opts.proplist.join(',') } : body;
+    const withProplist = opts.proplist && opts.proplist.length > 0 && body['.proplist'] === undefined ? withKey(body, '.proplist', opts.proplist.join(',')) : body;
     if (opts.filter && Object.keys(opts.filter).length > 0) {
       return Promise.reject(new TypeError('filter applies to GET only; POST …/print takes a ".query" in the body'));
     }

@@ -27,24 +27,34 @@ export function renderExposition(families: readonly MetricFamily[]): string {
 function histogramLines(f: HistogramFamily): string[] {
   const out: string[] = [];
   for (const s of f.series) {
+    // The series' own pairs once; each bucket line adds its `le` last.
+    const pairs = labelPairs(s.labels);
+    const bucket = (le: string, count: number) => line(`${f.name}_bucket`, [...pairs, `le="${le}"`], count);
     let cumulative = 0;
     f.bounds.forEach((bound, i) => {
       cumulative += s.counts[i] ?? 0;
-      out.push(sampleLine(`${f.name}_bucket`, { ...s.labels, le: formatValue(bound) }, cumulative));
+      out.push(bucket(formatValue(bound), cumulative));
     });
     cumulative += s.counts[f.bounds.length] ?? 0;
-    out.push(sampleLine(`${f.name}_bucket`, { ...s.labels, le: '+Inf' }, cumulative));
-    out.push(sampleLine(`${f.name}_sum`, s.labels, s.sum));
-    out.push(sampleLine(`${f.name}_count`, s.labels, cumulative));
+    out.push(bucket('+Inf', cumulative));
+    out.push(line(`${f.name}_sum`, pairs, s.sum));
+    out.push(line(`${f.name}_count`, pairs, cumulative));
   }
   return out;
 }
 
 function sampleLine(name: string, labels: Labels, value: number): string {
-  const pairs = Object.entries(labels).map(([k, v]) => {
+  return line(name, labelPairs(labels), value);
+}
+
+function labelPairs(labels: Labels): string[] {
+  return Object.entries(labels).map(([k, v]) => {
     if (!LABEL.test(k)) throw new Error(`invalid label name ${k}`);
     return `${k}="${escapeLabelValue(v)}"`;
   });
+}
+
+function line(name: string, pairs: readonly string[], value: number): string {
   return pairs.length > 0 ? `${name}{${pairs.join(',')}} ${formatValue(value)}` : `${name} ${formatValue(value)}`;
 }
 

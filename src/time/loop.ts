@@ -164,6 +164,8 @@ export function nextSlot(slotAt: number, intervalMs: number, now: number): numbe
  * State cadence, a Komari ping task. One run at a time: a slot that comes while the previous
  * run is still going is skipped. A throw is reported to `onCrash` and the cadence goes on.
  */
+const ranOk = (): TickResult => ({ ok: true });
+
 export function fixedCadence(
   options: Pick<LoopOptions, 'intervalMs' | 'clock' | 'random' | 'onCrash' | 'firstAtOnce' | 'armAhead'> & {
     /** Delay of the first run; default one interval. */
@@ -172,13 +174,18 @@ export function fixedCadence(
   },
 ): Loop {
   const { intervalMs, run } = options;
+  // A literal, not a spread of `options`: a spread gave nearly every loop's options a hidden
+  // class of its own, and every read of them in the loop went megamorphic.
   return new Loop({
-    ...options,
+    intervalMs,
     startDelayMs: options.startDelayMs ?? intervalMs,
+    firstAtOnce: options.firstAtOnce,
+    armAhead: options.armAhead,
     backoff: { baseMs: intervalMs, capMs: intervalMs, jitter: 0 },
-    tick: async (signal) => {
-      await run(signal);
-      return { ok: true };
-    },
+    clock: options.clock,
+    random: options.random,
+    // Not an async arrow: each closure of one would give its calls' generator objects a hidden class of its own.
+    tick: (signal) => run(signal).then(ranOk),
+    onCrash: options.onCrash,
   });
 }

@@ -108,6 +108,15 @@ describe('createRouterClient against the strict fake', () => {
     expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({ 'count-only': '', '.query': ['protocol=tcp'] });
   });
 
+  it('puts a POST\'s proplist in its body as ".proplist", last, and leaves the caller\'s body as it was', async () => {
+    const body = { 'count-only': '', '.query': ['protocol=tcp'] };
+    await client().post('ip/firewall/connection/print', body, { proplist: ['ret', 'x'] });
+    expect(server.requests[0]?.body).toBe('{"count-only":"",".query":["protocol=tcp"],".proplist":"ret,x"}');
+    expect(body).toEqual({ 'count-only': '', '.query': ['protocol=tcp'] });
+    await client().post('ip/firewall/connection/print', { '.proplist': 'ret' }, { proplist: ['x'] });
+    expect(server.requests[1]?.body).toBe('{".proplist":"ret"}');
+  });
+
   it('counts requests and reply bytes', async () => {
     const c = client();
     await c.get('system/identity');
