@@ -34,15 +34,3 @@ export interface HistogramFamily {
 }
 
 export type MetricFamily = ScalarFamily | HistogramFamily;
-
-/**
- * `labels` with one more pair, last. Built key by key rather than as `{ ...labels, [key]: value }`:
- * on this V8 a spread followed by a new key makes a hidden class per object made, which at
- * scrape time is one per series and bucket (bench/README.md, "Hidden classes").
- */
-export function withLabel(labels: Labels, key: string, value: string): Labels {
-  const out: Record<string, string> = {};
-  for (const k in labels) out[k] = labels[k] as string;
-  out[key] = value;
-  return out;
-}

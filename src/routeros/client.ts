@@ -11,6 +11,7 @@ import { classifyReply, classifyTransport, type Classification } from './classif
 import { parseRouterJson } from './json.js';
 import { RequestDeadline } from '../time/request-deadline.js';
 import { exchangeText } from '../http/text-exchange.js';
+import { withKey } from '../with-key.js';
 import type { RestOptions, RouterRest } from './rest.js';
 import { buildTlsConnect, FingerprintMismatchError, type RouterTlsOptions } from './tls.js';
 import type { TlsContexts } from './tls-contexts.js';
@@ -42,17 +43,6 @@ export interface RouterClientOptions {
 const KEEP_ALIVE_MS = 60_000;
 // A poller never needs more; a mistaken full-table fetch must not eat the host's memory.
 const MAX_REPLY_BYTES = 64 * 1024 * 1024;
-
-/**
- * `body` with one more key, last. Built key by key, not `{ ...body, [key]: value }`: on this V8
- * a spread followed by a new key makes a hidden class per object (bench/README.md, "Hidden classes").
- */
-function withKey(body: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k in body) out[k] = body[k];
-  out[key] = value;
-  return out;
-}
 
 /** `system/resource`, `/system/resource` → `/rest/system/resource`, each segment encoded. */
 export function restPath(path: string): string {

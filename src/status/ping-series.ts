@@ -5,8 +5,8 @@
  * come from a dashboard: each label value is cut to 120 characters and a router keeps at most
  * MAX_TASKS_PER_ROUTER tasks (the one updated longest ago goes). Pure.
  */
-import { withLabel } from '../metric-family.js';
 import type { MonitorRef } from '../telemetry.js';
+import { withKey } from '../with-key.js';
 import type { Labels, Sample, ScalarFamily } from './prom-text.js';
 
 export const MAX_TASKS_PER_ROUTER = 256;
@@ -62,7 +62,7 @@ export class PingSeries {
     const all = [...this.routers.values()].flatMap((m) => [...m.values()]);
     const results: Sample[] = [];
     for (const s of all) {
-      results.push({ labels: withLabel(s.labels, 'result', 'ok'), value: s.ok }, { labels: withLabel(s.labels, 'result', 'loss'), value: s.loss });
+      results.push({ labels: withKey(s.labels, 'result', 'ok'), value: s.ok }, { labels: withKey(s.labels, 'result', 'loss'), value: s.loss });
     }
     return [
       {

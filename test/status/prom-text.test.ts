@@ -1,6 +1,4 @@
-import { seededRng } from '@tikprobe/sim/prng.js';
 import { describe, expect, it } from 'vitest';
-import { withLabel } from '../../src/metric-family.js';
 import { escapeLabelValue, formatValue, renderExposition } from '../../src/status/prom-text.js';
 import { parseExposition, seriesValue } from './prom-parse.js';
 
@@ -43,22 +41,6 @@ describe('renderExposition', () => {
   it('writes a bucket line as the series labels then le, escaped, byte for byte', () => {
     const text = renderExposition([{ name: 'h', help: 'x', type: 'histogram', bounds: [0.5], series: [{ labels: { router: 'a"b', part: 'p' }, counts: [1, 2], sum: 4 }] }]);
     expect(text.split('\n').slice(2, 6)).toEqual(['h_bucket{router="a\\"b",part="p",le="0.5"} 1', 'h_bucket{router="a\\"b",part="p",le="+Inf"} 3', 'h_sum{router="a\\"b",part="p"} 4', 'h_count{router="a\\"b",part="p"} 3']);
-  });
-
-  it('adds one label last, as a spread would, without touching the labels given', () => {
-    const rng = seededRng(3);
-    for (let i = 0; i < 500; i++) {
-      const labels: Record<string, string> = {};
-      const n = Math.floor(rng() * 6);
-      for (let j = 0; j < n; j++) labels[`k${Math.floor(rng() * 8)}`] = String(rng());
-      const before = { ...labels };
-      const key = `k${Math.floor(rng() * 10)}`;
-      const got = withLabel(labels, key, 'v');
-      const spread = { ...labels, [key]: 'v' };
-      expect(got).toEqual(spread);
-      expect(Object.keys(got)).toEqual(Object.keys(spread));
-      expect(labels).toEqual(before);
-    }
   });
 
   it('spells special values the way Prometheus reads them', () => {

@@ -16,6 +16,7 @@ import { Pool } from 'undici';
 import { KomariError } from '../../errors.js';
 import { exchangeText } from '../../http/text-exchange.js';
 import { RequestDeadline } from '../../time/request-deadline.js';
+import { withKey } from '../../with-key.js';
 import { classifyKomariReply } from './classify.js';
 import { formQuery } from './query.js';
 import { honoursRetryAfter, parseRetryAfter } from './retry-after.js';
@@ -114,7 +115,7 @@ export class KomariTransport {
   private async exchange(call: Call): Promise<{ status: number; text: string; retryAfter: string | string[] | undefined }> {
     const deadline = new RequestDeadline(this.options.timeoutMs, call.signal);
     const base = call.body === undefined ? GET_HEADERS : POST_HEADERS;
-    const headers = call.authorization === undefined ? base : { ...base, authorization: call.authorization };
+    const headers = call.authorization === undefined ? base : withKey(base, 'authorization', call.authorization);
     try {
       this.counters.requests++;
       if (call.body !== undefined) this.counters.bytesSent += Buffer.byteLength(call.body);
