@@ -6,10 +6,10 @@
  * whole, and each router costs several every cycle: this is the hot path of a large fleet
  * (bench/README.md, "Replies read without a stream").
  *
- * The same reply as `request()` then `body.text()`: 1xx heads are skipped, the text is the
- * body decoded as UTF-8 with a leading byte-order mark dropped, and an error of the
- * connection or of the dispatcher (a reply over `maxResponseSize`, a reset, a timeout of the
- * dispatcher's) rejects with undici's own error object.
+ * The same reply as `request()` then `body.text()`: the final head's status and headers, the
+ * body decoded as UTF-8 with a leading byte-order mark dropped, and an error of the connection
+ * or of the dispatcher (a reply over `maxResponseSize`, a reset, a timeout of the dispatcher's)
+ * rejects with undici's own error object.
  */
 import type { Dispatcher } from 'undici';
 import type { RequestCancel } from '../time/request-deadline.js';
@@ -37,7 +37,8 @@ export interface TextReply {
 export function exchangeText(dispatcher: Dispatcher, request: TextRequest): Promise<TextReply> {
   return new Promise<TextReply>((resolve, reject) => {
     const handler = new TextHandler(request.cancel, resolve, reject);
-    dispatcher.dispatch({ path: request.path, method: request.method, headers: request.headers, body: request.body }, handler);
+    // undici reads the options it knows (path, method, headers, body) and ignores `cancel`.
+    dispatcher.dispatch(request, handler);
   });
 }
 
@@ -71,8 +72,8 @@ class TextHandler implements Dispatcher.DispatchHandler {
     if (this.cancel.aborted) controller.abort(reasonOf(this.cancel));
   }
 
+  /** Also called for an informational (1xx) head: the final head that follows replaces it. */
   onResponseStart(_controller: Controller, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
-    if (statusCode < 200) return; // an informational head: the reply follows
     this.status = statusCode;
     this.headers = headers;
   }

@@ -124,7 +124,7 @@ describe('exchangeText', () => {
     }
   });
 
-  it('skips an informational head and reads the reply after it', async () => {
+  it('reads the reply after an informational head, with the final head\'s status and headers', async () => {
     routes.set('/early', (_req, res) => {
       res.writeEarlyHints({ link: '</a>; rel=preload' });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -133,6 +133,9 @@ describe('exchangeText', () => {
     try {
       const reply = await exchangeText(client, { path: '/early', method: 'GET', headers: {}, cancel: new RequestCancel() });
       expect(reply).toMatchObject({ status: 200, text: '{"ok":true}' });
+      // The final head's headers, not the informational one's.
+      expect(reply.headers.link).toBeUndefined();
+      expect(reply.headers['content-type']).toBe('application/json');
     } finally {
       await client.close();
     }
