@@ -37,25 +37,28 @@ export async function startSimProcess(options, { cpu, hasTaskset, logFile }) {
   return { child, pid: child.pid, ...ready };
 }
 
-/**
- * The malloc settings of the shipped systemd unit (`Environment=MALLOC_…`), read from it: the
- * bridge runs as the unit runs it on a glibc system (the Docker image's musl ignores them).
- */
-const UNIT_MALLOC_ENV = Object.fromEntries(
+/** The shipped systemd unit's `Environment=NAME=value` lines. */
+const UNIT_ENV = Object.fromEntries(
   readFileSync(join(ROOT, 'systemd', 'tikprobe.service'), 'utf8')
     .split('\n')
     .flatMap((line) => {
-      const m = /^Environment=(MALLOC_[A-Z_]+)=(\S+)$/.exec(line.trim());
+      const m = /^Environment=([A-Z_]+)=(.+)$/.exec(line.trim());
       return m ? [[m[1], m[2]]] : [];
     }),
 );
+/**
+ * The bridge runs with the unit's memory settings, read from it rather than copied here: its
+ * Node flags (a small young generation, as the Docker image sets it too) and glibc's malloc
+ * thresholds (the Docker image's musl ignores those).
+ */
+const UNIT_NODE_ARGS = (UNIT_ENV.NODE_OPTIONS ?? '').split(' ').filter((a) => a !== '');
+const UNIT_MALLOC_ENV = Object.fromEntries(Object.entries(UNIT_ENV).filter(([name]) => name.startsWith('MALLOC_')));
 
 /** Starts `node dist/cli.js run --config FILE` (the real bridge), optionally with a preload. */
 export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload, profileDir }) {
-  // As shipped: the Docker image and the systemd unit set the same young-generation size.
   // TIKPROBE_BENCH_NODE_ARGS: extra Node/V8 flags for an experiment (space-separated), e.g. `--trace-gc`.
   const extra = (process.env.TIKPROBE_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const nodeArgs = ['--max-semi-space-size=2', ...extra, ...(preload ? ['--import', preload] : [])];
+  const nodeArgs = [...UNIT_NODE_ARGS, ...extra, ...(preload ? ['--import', preload] : [])];
   // A CPU profile of the whole run, written at exit (the bench's SIGTERM), for `--profile DIR`.
   if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(ROOT, 'dist', 'cli.js'), 'run', '--config', configFile], hasTaskset);
