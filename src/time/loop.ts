@@ -158,14 +158,15 @@ export function nextSlot(slotAt: number, intervalMs: number, now: number): numbe
   return slotAt + (missed + 1) * intervalMs;
 }
 
+/** A fixed cadence's tick result: its runs have their own failure handling. */
+const ranOk = (): TickResult => ({ ok: true });
+
 /**
  * A loop that runs `run` every `intervalMs` on the fixed grid, by default first after one
  * interval, whatever `run` achieved (its own failures have their own handling): e.g. Nezha's
  * State cadence, a Komari ping task. One run at a time: a slot that comes while the previous
  * run is still going is skipped. A throw is reported to `onCrash` and the cadence goes on.
  */
-const ranOk = (): TickResult => ({ ok: true });
-
 export function fixedCadence(
   options: Pick<LoopOptions, 'intervalMs' | 'clock' | 'random' | 'onCrash' | 'firstAtOnce' | 'armAhead'> & {
     /** Delay of the first run; default one interval. */
