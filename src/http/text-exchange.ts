@@ -19,7 +19,8 @@ export interface TextRequest {
   path: string;
   method: 'GET' | 'POST';
   headers: Readonly<Record<string, string>>;
-  body?: string;
+  /** A string is encoded by undici; a Buffer is sent as it is. */
+  body?: string | Buffer;
   /** Ends the request: before it is sent, or while its reply arrives. */
   cancel: RequestCancel;
 }

@@ -118,9 +118,11 @@ export class KomariTransport {
     const headers = call.authorization === undefined ? base : withKey(base, 'authorization', call.authorization);
     try {
       this.counters.requests++;
-      if (call.body !== undefined) this.counters.bytesSent += Buffer.byteLength(call.body);
+      // Encoded once: its length is the count, and undici sends a Buffer as it is.
+      const body = call.body === undefined ? undefined : Buffer.from(call.body, 'utf8');
+      this.counters.bytesSent += body?.length ?? 0;
       const path = `${this.prefix}${call.path}${formQuery(call.query)}`;
-      const res = await exchangeText(this.pools[call.lane ?? 'main'], { path, method: call.method, headers, body: call.body, cancel: deadline.cancel });
+      const res = await exchangeText(this.pools[call.lane ?? 'main'], { path, method: call.method, headers, body, cancel: deadline.cancel });
       this.counters.bytesReceived += res.bytes;
       return { status: res.status, text: res.text, retryAfter: res.headers['retry-after'] };
     } catch (err) {
