@@ -19,6 +19,7 @@ import { type RunningBridge, startBridge } from '../../src/main.js';
 import { createKomariFake, type KomariFake } from '../fakes/komari.js';
 import { createRouterFake, type RouterFake } from '../fakes/routeros.js';
 import { type MswServer, serveMsw } from '../fakes/serve-msw.js';
+import { type CountedStore, countedStore } from '../support/counted-store.js';
 import { bufferLogger } from '../support/log-buffer.js';
 import { ManualClock } from '../support/manual-clock.js';
 
@@ -33,6 +34,7 @@ let mounted = false;
 let running: RunningBridge | undefined;
 let clock: ManualClock;
 let log: ReturnType<typeof bufferLogger>;
+let counted: CountedStore;
 
 beforeEach(async () => {
   const fake = createRouterFake({ state: { identity: 'r0' } });
@@ -90,7 +92,9 @@ routers:
   const config = await loadConfigText(yaml, 'faults.yaml', { ROUTER_PASSWORD: 's3cret-pass' });
   clock = new ManualClock();
   log = bufferLogger();
-  running = await startBridge(config, { logger: log.logger, version: '0.0.0-test', clock, random: () => 0, stateFlushMs: FLUSH_MS });
+  // The state dir's real store, its writes counted: each step starts with none in flight.
+  counted = countedStore(stateDir, log.logger);
+  running = await startBridge(config, { logger: log.logger, version: '0.0.0-test', clock, random: () => 0, stateFlushMs: FLUSH_MS, store: counted.store });
 }
 
 /**
@@ -99,6 +103,7 @@ routers:
  * only a write was due; the router's Komari ping-task refresh loop always holds one more.
  */
 async function step(ms: number, timers = 2): Promise<void> {
+  await counted.settled();
   clock.advance(ms);
   await clock.idle(timers + 1);
   const sending = () => running?.bridge.view().some((v) => v.parts.some((p) => p.sending)) ?? false;
