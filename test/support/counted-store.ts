@@ -3,7 +3,7 @@
  * clock and count its timers. The flusher holds a timer only while a state waits to be written;
  * a write still going from an earlier step makes the next flush wait for it and then take the
  * state a later poll marked as well, so that timer is gone before it is counted. Stepping only
- * when `writing()` is 0 keeps the count exact.
+ * once `settled()` has resolved keeps the count exact.
  */
 import { vi } from 'vitest';
 import type { Logger } from '../../src/log.js';
@@ -11,8 +11,6 @@ import { createStateStore, type StateStore } from '../../src/state/store.js';
 
 export interface CountedStore {
   store: StateStore;
-  /** Writes started and not yet finished. */
-  writing(): number;
   /** Resolves once no write is in flight (polls real time; the writes are real file I/O). */
   settled(): Promise<void>;
 }
@@ -36,5 +34,5 @@ export function countedStore(dir: string, logger: Logger): CountedStore {
       },
       { timeout: 10_000, interval: 5 },
     );
-  return { store, writing: () => writing, settled };
+  return { store, settled };
 }
