@@ -15,6 +15,7 @@ import { createKomariFake, type KomariFake } from '../../fakes/komari.js';
 import { type NezhaFake, startNezhaFake } from '../../fakes/nezha.js';
 import { createRouterFake, type RouterFake } from '../../fakes/routeros.js';
 import { type MswServer, serveMsw } from '../../fakes/serve-msw.js';
+import { type CountedStore, countedStore } from '../../support/counted-store.js';
 import { bufferLogger } from '../../support/log-buffer.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
@@ -33,6 +34,7 @@ let config: Config;
 const clock = new ManualClock();
 
 let stateDir = '';
+let counted: CountedStore;
 
 beforeEach(async () => {
   router = createRouterFake({ state: { identity: 'home-gw' } });
@@ -62,7 +64,8 @@ routers:
     komari: { token: ${TOKEN} }
 `;
   config = await loadConfigText(yaml, 'both.yaml', { NEZHA_AGENT_SECRET: SECRET });
-  running = await startBridge(config, { logger: log.logger, version: '0.1.0', clock, random: () => 0, stateFlushMs: 3_600_000 });
+  counted = countedStore(stateDir, log.logger);
+  running = await startBridge(config, { logger: log.logger, version: '0.1.0', clock, random: () => 0, stateFlushMs: 3_600_000, store: counted.store });
 });
 
 afterEach(async () => {
@@ -83,6 +86,8 @@ describe('Komari and Nezha from one poll', () => {
     // first tick and sends from the second on. Run until both dashboards have several updates.
     while (cycle < 6 || (nezha.states.get(node())?.length ?? 0) < 3) {
       expect(cycle).toBeLessThan(15);
+      // No state write in flight: the flush timer may be one of the three (support/counted-store.ts).
+      await counted.settled();
       clock.advance(cycle === 0 ? 0 : 3000);
       cycle += 1;
       await vi.waitFor(() => expect(komari.received.reports.length).toBe(cycle), { timeout: 5000, interval: 5 });
@@ -102,6 +107,7 @@ describe('Komari and Nezha from one poll', () => {
     const runUntilHost = async (count: number) => {
       for (let cycle = 0; hostsSeen() < count; cycle++) {
         expect(cycle).toBeLessThan(10);
+        await counted.settled();
         clock.advance(3000);
         await clock.idle(3); // one more than before: the Komari task-list refresh holds a timer at all times
         await new Promise((resolve) => setImmediate(resolve));
@@ -114,7 +120,8 @@ describe('Komari and Nezha from one poll', () => {
     // tikprobe restarts 7 s later; the router's uptime reads the same (it did not move in the
     // fake), so a fresh estimate would put the boot 7+ s later.
     clock.advance(7000);
-    running = await startBridge(config, { logger: log.logger, version: '0.1.0', clock, random: () => 0, stateFlushMs: 3_600_000 });
+    counted = countedStore(stateDir, log.logger);
+    running = await startBridge(config, { logger: log.logger, version: '0.1.0', clock, random: () => 0, stateFlushMs: 3_600_000, store: counted.store });
     clock.advance(0);
     await runUntilHost(2);
     expect(nezha.hosts.get(node())!.at(-1)!.value.boot_time).toBe(first);
