@@ -22,7 +22,7 @@ async function interval(ether1: FakeInterface, rx: bigint, tx: bigint): Promise<
   ether1.rxBytes += rx;
   ether1.txBytes += tx;
   fake.state.resource.uptimeS += 5;
-  fleet.clock.advance(5000);
+  await fleet.advance(5000);
   await fleet.clock.idle(TIMERS);
   await fleet.delivered();
 }
@@ -30,7 +30,7 @@ async function interval(ether1: FakeInterface, rx: bigint, tx: bigint): Promise<
 /** Starts the bridge and lets the first poll (the baseline) report. */
 async function start(): Promise<void> {
   await fleet.start();
-  fleet.clock.advance(0);
+  await fleet.advance(0);
   await fleet.clock.idle(TIMERS);
   await fleet.delivered();
 }

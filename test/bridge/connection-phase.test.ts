@@ -23,14 +23,14 @@ async function countingCycles(random: number, polls: number, method = 'POST', pa
   const fake = fleet.routers[0]!.fake;
   await fleet.start();
   // The first poll falls at `random` × one interval after the start.
-  fleet.clock.advance(Math.floor(random * 5000));
+  await fleet.advance(Math.floor(random * 5000));
   const seen: boolean[] = [];
   for (let i = 0; i < polls; i++) {
     const before = fake.count(method, path);
     await fleet.clock.idle(3);
     await fleet.delivered();
     seen.push(fake.count(method, path) > before);
-    fleet.clock.advance(5000);
+    await fleet.advance(5000);
   }
   expect(fleet.reports('r0')).toHaveLength(polls);
   return seen;

@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 async function step(ms: number, settle = true): Promise<void> {
-  fleet.clock.advance(ms);
+  await fleet.advance(ms);
   await fleet.clock.idle(3); // one router loop, its Komari task-list refresh, the state flusher
   await fleet.delivered();
   // Let background extended runs settle so the counts of this cycle are complete.

@@ -16,7 +16,7 @@ afterEach(async () => {
 const GB = 1_000_000_000n;
 
 async function step(ms: number): Promise<void> {
-  fleet.clock.advance(ms);
+  await fleet.advance(ms);
   await fleet.clock.idle(3); // the router loop, its Komari ping-task refresh, the state flusher
   await fleet.delivered();
   const running = () => fleet.running?.bridge.view().some((v) => v.extended?.running) ?? false;

@@ -55,7 +55,7 @@ async function boot(options: { routers: number; token?: string }) {
     return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
   };
   const step = async (ms: number) => {
-    f.clock.advance(ms);
+    await f.advance(ms);
     await f.clock.idle(TIMERS(options.routers));
   };
   return { f, metrics, get, step };
@@ -70,12 +70,12 @@ describe('GET /healthz', () => {
     // r0's next poll hangs inside the router: its loop makes no progress, r1 carries on.
     const r0 = f.routers[0]!.fake;
     r0.fault('system/resource', 'timeout');
-    f.clock.advance(5000);
+    await f.advance(5000);
     await r0.nextHang();
     await f.clock.idle(TIMERS(2) - 1);
     expect((await get('/healthz')).status).toBe(200);
 
-    f.clock.advance(16_000); // r0's tick was due 21 s ago and has not finished: > 3 × 5 s overdue
+    await f.advance(16_000); // r0's tick was due 21 s ago and has not finished: > 3 × 5 s overdue
     await f.clock.idle(TIMERS(2) - 1);
     const stalled = await get('/healthz');
     expect(stalled.status).toBe(503);
