@@ -103,7 +103,7 @@ function reasonOf(cancel: RequestCancel): Error {
 
 function decode(chunks: readonly Buffer[], bytes: number): string {
   if (chunks.length === 0) return '';
-  const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks as Buffer[], bytes);
+  const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes);
   const start = whole.length >= 3 && whole[0] === BOM[0] && whole[1] === BOM[1] && whole[2] === BOM[2] ? 3 : 0;
   return whole.toString('utf8', start);
 }
