@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Lowest first. A file's layer is its first path segment under src/ (a root file: its name). */
 export const LAYERS = [
-  ['errors', 'version', 'model', 'telemetry', 'log', 'fleet-lines', 'once-log', 'router-view', 'status-section', 'metric-family', 'heap-growth', 'hash', 'lazy-module', 'v8-flag', 'wasm-tier', 'with-key'],
+  ['errors', 'version', 'model', 'telemetry', 'log', 'lazy-logger', 'fleet-lines', 'once-log', 'router-view', 'status-section', 'metric-family', 'heap-growth', 'hash', 'lazy-module', 'v8-flag', 'wasm-tier', 'with-key'],
   ['time'],
   ['http'],
   ['config'],

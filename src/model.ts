@@ -258,7 +258,8 @@ export interface CollectorStatus {
 /** One router's extended collectors, as the status server, /metrics and dashboards see them. */
 export interface ExtendedView {
   reading: Readonly<ExtendedReading>;
-  collectors: CollectorStatus[];
+  /** Every collector's state when the view was taken (shared and frozen for a disabled one). */
+  collectors: ReadonlyArray<Readonly<CollectorStatus>>;
   /** True while a run is in flight (runs never overlap). */
   running: boolean;
 }

@@ -23,6 +23,7 @@ import { HEALTH_REFRESH_MS, RouterPoller } from './router-poller.js';
 import { RouterRunner } from './router-runner.js';
 import type { StartGate } from '../time/start-gate.js';
 import type { RouterStateCache } from './state-cache.js';
+import { lazyChild } from '../lazy-logger.js';
 
 /** What every router unit of one configuration shares. */
 export interface FleetDeps {
@@ -57,7 +58,8 @@ export interface RouterUnit {
 
 /** `startSpreadMs`: the first poll falls within this many ms (default: one report interval). */
 export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, startSpreadMs?: number): Promise<RouterUnit> {
-  const logger = deps.logger.child({ router: router.name });
+  // Created on its first line: a healthy router at `warn` never writes one (lazy-logger.ts).
+  const logger = lazyChild(deps.logger, { router: router.name });
   const rest = restClientFor(router, deps.slots, deps.tlsContexts, () => deps.clock.now());
   let runner: RouterRunner | undefined;
   let parts: AttachedPart[] = [];

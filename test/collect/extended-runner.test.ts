@@ -3,7 +3,7 @@
  * capability probing, isolation, the interface limit, and the request budget per minute.
  */
 import { describe, expect, it } from 'vitest';
-import { ExtendedRunner } from '../../src/collect/extended-runner.js';
+import { ABSENT_RETRY_MS, ExtendedRunner } from '../../src/collect/extended-runner.js';
 import { peakRequests } from '../../src/collect/plan.js';
 import { routerSchema } from '../../src/config/schema.js';
 import { fullRouterMenus, leaseTable } from '../fakes/routeros-menus.js';
@@ -54,6 +54,38 @@ describe('extended runner', () => {
     const before = h.fake.count('GET', 'system/health');
     await runMinutes(runner, clock, 24);
     expect(h.fake.count('GET', 'system/health')).toBe(before);
+  });
+
+  it('the default set: two collectors pending, the six opt-in ones disabled; an absent menu is asked again after the retry window', async () => {
+    const clock = { t: 0 };
+    const defaults = routerSchema.parse({ name: 'edge1', url: 'https://192.0.2.1', username: 'u', password: 'p' }).collectors;
+    const runner = new ExtendedRunner({ rest: h.rest, config: defaults, tickMs: TICK, now: () => clock.t, notice: () => {} });
+    const states = () => Object.fromEntries(runner.status().map((s) => [s.name, s.state]));
+    expect(states()).toEqual({
+      health: 'pending',
+      interfaces: 'disabled',
+      ethernet: 'disabled',
+      ppp: 'disabled',
+      dhcp: 'disabled',
+      wireless: 'disabled',
+      wireguard: 'disabled',
+      updates: 'pending',
+    });
+    // A caller cannot change the runner's state or another router's: a disabled collector's record is
+    // shared and frozen, an enabled one's is a copy.
+    const named = (list: ReturnType<ExtendedRunner['status']>, name: string) => list.find((s) => s.name === name) as { state: string };
+    expect(() => {
+      named(runner.status(), 'interfaces').state = 'ok';
+    }).toThrow(TypeError);
+    named(runner.status(), 'health').state = 'ok';
+    expect(named(runner.status(), 'interfaces')).toEqual({ name: 'interfaces', state: 'disabled', failures: 0 });
+    expect(named(runner.status(), 'health')).toEqual({ name: 'health', state: 'pending', failures: 0 });
+    await runMinutes(runner, clock, 13);
+    expect(states()).toMatchObject({ health: 'absent', updates: 'absent', interfaces: 'disabled' });
+    const asked = h.fake.count('GET', 'system/health');
+    clock.t += ABSENT_RETRY_MS;
+    await runMinutes(runner, clock, 13);
+    expect(h.fake.count('GET', 'system/health')).toBe(asked + 1);
   });
 
   it('a full router: every collector reads its menu', async () => {

@@ -13,6 +13,7 @@ import { PingScheduler } from './ping-scheduler.js';
 import { KomariSink } from './sink.js';
 import { DEFAULT_CONNECTIONS, DEFAULT_TASK_CONNECTIONS } from './transport.js';
 import type { KomariPingTask, PingResult, PingTaskSource } from './task-source.js';
+import { lazyChild } from '../../lazy-logger.js';
 
 /** The longest wait before a router's first task-list fetch. */
 const FIRST_FETCH_SPREAD_MAX_MS = 10_000;
@@ -46,7 +47,7 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         },
         basicInfoIntervalMs: router.intervals.basicInfo,
         version: deps.version,
-        logger: ctx.logger.child({ sink: 'komari' }),
+        logger: lazyChild(ctx.logger, { sink: 'komari' }),
         lines: deps.lines,
         now: () => deps.clock.now(),
       });
@@ -62,7 +63,7 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         firstFetchSpreadMs: Math.min(router.intervals.pingTasks, FIRST_FETCH_SPREAD_MAX_MS),
         isRouterUp: () => ctx.isUp(),
         random: deps.random,
-        logger: ctx.logger.child({ component: 'ping' }),
+        logger: lazyChild(ctx.logger, { component: 'ping' }),
         bridgeIcmp: deps.probes.icmp,
         http: deps.probes.http,
         clock: deps.clock,
@@ -86,8 +87,9 @@ function monitorResults(deps: IntegrationDeps, router: string): (task: KomariPin
 
 /** The node's task list and result endpoint, with the token the Komari sink resolved. */
 function komariTaskSource(client: KomariClient, token: () => string | undefined, onResult: (result: PingResult) => void): PingTaskSource {
-  // A result is retried with the same object: count each one once.
-  const counted = new WeakSet<PingResult>();
+  // A result is retried with the same object: count each one once (the set comes with the
+  // first result: most routers have no ping task).
+  let counted: WeakSet<PingResult> | undefined;
   const need = () => {
     const t = token();
     if (t === undefined) throw new TikprobeError('KOMARI_AUTH', 'no Komari token yet (registration pending)');
@@ -96,6 +98,7 @@ function komariTaskSource(client: KomariClient, token: () => string | undefined,
   return {
     fetchTasks: (signal) => client.getPingTasks(need(), signal),
     sendResult: (result, signal) => {
+      counted ??= new WeakSet();
       if (!counted.has(result)) {
         counted.add(result);
         onResult(result);

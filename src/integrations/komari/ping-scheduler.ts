@@ -41,14 +41,19 @@ interface TaskEntry {
 
 const DEFAULT_FETCH_TIMEOUT_MS = 15_000;
 
+/** A router's tasks, their last results, and the loops being stopped (a removed or changed task). */
+interface TaskBook {
+  entries: Map<number, TaskEntry>;
+  results: Map<number, PingTaskStatus>;
+  retiring: Set<Promise<void>>;
+}
+
 export class PingScheduler {
-  private readonly entries = new Map<number, TaskEntry>();
   private readonly filter: TaskFilter;
-  private readonly results = new Map<number, PingTaskStatus>();
-  /** Loops being stopped (a removed or changed task): stop() waits for their runs too. */
-  private readonly retiring = new Set<Promise<void>>();
-  // Created with the first task: most routers have no ping task, and these cost ~6 KB each
-  // (two p-limit queues, an AbortController, logs) — 30 MB of heap at 5 000 routers.
+  // Created with the first task: most routers have no ping task, and these cost ~6.5 KB each
+  // (two p-limit queues, an AbortController, logs, the task book's three collections) —
+  // over 30 MB of heap at 5 000 routers.
+  private book: TaskBook | undefined;
   private stopController: AbortController | undefined;
   private posterOnce: ResultPoster | undefined;
   private measureOnce: TaskMeasure | undefined;
@@ -86,7 +91,8 @@ export class PingScheduler {
   /** Clears every timer, aborts probes and pending sends, and waits for them to settle. Idempotent. */
   async stop(): Promise<void> {
     this.stopped = true;
-    const stopping = [this.refresher.stop(), ...[...this.entries.values()].map((e) => e.loop.stop()), ...this.retiring];
+    const book = this.book;
+    const stopping = [this.refresher.stop(), ...(book ? [...[...book.entries.values()].map((e) => e.loop.stop()), ...book.retiring] : [])];
     this.stopController?.abort();
     await Promise.allSettled([...stopping, this.posterOnce?.settled()]);
     await this.measureOnce?.close();
@@ -94,7 +100,12 @@ export class PingScheduler {
 
   /** Last result per current task, by task id. */
   lastResults(): PingTaskStatus[] {
-    return [...this.results.values()].sort((a, b) => a.taskId - b.taskId);
+    return this.book === undefined ? [] : [...this.book.results.values()].sort((a, b) => a.taskId - b.taskId);
+  }
+
+  private get tasks(): TaskBook {
+    this.book ??= { entries: new Map(), results: new Map(), retiring: new Set() };
+    return this.book;
   }
 
   private get measure(): TaskMeasure {
@@ -122,7 +133,7 @@ export class PingScheduler {
         'fetch',
         errorCode(err) ?? (limit.timedOut() ? 'TIMEOUT' : 'UNEXPECTED'),
         'warn',
-        { err: errorMessage(err), tasks: this.entries.size },
+        { err: errorMessage(err), tasks: this.book?.entries.size ?? 0 },
         'ping task list could not be fetched; keeping the last list',
       );
       return;
@@ -137,12 +148,18 @@ export class PingScheduler {
 
   /** Applies a freshly fetched list: new tasks start, removed ones stop, changed ones restart. */
   private reconcile(tasks: unknown[]): void {
+    const selected = this.filter.select(tasks);
+    if (selected.length === 0 && this.book === undefined) {
+      this.log.debug({ tasks: 0 }, 'ping tasks unchanged');
+      return;
+    }
+    const { entries } = this.tasks;
     const seen = new Set<number>();
     let added = 0;
     let changed = 0;
-    for (const { task, probe } of this.filter.select(tasks)) {
+    for (const { task, probe } of selected) {
       seen.add(task.id);
-      const existing = this.entries.get(task.id);
+      const existing = entries.get(task.id);
       if (existing && sameSchedule(existing.task, task)) {
         existing.task = task; // a new name needs no restart
         continue;
@@ -153,24 +170,25 @@ export class PingScheduler {
       } else {
         added += 1;
       }
-      this.entries.set(task.id, this.schedule(task, probe));
+      entries.set(task.id, this.schedule(task, probe));
     }
     const removed = this.removeAllBut(seen);
-    const fields = { tasks: this.entries.size, added, changed, removed };
+    const fields = { tasks: entries.size, added, changed, removed };
     if (added + changed + removed > 0) this.log.info(fields, 'ping tasks updated');
     else this.log.debug(fields, 'ping tasks unchanged');
     // Opens the shared raw socket now, so a missing permission is reported at start, once.
-    if ([...this.entries.values()].some((e) => e.probe.kind === 'bridge-icmp')) this.deps.bridgeIcmp.available();
+    if ([...entries.values()].some((e) => e.probe.kind === 'bridge-icmp')) this.deps.bridgeIcmp.available();
   }
 
   /** Stops every task not in `keep`; returns how many. */
   private removeAllBut(keep: Set<number>): number {
     let removed = 0;
-    for (const [id, entry] of this.entries) {
+    const { entries, results } = this.tasks;
+    for (const [id, entry] of entries) {
       if (keep.has(id)) continue;
       this.retire(entry);
-      this.entries.delete(id);
-      this.results.delete(id);
+      entries.delete(id);
+      results.delete(id);
       removed += 1;
     }
     return removed;
@@ -198,8 +216,9 @@ export class PingScheduler {
 
   /** Stops a task's loop and aborts its run in flight; its result, if any, is dropped. */
   private retire(entry: TaskEntry): void {
-    const stopping = entry.loop.stop().finally(() => this.retiring.delete(stopping));
-    this.retiring.add(stopping);
+    const { retiring } = this.tasks;
+    const stopping = entry.loop.stop().finally(() => retiring.delete(stopping));
+    retiring.add(stopping);
   }
 
   // ---- one run ----
@@ -229,7 +248,7 @@ export class PingScheduler {
       finishedAt: result.finished_at,
       delivery: 'sending',
     };
-    this.results.set(result.task_id, status);
+    this.tasks.results.set(result.task_id, status);
     this.poster.post(result, status);
   }
 }

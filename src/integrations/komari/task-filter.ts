@@ -25,7 +25,8 @@ export interface RunnableTask {
 }
 
 export class TaskFilter {
-  private readonly skipped = new Map<number, string>();
+  /** Skipped task ids and why (created with the first one: most routers never skip a task). */
+  private skipped: Map<number, string> | undefined;
   private readonly once: OnceLog;
 
   constructor(
@@ -47,7 +48,8 @@ export class TaskFilter {
       seen.add(checked.task.id);
       out.push(checked);
     }
-    for (const id of this.skipped.keys()) if (!tasks.some((t) => isRecord(t) && t.id === id)) this.skipped.delete(id);
+    const skipped = this.skipped;
+    if (skipped !== undefined) for (const id of skipped.keys()) if (!tasks.some((t) => isRecord(t) && t.id === id)) skipped.delete(id);
     return out;
   }
 
@@ -91,10 +93,11 @@ export class TaskFilter {
       else reason = parsed.reason;
     }
     if (probe) {
-      this.skipped.delete(id);
+      this.skipped?.delete(id);
       return { task, probe };
     }
-    if (this.skipped.get(id) !== reason) {
+    if (this.skipped?.get(id) !== reason) {
+      this.skipped ??= new Map();
       this.skipped.set(id, reason ?? '');
       this.log.warn({ taskId: id, name: task.name, type: task.type, reason }, 'ping task skipped');
     }

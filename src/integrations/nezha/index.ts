@@ -16,6 +16,7 @@ import { NezhaSink } from './sink.js';
 import { resolveNodeUuid } from './node-identity.js';
 import { isUuid } from './uuid.js';
 import { createNezhaV0Api } from './v0-api.js';
+import { lazyChild } from '../../lazy-logger.js';
 
 export interface NezhaOptions {
   /** Test seam: the resolver for bridge-side probes. */
@@ -101,7 +102,7 @@ function nezhaPart(ctx: RouterContext, dashboard: NezhaDashboard, config: Config
     version: deps.version,
     clock: deps.clock,
     random: deps.random,
-    logger: ctx.logger.child({ sink: 'nezha' }),
+    logger: lazyChild(ctx.logger, { sink: 'nezha' }),
     lines: deps.lines,
     telemetry: deps.telemetry,
     bootTime: {
