@@ -11,8 +11,19 @@ import type { Bindings, Logger } from 'pino';
 
 interface Holder {
   parent: Logger;
+  /** The parent's holder when the parent is lazy too (its level is its nearest real ancestor's). */
+  up: Holder | undefined;
   bindings: Bindings;
   real: Logger | undefined;
+}
+
+const holders = new WeakMap<object, Holder>();
+
+/** The nearest logger that exists: its level is this one's (a pino child's level is its parent's). */
+function levelSource(h: Holder): Logger {
+  let at: Holder = h;
+  while (at.real === undefined && at.up !== undefined) at = at.up;
+  return at.real ?? at.parent;
 }
 
 const noop = (): void => undefined;
@@ -21,9 +32,9 @@ const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 
 /** What may be read without creating the child: the level and its check, the parent's. */
 function fromParent(h: Holder, prop: string): unknown {
-  if (LEVELS.has(prop)) return h.parent.isLevelEnabled(prop) ? undefined : noop;
-  if (prop === 'level') return h.parent.level;
-  if (prop === 'isLevelEnabled') return (level: string) => h.parent.isLevelEnabled(level);
+  if (LEVELS.has(prop)) return levelSource(h).isLevelEnabled(prop) ? undefined : noop;
+  if (prop === 'level') return levelSource(h).level;
+  if (prop === 'isLevelEnabled') return (level: string) => levelSource(h).isLevelEnabled(level);
   return undefined;
 }
 
@@ -52,5 +63,8 @@ const handler: ProxyHandler<Holder> = {
 
 /** `parent.child(bindings)`, created on first use (see above). */
 export function lazyChild(parent: Logger, bindings: Bindings): Logger {
-  return new Proxy<Holder>({ parent, bindings, real: undefined }, handler) as unknown as Logger;
+  const holder: Holder = { parent, up: holders.get(parent), bindings, real: undefined };
+  const logger = new Proxy<Holder>(holder, handler) as unknown as Logger;
+  holders.set(logger, holder);
+  return logger;
 }

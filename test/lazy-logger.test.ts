@@ -62,4 +62,19 @@ describe('lazy child logger', () => {
     router.error('kept after');
     expect(lines().map((l) => l.msg)).toEqual(['kept before', 'kept after']);
   });
+
+  it('a lazy child of a lazy child takes its level from the nearest logger that exists', () => {
+    const { logger, lines } = bufferLogger('warn');
+    const router = lazyChild(logger, { router: 'edge1' });
+    const sink = lazyChild(router, { sink: 'komari' });
+    sink.info('dropped');
+    router.level = 'info'; // creates the router's child with a level of its own
+    logger.level = 'error';
+    sink.info('kept');
+    router.warn('kept too');
+    expect(lines().map((l) => [l.sink, l.msg])).toEqual([
+      ['komari', 'kept'],
+      [undefined, 'kept too'],
+    ]);
+  });
 });
