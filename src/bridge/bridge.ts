@@ -5,6 +5,7 @@
  */
 import type { Config, RouterConfig } from '../config/schema.js';
 import { startupWarnings } from '../config/startup-warnings.js';
+import { shareEqualBlocks } from '../config/shared-parts.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { FleetHealth, FleetView, RouterView } from '../router-view.js';
@@ -51,13 +52,16 @@ export class Bridge implements FleetHealth, FleetView {
   private shared: FleetDeps & { close(): Promise<void> };
   private stopping: Promise<void> | undefined;
 
+  private config: Config;
+
   constructor(
-    private config: Config,
+    config: Config,
     private readonly factory: FleetFactory,
     private readonly logger: Logger,
     private readonly flushState: () => Promise<void>,
   ) {
-    this.shared = factory.build(config);
+    this.config = withSharedBlocks(config);
+    this.shared = factory.build(this.config);
   }
 
   async start(): Promise<void> {
@@ -91,7 +95,8 @@ export class Bridge implements FleetHealth, FleetView {
     return true;
   }
 
-  async reload(next: Config, options: ReloadOptions = {}): Promise<ReloadSummary> {
+  async reload(given: Config, options: ReloadOptions = {}): Promise<ReloadSummary> {
+    let next = withSharedBlocks(given);
     if (next.stateDir !== this.config.stateDir) {
       this.logger.warn({ stateDir: this.config.stateDir }, 'state.dir changed: takes effect at the next restart; keeping the current one');
       next = { ...next, stateDir: this.config.stateDir };
@@ -178,3 +183,8 @@ export class Bridge implements FleetHealth, FleetView {
   }
 }
 
+/** The configuration, its routers' equal settings blocks now shared (config/shared-parts.ts). */
+function withSharedBlocks(config: Config): Config {
+  shareEqualBlocks(config.routers);
+  return config;
+}
