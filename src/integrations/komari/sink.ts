@@ -21,7 +21,7 @@ import type { Logger } from '../../log.js';
 import type { RouterSample } from '../../model.js';
 import type { RouterSink } from '../sink.js';
 import { type KomariClient, verifyKomariToken } from './client.js';
-import { basicInfoKey, type KomariBasicInfo, lacksPublicAddress, toKomariBasicInfo, toKomariReport } from './payload.js';
+import { basicInfoDigest, type KomariBasicInfo, lacksPublicAddress, toKomariBasicInfo, toKomariReport } from './payload.js';
 import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
 import { type KomariSinkResult, replyOf } from './sink-result.js';
 import { KomariTokenResolver } from './token-resolver.js';
@@ -50,7 +50,7 @@ const AUTH_RETRY_FIRST_MS = 60_000;
 const AUTH_RETRY_MAX_MS = 10 * 60_000;
 const BASIC_INFO_RETRY_MS = 60_000;
 
-/** Basic info with its change-detection key (`basicInfoKey`), computed once per sample. */
+/** Basic info with its change-detection key (`basicInfoDigest`), computed once per info object. */
 type KeyedInfo = { body: KomariBasicInfo; key: string };
 
 export class KomariSink implements RouterSink {
@@ -172,7 +172,7 @@ export class KomariSink implements RouterSink {
         this.noAddressWarned = true;
         this.log.warn(`router "${this.deps.router}" has no known public IPv4 or IPv6: Komari will show this host's address for the node`);
       }
-      const keyed = { body: info, key: basicInfoKey(info) };
+      const keyed = { body: info, key: basicInfoDigest(info) };
       this.keyedInfo = { from: sample.info, keyed };
       return keyed;
     } catch (err) {

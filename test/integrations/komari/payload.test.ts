@@ -3,6 +3,7 @@ import { numberLiterals, parseRawJson } from '@tikprobe/sim/json-literals.js';
 import { checkBasicInfo, checkReport } from '@tikprobe/sim/komari-rules.js';
 import {
   basicInfoEquals,
+  basicInfoDigest,
   basicInfoKey,
   KomariPayloadError,
   lacksPublicAddress,
@@ -162,5 +163,20 @@ describe('toKomariBasicInfo', () => {
     expect(basicInfoEquals(a, toKomariBasicInfo(routerInfo({ version: '7.21 (stable)' }), '0.1.0'))).toBe(false);
     expect(basicInfoEquals(a, toKomariBasicInfo(routerInfo({ totalMemoryBytes: 536870912 }), '0.1.0'))).toBe(false);
     expect(basicInfoEquals(a, toKomariBasicInfo(routerInfo(), '0.2.0'))).toBe(false);
+  });
+
+  it('the kept digest is short and follows the key: equal keys, equal digests; over many changed infos, no two digests alike', () => {
+    const a = toKomariBasicInfo(routerInfo(), '0.1.0');
+    const reordered = Object.fromEntries(Object.entries(a).reverse()) as typeof a;
+    expect(basicInfoDigest(a)).toBe(basicInfoDigest(reordered));
+    expect(basicInfoDigest(a).length).toBeLessThanOrEqual(24);
+    const digests = new Set<string>();
+    const keys = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const info = toKomariBasicInfo(routerInfo({ publicIpv4: `10.${(i >> 8) & 255}.${i & 255}.1`, totalMemoryBytes: 1024 * (i % 7 + 1) }), '0.1.0');
+      keys.add(basicInfoKey(info));
+      digests.add(basicInfoDigest(info));
+    }
+    expect(digests.size).toBe(keys.size);
   });
 });
