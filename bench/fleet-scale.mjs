@@ -127,6 +127,13 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
         nodes.map((n) => n.reportTimes.filter((t) => t <= windowEnd)),
         { ...schedule, windowStart: bridgeStart },
       );
+      // For information only: the same window with each slot on the router's own beat taking the
+      // nearest report, so that one late report and the catch-up after it cost one slot, where
+      // matching by count (above) can shift every later report by an interval.
+      const onGrid = summariseLateness(
+        nodes.map((n) => n.reportTimes.filter((t) => t >= windowStart && t <= windowEnd)),
+        { ...schedule, anchor: 'grid' },
+      );
       runs.push({
         routers,
         simReadyS,
@@ -134,6 +141,7 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
         windowS: (windowEnd - windowStart) / 1000,
         lateness,
         latenessFromFirstReportEver: fromStart,
+        latenessOnGrid: onGrid,
         rejectedReports: nodes.reduce((n, x) => n + x.rejected, 0),
         tls,
         workers,
@@ -212,6 +220,10 @@ function fleetTargets(runs, floor) {
       continue;
     }
     out.push({ target: `${label}: on time ≥ 99.5 %`, value: `${(100 * r.lateness.onTimeShare).toFixed(2)} %`, pass: r.lateness.onTimeShare >= ON_TIME });
+    if (r.latenessOnGrid) {
+      const g = r.latenessOnGrid;
+      out.push({ target: `${label}: (information) on time, slots on each router's own beat`, value: `${(100 * g.onTimeShare).toFixed(2)} % (${g.onTime}/${g.due}, p99 ${Math.round(g.p99Ms)} ms)`, pass: true });
+    }
     const t = TARGETS.find((x) => x.routers === r.routers && x.tls === r.tls);
     if (t?.cpuPercent !== undefined) {
       out.push({ target: `${label}: bridge CPU ≤ ${t.cpuPercent} % of a core`, value: `${r.bridge.cpuPercentOfCore.toFixed(1)} %`, pass: r.bridge.cpuPercentOfCore <= t.cpuPercent });

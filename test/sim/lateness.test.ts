@@ -54,4 +54,54 @@ describe('report lateness', () => {
     const s = summariseLateness([drifting], { ...opts, windowEnd: 40_000, anchor: 'median' });
     expect(s.onTime).toBeLessThan(s.delivered);
   });
+
+  it("on the router's own grid, a late report and the catch-up right after it cost one slot, not every later one", () => {
+    // Beat at 0 mod 5 s; the window's first report came 3 s late (3 000), the next poll's on the beat at 5 000.
+    const times = [3000, 5000, 10_000, 15_000, 20_000, 25_000];
+    const byCount = summariseLateness([times], opts);
+    expect(byCount.onTime).toBe(1); // anchored at 3 000: every later report 3 s "early"
+    expect(byCount.p50Ms).toBe(-3000);
+    const grid = summariseLateness([times], { ...opts, anchor: 'grid' });
+    expect(grid.due).toBe(6);
+    expect(grid.delivered).toBe(5); // slot 0 had nothing within half an interval: a miss
+    expect(grid.onTime).toBe(5);
+    expect(grid.p50Ms).toBe(0);
+    // A surplus report (one more poll slipped in) shifts matching by count by a whole interval.
+    const surplus = [0, 3000, 5000, 10_000, 15_000, 20_000, 25_000];
+    expect(summariseLateness([surplus], opts).p50Ms).toBe(-5000);
+    expect(summariseLateness([surplus], opts).onTime).toBe(1);
+    expect(summariseLateness([surplus], { ...opts, anchor: 'grid' }).onTime).toBe(6);
+  });
+
+  it("on the router's own grid, a missing report is a miss and a surplus one counts for nothing", () => {
+    const grid = summariseLateness([[1000, 6000, 16_000, 16_200, 21_000, 26_000]], { ...opts, anchor: 'grid' });
+    expect(grid.due).toBe(6);
+    expect(grid.delivered).toBe(5);
+    expect(grid.onTime).toBe(5);
+    // The window's first slot comes before a router whose beat starts later: a miss.
+    const late = summariseLateness([[11_000, 16_000, 21_000, 26_000]], { ...opts, anchor: 'grid' });
+    expect(late.due).toBe(6);
+    expect(late.onTime).toBe(4);
+    expect(summariseLateness([[]], { ...opts, anchor: 'grid' }).due).toBe(6);
+  });
+
+  it("on the router's own grid, never counts more on time than there are slots or reports, and a steady beat is all on time", () => {
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 300; round++) {
+      const phase = Math.floor(rand() * 5000);
+      const steady = Array.from({ length: 6 }, (_, k) => phase + k * 5000).filter((t) => t + 1000 <= 30_000 || rand() < 0.5);
+      const s = summariseLateness([steady], { ...opts, anchor: 'grid' });
+      expect(s.onTime).toBe(s.due);
+      const noisy = steady
+        .flatMap((t) => (rand() < 0.2 ? [] : rand() < 0.2 ? [t + 3000 * rand(), t + 4000] : [t + 900 * (rand() - 0.5)]))
+        .sort((a, b) => a - b);
+      const g = summariseLateness([noisy], { ...opts, anchor: 'grid' });
+      expect(g.onTime).toBeLessThanOrEqual(Math.min(g.due, noisy.length));
+      expect(g.delivered).toBeLessThanOrEqual(g.due);
+    }
+  });
 });

@@ -9,7 +9,8 @@
  * Anchors: `first` is the router's first report. `median` is the router's typical phase
  * (the median of report k minus k × interval), so a first report that came late, e.g.
  * because the first poll also fetched the static facts, does not shift every later slot;
- * drift and jitter still show.
+ * drift and jitter still show. `grid` is the router's own beat fitted to its reports, with
+ * each slot matched to the nearest report instead of by count (see `summariseOnGrid`).
  */
 
 export interface LatenessOptions {
@@ -21,7 +22,7 @@ export interface LatenessOptions {
   /** Epoch ms when measuring started: slots for routers that never reported count from here. */
   windowStart: number;
   /** Default `first`. */
-  anchor?: 'first' | 'median';
+  anchor?: 'first' | 'median' | 'grid';
 }
 
 export interface LatenessSummary {
@@ -52,6 +53,66 @@ function medianPhase(times: readonly number[], intervalMs: number): number {
   return phases[Math.floor((phases.length - 1) / 2)] as number;
 }
 
+/** Distance of `a` from `b` on a circle of `period`. */
+function circular(a: number, b: number, period: number): number {
+  const d = (((a - b) % period) + period) % period;
+  return Math.min(d, period - d);
+}
+
+/** The report that best gives the router's beat: the most others within the tolerance of its phase, then the least spread. */
+function gridAnchor(times: readonly number[], o: LatenessOptions): number {
+  let best = times[0] as number;
+  let bestCount = -1;
+  let bestSpread = Number.POSITIVE_INFINITY;
+  for (const t of times) {
+    let count = 0;
+    let spread = 0;
+    for (const u of times) {
+      const d = circular(u, t, o.intervalMs);
+      if (d <= o.toleranceMs) count++;
+      spread += d;
+    }
+    if (count > bestCount || (count === bestCount && spread < bestSpread)) {
+      best = t;
+      bestCount = count;
+      bestSpread = spread;
+    }
+  }
+  return best;
+}
+
+/**
+ * One router on its own grid: the slots of the fitted beat from the window's start to its
+ * end, each taking the nearest report within half an interval that no earlier slot took. A
+ * report that came late and the on-beat one right after it (a catch-up) cost one slot, where
+ * matching by count shifts every later report by an interval; a missing report is a miss,
+ * a surplus one counts for nothing.
+ */
+function summariseOnGrid(times: readonly number[], o: LatenessOptions, lateness: number[]): { due: number; delivered: number; onTime: number } {
+  const anchor = gridAnchor(times, o);
+  const half = o.intervalMs / 2;
+  let slot = anchor - Math.floor((anchor - o.windowStart) / o.intervalMs) * o.intervalMs;
+  let next = 0;
+  let due = 0;
+  let delivered = 0;
+  let onTime = 0;
+  for (; slot + o.toleranceMs <= o.windowEnd; slot += o.intervalMs) {
+    due++;
+    while (next < times.length && (times[next] as number) < slot - half) next++;
+    let pick = -1;
+    for (let j = next; j < times.length && (times[j] as number) < slot + half; j++) {
+      if (pick === -1 || Math.abs((times[j] as number) - slot) < Math.abs((times[pick] as number) - slot)) pick = j;
+    }
+    if (pick === -1) continue;
+    const late = (times[pick] as number) - slot;
+    lateness.push(late);
+    delivered++;
+    if (Math.abs(late) <= o.toleranceMs) onTime++;
+    next = pick + 1;
+  }
+  return { due, delivered, onTime };
+}
+
 /** `arrivals`: for each router, its report arrival times (epoch ms), ascending. */
 export function summariseLateness(arrivals: readonly (readonly number[])[], o: LatenessOptions): LatenessSummary {
   const lateness: number[] = [];
@@ -64,6 +125,13 @@ export function summariseLateness(arrivals: readonly (readonly number[])[], o: L
     if (first === undefined) {
       silent++;
       due += Math.max(0, Math.floor((o.windowEnd - o.windowStart) / o.intervalMs));
+      continue;
+    }
+    if (o.anchor === 'grid') {
+      const r = summariseOnGrid(times, o, lateness);
+      due += r.due;
+      delivered += r.delivered;
+      onTime += r.onTime;
       continue;
     }
     const anchor = o.anchor === 'median' ? medianPhase(times, o.intervalMs) : first;
