@@ -15,7 +15,7 @@ import type { RouterRest } from '../routeros/rest.js';
 import type { TlsContexts } from '../routeros/tls-contexts.js';
 import type { Telemetry } from '../telemetry.js';
 import type { RequestSlots } from '../time/request-slots.js';
-import type { Clock } from '../time/timers.js';
+import { type Clock, nowOf } from '../time/timers.js';
 import type { LoadMonitor } from './load-monitor.js';
 import { type AttachedPart, attachParts, startParts } from './parts.js';
 import { restClientFor } from './router-client.js';
@@ -60,7 +60,7 @@ export interface RouterUnit {
 export async function startRouterUnit(router: RouterConfig, deps: FleetDeps, startSpreadMs?: number): Promise<RouterUnit> {
   // Created on its first line: a healthy router at `warn` never writes one (lazy-logger.ts).
   const logger = lazyChild(deps.logger, { router: router.name });
-  const rest = restClientFor(router, deps.slots, deps.tlsContexts, () => deps.clock.now());
+  const rest = restClientFor(router, deps.slots, deps.tlsContexts, nowOf(deps.clock));
   let runner: RouterRunner | undefined;
   let parts: AttachedPart[] = [];
   try {
@@ -115,7 +115,7 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
     rest,
     logger,
     lines: deps.lines,
-    now: () => deps.clock.now(),
+    now: nowOf(deps.clock),
     connectionsPhaseMs: counts.phaseMs,
     healthPhaseMs: health.phaseMs,
     connections: new ConnectionCounter({
@@ -137,7 +137,7 @@ function newPoller(router: RouterConfig, rest: RouterRest, logger: Logger, deps:
       rest,
       config: router.collectors,
       tickMs: router.intervals.report,
-      now: () => deps.clock.now(),
+      now: nowOf(deps.clock),
       notice: (message) => logger.warn({ condition: 'collectors' }, message),
       // The connection counts' and health reads' cycles, and the first poll's (once) when the phase moved the counts.
       reserved: [

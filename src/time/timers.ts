@@ -42,3 +42,15 @@ export async function settlesWithin(work: Promise<unknown>, ms: number, timers: 
     timers.clearTimeout(timer);
   }
 }
+
+const nowFunctions = new WeakMap<Clock, () => number>();
+
+/** `() => clock.now()`, one function per clock: every router's parts take one, and a closure each cost ~0.1 KB per router. */
+export function nowOf(clock: Clock): () => number {
+  let now = nowFunctions.get(clock);
+  if (now === undefined) {
+    now = () => clock.now();
+    nowFunctions.set(clock, now);
+  }
+  return now;
+}

@@ -14,6 +14,7 @@ import { KomariSink } from './sink.js';
 import { DEFAULT_CONNECTIONS, DEFAULT_TASK_CONNECTIONS } from './transport.js';
 import type { KomariPingTask, PingResult, PingTaskSource } from './task-source.js';
 import { lazyChild } from '../../lazy-logger.js';
+import { nowOf } from '../../time/timers.js';
 
 /** The longest wait before a router's first task-list fetch. */
 const FIRST_FETCH_SPREAD_MAX_MS = 10_000;
@@ -49,7 +50,7 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         version: deps.version,
         logger: lazyChild(ctx.logger, { sink: 'komari' }),
         lines: deps.lines,
-        now: () => deps.clock.now(),
+        now: nowOf(deps.clock),
       });
       const pings = new PingScheduler({
         router: router.name,
@@ -70,7 +71,7 @@ export const createKomari: IntegrationFactory = (config, deps) => {
         lines: deps.lines,
         onResult: monitorResults(deps, router.name),
       });
-      return new KomariPart(sink, pings, () => deps.clock.now());
+      return new KomariPart(sink, pings, nowOf(deps.clock));
     },
     close: () => client.close(),
   };

@@ -17,6 +17,7 @@ import { resolveNodeUuid } from './node-identity.js';
 import { isUuid } from './uuid.js';
 import { createNezhaV0Api } from './v0-api.js';
 import { lazyChild } from '../../lazy-logger.js';
+import { nowOf } from '../../time/timers.js';
 
 export interface NezhaOptions {
   /** Test seam: the resolver for bridge-side probes. */
@@ -54,7 +55,7 @@ export function createNezha(config: Config, deps: IntegrationDeps, options: Nezh
         tagOf: (name) => deps.fleet.tagOf(name),
         history,
         version: deps.version,
-        now: () => deps.clock.now(),
+        now: nowOf(deps.clock),
       }),
     },
   ];
