@@ -59,16 +59,18 @@ export class KomariSink implements RouterSink {
   private readonly tokens: KomariTokenResolver;
 
   private pausedUntil: number | undefined;
-  private readonly authDelay = new DoublingDelay(AUTH_RETRY_FIRST_MS, AUTH_RETRY_MAX_MS);
-  private readonly authFailures = new RepeatCounter();
+  // The failure counters come with the first failure of their kind: every router holds a sink,
+  // few ever see a failure (~0.2 KB per router).
+  private authDelay: DoublingDelay | undefined;
+  private authFailures: RepeatCounter | undefined;
 
   private sentInfo: { key: string; at: number } | undefined;
   private failedInfo: { key: string; retryAt: number } | undefined;
   private noAddressWarned = false;
   /** The last mapping, reused while the poller hands the same (immutable) info object: it changes every basic-info interval, not every report. */
   private keyedInfo: { from: RouterSample['info']; keyed: KeyedInfo } | undefined;
-  private readonly infoFailures = new RepeatCounter();
-  private readonly reportFailures = new RepeatCounter();
+  private infoFailures: RepeatCounter | undefined;
+  private reportFailures: RepeatCounter | undefined;
 
   private last: KomariSinkResult | undefined;
   private stopped = false;
@@ -158,7 +160,7 @@ export class KomariSink implements RouterSink {
       return;
     }
     this.authSucceeded();
-    const ended = this.reportFailures.success();
+    const ended = this.reportFailures?.success() ?? 0;
     if (ended > 0) sayLine(this.deps.lines, 'Komari accepts reports again', this.log, 'info', { failures: ended }, `Komari accepts reports for router "${this.deps.router}" again`);
     this.last = { ok: true, at: this.deps.now() };
   }
@@ -204,17 +206,19 @@ export class KomariSink implements RouterSink {
     this.sentInfo = { key, at: this.deps.now() };
     this.failedInfo = undefined;
     this.authSucceeded();
-    const ended = this.infoFailures.success();
+    const ended = this.infoFailures?.success() ?? 0;
     if (ended > 0) sayLine(this.deps.lines, 'Komari accepts basic info again', this.log, 'info', { failures: ended }, `Komari accepts basic info for router "${this.deps.router}" again`);
     return 'ok';
   }
 
   private infoFailed(err: unknown): void {
+    this.infoFailures ??= new RepeatCounter();
     this.warnOrCount(this.infoFailures, err, 'Komari basic info failed', `Komari basic info for router "${this.deps.router}" failed`);
   }
 
   private reportFailed(err: unknown): void {
     this.recordFailure(err, this.deps.now());
+    this.reportFailures ??= new RepeatCounter();
     this.warnOrCount(this.reportFailures, err, 'Komari report failed', `Komari report for router "${this.deps.router}" failed`);
   }
 
@@ -238,10 +242,12 @@ export class KomariSink implements RouterSink {
 
   private authFailed(err: unknown): void {
     const now = this.deps.now();
+    this.authDelay ??= new DoublingDelay(AUTH_RETRY_FIRST_MS, AUTH_RETRY_MAX_MS);
     const delayMs = this.authDelay.next();
     this.pausedUntil = now + delayMs;
     const { status } = replyOf(err);
     this.recordFailure(err, now);
+    this.authFailures ??= new RepeatCounter();
     const count = this.authFailures.failure('auth');
     const retryInS = Math.round(delayMs / 1000);
     if (count > 1) {
@@ -256,9 +262,9 @@ export class KomariSink implements RouterSink {
   }
 
   private authSucceeded(): void {
-    if (!this.authFailures.failing) return;
+    if (this.authFailures === undefined || !this.authFailures.failing) return;
     const refusals = this.authFailures.success();
-    this.authDelay.reset();
+    this.authDelay?.reset();
     this.pausedUntil = undefined;
     this.log.info({ refusals }, `Komari accepts the token of router "${this.deps.router}" again`);
   }

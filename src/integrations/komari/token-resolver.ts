@@ -44,8 +44,9 @@ export class KomariTokenResolver {
   private unsaved: KomariCredentials | undefined;
   private resolving: Promise<void> | undefined;
   private tokenRetryAt = 0;
-  private readonly tokenDelay = new DoublingDelay(TOKEN_RETRY_FIRST_MS, TOKEN_RETRY_MAX_MS);
-  private readonly tokenFailures = new RepeatCounter();
+  // With the first failure (most routers never have one).
+  private tokenDelay: DoublingDelay | undefined;
+  private tokenFailures: RepeatCounter | undefined;
   private missingKeyLogged = false;
   private stopped = false;
 
@@ -133,10 +134,12 @@ export class KomariTokenResolver {
   }
 
   private tokenFailed(step: Step, err: unknown): void {
+    this.tokenDelay ??= new DoublingDelay(TOKEN_RETRY_FIRST_MS, TOKEN_RETRY_MAX_MS);
     const delayMs = this.tokenDelay.next();
     const now = this.deps.now();
     this.tokenRetryAt = now + delayMs;
     const { status, body } = replyOf(err);
+    this.tokenFailures ??= new RepeatCounter();
     const repeat = this.tokenFailures.failure(`${step}:${errorCode(err) ?? ''}:${status ?? ''}:${errorMessage(err)}`);
     this.onFailure({ ok: false, at: now, status, error: errorMessage(err) });
     const fields = { step, status, body, retryInS: Math.round(delayMs / 1000) };
@@ -157,8 +160,8 @@ export class KomariTokenResolver {
   }
 
   private tokenSucceeded(): void {
-    this.tokenDelay.reset();
+    this.tokenDelay?.reset();
     this.tokenRetryAt = 0;
-    this.tokenFailures.success();
+    this.tokenFailures?.success();
   }
 }
