@@ -12,7 +12,8 @@ import type { Logger } from '../log.js';
 import type { RouterSample } from '../model.js';
 import type { PollState, RouterView } from '../router-view.js';
 import type { AttachedPart } from './parts.js';
-import { Loop, type TickResult } from '../time/loop.js';
+import { Loop, type LoopOptions, type TickResult } from '../time/loop.js';
+import { type BackoffPolicy, sharedPolicy } from '../time/backoff.js';
 import { failureHeadline } from './failure-headline.js';
 import type { RouterPoller } from './router-poller.js';
 import type { Clock } from '../time/timers.js';
@@ -62,21 +63,44 @@ export class RouterRunner {
   private joined = false;
 
   constructor(private readonly deps: RunnerDeps) {
-    this.loop = new Loop({
-      intervalMs: deps.intervalMs,
-      startDelayMs: Math.floor(deps.random() * Math.min(deps.startSpreadMs ?? deps.intervalMs, deps.intervalMs)),
-      bucketMs: POLL_BUCKET_MS,
-      backoff: { baseMs: deps.intervalMs, capMs: 60_000, jitter: 0.2 },
-      clock: deps.clock,
-      random: deps.random,
-      tick: (signal) => this.tick(signal),
-      onCrash: (err) => deps.logger.error({ err }, 'unexpected error in the poll loop; continuing'),
-      onTickEnd: (slotAt, startedAt, result) => {
-        const waitedMs = (deps.progress?.()?.waitedMs ?? 0) - this.waitedAtStart;
-        deps.load?.tickEnded(deps.intervalMs, slotAt, startedAt, waitedMs, result.ok && result.skipped !== true);
-      },
-    });
+    this.loop = new Loop(new RouterRunner.LoopHooks(this));
   }
+
+  /**
+   * The loop's settings and hooks as one object whose hooks are methods: every router holds
+   * one, and three closures with their context cost ~0.2 KB per router more.
+   */
+  private static readonly LoopHooks = class implements LoopOptions {
+    readonly intervalMs: number;
+    readonly startDelayMs: number;
+    readonly bucketMs = POLL_BUCKET_MS;
+    readonly backoff: BackoffPolicy;
+    readonly clock: Clock;
+    readonly random: () => number;
+
+    constructor(private readonly runner: RouterRunner) {
+      const { deps } = runner;
+      this.intervalMs = deps.intervalMs;
+      this.startDelayMs = Math.floor(deps.random() * Math.min(deps.startSpreadMs ?? deps.intervalMs, deps.intervalMs));
+      this.backoff = sharedPolicy(deps.intervalMs, 60_000, 0.2);
+      this.clock = deps.clock;
+      this.random = deps.random;
+    }
+
+    tick(signal: AbortSignal): Promise<TickResult> {
+      return this.runner.tick(signal);
+    }
+
+    onCrash(err: unknown): void {
+      this.runner.deps.logger.error({ err }, 'unexpected error in the poll loop; continuing');
+    }
+
+    onTickEnd(slotAt: number, startedAt: number, result: TickResult): void {
+      const { deps } = this.runner;
+      const waitedMs = (deps.progress?.()?.waitedMs ?? 0) - this.runner.waitedAtStart;
+      deps.load?.tickEnded(deps.intervalMs, slotAt, startedAt, waitedMs, result.ok && result.skipped !== true);
+    }
+  };
 
   start(): void {
     this.deps.load?.ledger.join(this.deps.intervalMs);

@@ -13,3 +13,17 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () 
   const jittered = exp - spread + random() * 2 * spread;
   return Math.max(0, Math.min(policy.capMs, Math.round(jittered)));
 }
+
+const policies = new Map<string, Readonly<BackoffPolicy>>();
+
+/** One frozen policy per distinct value, shared by every loop that uses it (two per router). */
+export function sharedPolicy(baseMs: number, capMs: number, jitter: number): Readonly<BackoffPolicy> {
+  const key = `${baseMs}:${capMs}:${jitter}`;
+  let policy = policies.get(key);
+  if (policy === undefined) {
+    policy = Object.freeze({ baseMs, capMs, jitter });
+    // Distinct intervals of one configuration: a handful; bounded all the same.
+    if (policies.size < 1024) policies.set(key, policy);
+  }
+  return policy;
+}

@@ -4,7 +4,7 @@
  * so ticks never overlap and never bunch up). A failed tick schedules a retry after an
  * exponential backoff instead. Every tick is wrapped so that an error cannot stop the loop.
  */
-import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, type BackoffPolicy, sharedPolicy } from './backoff.js';
 import type { Clock } from './timers.js';
 
 export type TickResult =
@@ -174,19 +174,39 @@ export function fixedCadence(
     run: (signal: AbortSignal) => Promise<void>;
   },
 ): Loop {
-  const { intervalMs, run } = options;
-  // A literal, not a spread of `options`: a spread gave nearly every loop's options a hidden
-  // class of its own, and every read of them in the loop went megamorphic.
-  return new Loop({
-    intervalMs,
-    startDelayMs: options.startDelayMs ?? intervalMs,
-    firstAtOnce: options.firstAtOnce,
-    armAhead: options.armAhead,
-    backoff: { baseMs: intervalMs, capMs: intervalMs, jitter: 0 },
-    clock: options.clock,
-    random: options.random,
-    // Not an async arrow: each closure of one would give its calls' generator objects a hidden class of its own.
-    tick: (signal) => run(signal).then(ranOk),
-    onCrash: options.onCrash,
-  });
+  return new Loop(new CadenceOptions(options));
+}
+
+/**
+ * A fixed cadence's options, one hidden class for all of them (a spread of the caller's gave
+ * nearly every loop's options a class of its own, and every read of them in the loop went
+ * megamorphic), its tick a method rather than a closure per loop (an async arrow would also
+ * give its calls' generator objects a class of their own).
+ */
+class CadenceOptions implements LoopOptions {
+  readonly intervalMs: number;
+  readonly startDelayMs: number;
+  readonly firstAtOnce: boolean | undefined;
+  readonly armAhead: boolean | undefined;
+  readonly backoff: BackoffPolicy;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly onCrash: (err: unknown) => void;
+  private readonly run: (signal: AbortSignal) => Promise<void>;
+
+  constructor(o: Parameters<typeof fixedCadence>[0]) {
+    this.intervalMs = o.intervalMs;
+    this.startDelayMs = o.startDelayMs ?? o.intervalMs;
+    this.firstAtOnce = o.firstAtOnce;
+    this.armAhead = o.armAhead;
+    this.backoff = sharedPolicy(o.intervalMs, o.intervalMs, 0);
+    this.clock = o.clock;
+    this.random = o.random;
+    this.onCrash = o.onCrash;
+    this.run = o.run;
+  }
+
+  tick(signal: AbortSignal): Promise<TickResult> {
+    return this.run(signal).then(ranOk);
+  }
 }
