@@ -8,6 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/schema.js';
+import { shareEqualBlocks } from '../config/shared-parts.js';
 import { errorMessage } from '../errors.js';
 import { buildIntegrations, closeIntegrations, closeProbes } from '../integrations/build.js';
 import type { Integration, IntegrationDeps, IntegrationFactory } from '../integrations/contract.js';
@@ -71,6 +72,7 @@ export function workersWanted(config: Config, logger: Logger, cores = availableP
 
 export async function startWorkers(config: Config, deps: WorkersDeps): Promise<RunningFleet> {
   const { logger, count } = deps;
+  shareEqualBlocks(config.routers); // kept here and in each thread's share (restarts): equal blocks once
   await ensureWritableDir(config.stateDir);
   const store = createStateStore(config.stateDir, { logger });
   const apis = new ReadApis(deps.integrations);
@@ -113,6 +115,7 @@ export async function startWorkers(config: Config, deps: WorkersDeps): Promise<R
         logger.warn({ workers: count }, 'workers changed: takes effect at the next restart; keeping the current threads');
       }
       logger.level = next.logLevel;
+      shareEqualBlocks(next.routers);
       fleet.configure(next);
       await apis.apply(next, apiDeps);
       const shares = shardConfigs(next, count);
