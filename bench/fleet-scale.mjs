@@ -119,10 +119,8 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
       // inside the measuring window, so start-up (the first poll also fetches the static
       // facts) is left to the warm-up. The same from the very first report is kept too.
       const schedule = { intervalMs: INTERVAL_MS, toleranceMs: TOLERANCE_MS, windowStart, windowEnd };
-      const lateness = summariseLateness(
-        nodes.map((n) => n.reportTimes.filter((t) => t >= windowStart && t <= windowEnd)),
-        schedule,
-      );
+      const inWindow = nodes.map((n) => n.reportTimes.filter((t) => t >= windowStart && t <= windowEnd));
+      const lateness = summariseLateness(inWindow, schedule);
       const fromStart = summariseLateness(
         nodes.map((n) => n.reportTimes.filter((t) => t <= windowEnd)),
         { ...schedule, windowStart: bridgeStart },
@@ -130,10 +128,7 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
       // For information only: the same window with each slot on the router's own beat taking the
       // nearest report, so that one late report and the catch-up after it cost one slot, where
       // matching by count (above) can shift every later report by an interval.
-      const onGrid = summariseLateness(
-        nodes.map((n) => n.reportTimes.filter((t) => t >= windowStart && t <= windowEnd)),
-        { ...schedule, anchor: 'grid' },
-      );
+      const onGrid = summariseLateness(inWindow, { ...schedule, anchor: 'grid' });
       runs.push({
         routers,
         simReadyS,
