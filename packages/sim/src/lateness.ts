@@ -6,11 +6,10 @@
  * window ended; a due slot without a report is a miss, so a bridge that drops or delays
  * cycles cannot look punctual.
  *
- * Anchors: `first` is the router's first report. `median` is the router's typical phase
- * (the median of report k minus k × interval), so a first report that came late, e.g.
- * because the first poll also fetched the static facts, does not shift every later slot;
- * drift and jitter still show. `grid` is the router's own beat fitted to its reports, with
- * each slot matched to the nearest report instead of by count (see `summariseOnGrid`).
+ * Anchors: `first` is the router's first report. `grid` is the router's own beat fitted to
+ * its reports, each slot matched to the nearest report instead of by count (see
+ * `summariseOnGrid`), so a first report that came late, e.g. because the first poll also
+ * fetched the static facts, does not shift every later slot; drift and jitter still show.
  */
 
 export interface LatenessOptions {
@@ -22,7 +21,7 @@ export interface LatenessOptions {
   /** Epoch ms when measuring started: slots for routers that never reported count from here. */
   windowStart: number;
   /** Default `first`. */
-  anchor?: 'first' | 'median' | 'grid';
+  anchor?: 'first' | 'grid';
 }
 
 export interface LatenessSummary {
@@ -46,11 +45,6 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1] as number;
-}
-
-function medianPhase(times: readonly number[], intervalMs: number): number {
-  const phases = times.map((t, k) => t - k * intervalMs).sort((a, b) => a - b);
-  return phases[Math.floor((phases.length - 1) / 2)] as number;
 }
 
 /** Distance of `a` from `b` on a circle of `period`. */
@@ -134,12 +128,11 @@ export function summariseLateness(arrivals: readonly (readonly number[])[], o: L
       onTime += r.onTime;
       continue;
     }
-    const anchor = o.anchor === 'median' ? medianPhase(times, o.intervalMs) : first;
-    const slots = Math.max(0, Math.floor((o.windowEnd - o.toleranceMs - anchor) / o.intervalMs) + 1);
+    const slots = Math.max(0, Math.floor((o.windowEnd - o.toleranceMs - first) / o.intervalMs) + 1);
     due += slots;
     const n = Math.min(slots, times.length);
     for (let k = 0; k < n; k++) {
-      const late = (times[k] as number) - (anchor + k * o.intervalMs);
+      const late = (times[k] as number) - (first + k * o.intervalMs);
       lateness.push(late);
       delivered++;
       if (Math.abs(late) <= o.toleranceMs) onTime++;
