@@ -28,12 +28,12 @@ function levelSource(h: Holder): Logger {
 
 const noop = (): void => undefined;
 
-const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
-
 /** What may be read without creating the child: the level and its check, the parent's. */
 function fromParent(h: Holder, prop: string): unknown {
-  if (LEVELS.has(prop)) return levelSource(h).isLevelEnabled(prop) ? undefined : noop;
-  if (prop === 'level') return levelSource(h).level;
+  const source = levelSource(h);
+  // A level method (pino's own table of names, custom levels included) that is off: a no-op.
+  if (Object.hasOwn(source.levels.values, prop)) return source.isLevelEnabled(prop) ? undefined : noop;
+  if (prop === 'level') return source.level;
   if (prop === 'isLevelEnabled') return (level: string) => levelSource(h).isLevelEnabled(level);
   return undefined;
 }
