@@ -52,16 +52,14 @@ export class Bridge implements FleetHealth, FleetView {
   private shared: FleetDeps & { close(): Promise<void> };
   private stopping: Promise<void> | undefined;
 
-  private config: Config;
-
   constructor(
-    config: Config,
+    private config: Config,
     private readonly factory: FleetFactory,
     private readonly logger: Logger,
     private readonly flushState: () => Promise<void>,
   ) {
-    this.config = withSharedBlocks(config);
-    this.shared = factory.build(this.config);
+    shareEqualBlocks(config.routers); // equal settings blocks once for the fleet (config/shared-parts.ts)
+    this.shared = factory.build(config);
   }
 
   async start(): Promise<void> {
@@ -95,8 +93,8 @@ export class Bridge implements FleetHealth, FleetView {
     return true;
   }
 
-  async reload(given: Config, options: ReloadOptions = {}): Promise<ReloadSummary> {
-    let next = withSharedBlocks(given);
+  async reload(next: Config, options: ReloadOptions = {}): Promise<ReloadSummary> {
+    shareEqualBlocks(next.routers);
     if (next.stateDir !== this.config.stateDir) {
       this.logger.warn({ stateDir: this.config.stateDir }, 'state.dir changed: takes effect at the next restart; keeping the current one');
       next = { ...next, stateDir: this.config.stateDir };
@@ -181,10 +179,4 @@ export class Bridge implements FleetHealth, FleetView {
       this.logger.warn({ router: unit.config.name, err: errorMessage(err) }, 'router did not stop cleanly');
     }
   }
-}
-
-/** The configuration, its routers' equal settings blocks now shared (config/shared-parts.ts). */
-function withSharedBlocks(config: Config): Config {
-  shareEqualBlocks(config.routers);
-  return config;
 }

@@ -161,19 +161,20 @@ export function nextSlot(slotAt: number, intervalMs: number, now: number): numbe
 /** A fixed cadence's tick result: its runs have their own failure handling. */
 const ranOk = (): TickResult => ({ ok: true });
 
+/** What a fixed cadence is made of. */
+export type CadenceSpec = Pick<LoopOptions, 'intervalMs' | 'clock' | 'random' | 'onCrash' | 'firstAtOnce' | 'armAhead'> & {
+  /** Delay of the first run; default one interval. */
+  startDelayMs?: number;
+  run: (signal: AbortSignal) => Promise<void>;
+};
+
 /**
  * A loop that runs `run` every `intervalMs` on the fixed grid, by default first after one
  * interval, whatever `run` achieved (its own failures have their own handling): e.g. Nezha's
  * State cadence, a Komari ping task. One run at a time: a slot that comes while the previous
  * run is still going is skipped. A throw is reported to `onCrash` and the cadence goes on.
  */
-export function fixedCadence(
-  options: Pick<LoopOptions, 'intervalMs' | 'clock' | 'random' | 'onCrash' | 'firstAtOnce' | 'armAhead'> & {
-    /** Delay of the first run; default one interval. */
-    startDelayMs?: number;
-    run: (signal: AbortSignal) => Promise<void>;
-  },
-): Loop {
+export function fixedCadence(options: CadenceSpec): Loop {
   return new Loop(new CadenceOptions(options));
 }
 
@@ -194,7 +195,7 @@ class CadenceOptions implements LoopOptions {
   readonly onCrash: (err: unknown) => void;
   private readonly run: (signal: AbortSignal) => Promise<void>;
 
-  constructor(o: Parameters<typeof fixedCadence>[0]) {
+  constructor(o: CadenceSpec) {
     this.intervalMs = o.intervalMs;
     this.startDelayMs = o.startDelayMs ?? o.intervalMs;
     this.firstAtOnce = o.firstAtOnce;
