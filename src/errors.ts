@@ -115,7 +115,7 @@ export function errorCode(err: unknown): ErrorCode | undefined {
 }
 
 /** The poll was stopped, or a request of it never got a slot: skip the poll whole, never read it as the router's answer. */
-export function pollSkipped(signal: AbortSignal, err: unknown): boolean {
+export function pollSkipped(signal: { readonly aborted: boolean }, err: unknown): boolean {
   return signal.aborted || errorCode(err) === 'BRIDGE_OVERLOADED';
 }
 

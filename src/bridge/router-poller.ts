@@ -23,6 +23,7 @@ import { OnceLog } from '../once-log.js';
 import type { RouterRest } from '../routeros/rest.js';
 import type { AccountingView } from '../router-view.js';
 import { logTrafficEvent } from './traffic-event-log.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 /** Sensors change slowly: one `/system/health` read a minute. */
 export const HEALTH_REFRESH_MS = 60_000;
@@ -98,7 +99,7 @@ export class RouterPoller {
     return this.traffic;
   }
 
-  async poll(signal: AbortSignal): Promise<RouterSample> {
+  async poll(signal: CancelSignal): Promise<RouterSample> {
     const { rest, router, now } = this.deps;
     const resource = await collectResource(rest, signal);
     const rebooted = this.lastUptimeS !== undefined && resource.uptimeS < this.lastUptimeS;
@@ -177,7 +178,7 @@ export class RouterPoller {
     return Math.abs(uptimeS - expected) > 30;
   }
 
-  private async refreshDevice(signal: AbortSignal): Promise<unknown> {
+  private async refreshDevice(signal: CancelSignal): Promise<unknown> {
     const before = this.deviceAt;
     this.deviceAt = this.deps.now();
     const { id, board } = await collectDevice(this.deps.rest, signal).catch((err: unknown) => {
@@ -188,7 +189,7 @@ export class RouterPoller {
     return board;
   }
 
-  private async refreshInfo(resource: Resource, signal: AbortSignal, board: unknown): Promise<void> {
+  private async refreshInfo(resource: Resource, signal: CancelSignal, board: unknown): Promise<void> {
     const { rest, router, now } = this.deps;
     const before = this.infoAt;
     this.infoAt = now();
@@ -214,7 +215,7 @@ export class RouterPoller {
     }
   }
 
-  private async refreshConnections(signal: AbortSignal): Promise<void> {
+  private async refreshConnections(signal: CancelSignal): Promise<void> {
     const before = this.connectionsAt;
     this.connectionsAt = this.deps.now();
     try {
@@ -231,7 +232,7 @@ export class RouterPoller {
     }
   }
 
-  private async refreshHealth(signal: AbortSignal): Promise<void> {
+  private async refreshHealth(signal: CancelSignal): Promise<void> {
     const before = this.healthAt;
     this.healthAt = this.deps.now();
     try {

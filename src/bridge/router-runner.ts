@@ -19,6 +19,7 @@ import type { RouterPoller } from './router-poller.js';
 import type { Clock } from '../time/timers.js';
 import type { LoadMonitor } from './load-monitor.js';
 import type { StartGate } from '../time/start-gate.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { RouterView };
 
@@ -87,7 +88,7 @@ export class RouterRunner {
       this.random = deps.random;
     }
 
-    tick(signal: AbortSignal): Promise<TickResult> {
+    tick(signal: CancelSignal): Promise<TickResult> {
       return this.runner.tick(signal);
     }
 
@@ -150,7 +151,7 @@ export class RouterRunner {
     };
   }
 
-  private async tick(signal: AbortSignal): Promise<TickResult> {
+  private async tick(signal: CancelSignal): Promise<TickResult> {
     const { clock, logger, poller } = this.deps;
     // A first poll may wait for its turn (large fleets); it then anchors the router's grid.
     let waited = false;

@@ -9,6 +9,7 @@ import { errorCode, RouterError } from '../errors.js';
 import type { ConnectionCounts } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { parseCountOnly, parseTrackingTotal, trackingHasFamilyTotals } from '../routeros/schemas.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type ConnectionMode = ConnectionCounts['source'];
 
@@ -42,7 +43,7 @@ export class ConnectionCounter {
     return this.current;
   }
 
-  async count(rest: RouterRest, signal: AbortSignal, now: number): Promise<ConnectionCounts> {
+  async count(rest: RouterRest, signal: CancelSignal, now: number): Promise<ConnectionCounts> {
     if (this.ipv6MissingAt !== undefined && now - this.ipv6MissingAt >= this.options.reprobeMs) {
       this.ipv6MissingAt = undefined;
     }
@@ -67,7 +68,7 @@ export class ConnectionCounter {
     this.options.onModeChange?.(mode, cause);
   }
 
-  private async countOnly(rest: RouterRest, signal: AbortSignal, now: number): Promise<ConnectionCounts> {
+  private async countOnly(rest: RouterRest, signal: CancelSignal, now: number): Promise<ConnectionCounts> {
     // Sequential on purpose: the router serialises one user's requests anyway.
     const tcp4 = await countProtocol(rest, signal, V4, 'tcp');
     const udp4 = await countProtocol(rest, signal, V4, 'udp');
@@ -79,7 +80,7 @@ export class ConnectionCounter {
     return { tcp: tcp4 + (v6?.tcp ?? 0), udp: udp4 + (v6?.udp ?? 0), source: 'count-only' };
   }
 
-  private async trackingTotal(rest: RouterRest, signal: AbortSignal, now: number): Promise<ConnectionCounts> {
+  private async trackingTotal(rest: RouterRest, signal: CancelSignal, now: number): Promise<ConnectionCounts> {
     const reply = await rest.get(`${V4}/tracking`, { proplist: ['total-entries', 'total-ip4-entries'], signal });
     const total4 = parseTrackingTotal(reply, `${V4}/tracking`);
     // From 7.20 the IPv4 menu reports per-family totals: its total-entries then covers IPv6 too.
@@ -103,7 +104,7 @@ export class ConnectionCounter {
   }
 }
 
-async function countProtocol(rest: RouterRest, signal: AbortSignal, menu: string, protocol: 'tcp' | 'udp'): Promise<number> {
+async function countProtocol(rest: RouterRest, signal: CancelSignal, menu: string, protocol: 'tcp' | 'udp'): Promise<number> {
   const reply = await rest.post(`${menu}/print`, { 'count-only': '', '.query': [`protocol=${protocol}`] }, { signal });
   return parseCountOnly(reply, `${menu}/print count-only`);
 }

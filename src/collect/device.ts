@@ -13,6 +13,7 @@
  */
 import { pollSkipped } from '../errors.js';
 import type { RouterRest } from '../routeros/rest.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 const MAX_ID = 100;
 
@@ -24,7 +25,7 @@ const BOARD_FIELDS = ['routerboard', 'serial-number', 'model', 'current-firmware
  * `/system/routerboard` reply it was read from (undefined when that read failed): basic info
  * due in the same poll takes the model from it instead of asking again.
  */
-export async function collectDevice(rest: RouterRest, signal: AbortSignal): Promise<{ id: string | undefined; board: unknown }> {
+export async function collectDevice(rest: RouterRest, signal: CancelSignal): Promise<{ id: string | undefined; board: unknown }> {
   const board = await rest.get('system/routerboard', { signal, proplist: BOARD_FIELDS }).catch(rethrowIfSkipped(signal));
   const serial = deviceIdFromRouterboard(board);
   if (serial !== undefined) return { id: serial, board };
@@ -33,7 +34,7 @@ export async function collectDevice(rest: RouterRest, signal: AbortSignal): Prom
 }
 
 /** A menu this user may not read means no identity from it; a stopped or slot-starved poll is skipped whole. */
-function rethrowIfSkipped(signal: AbortSignal): (err: unknown) => undefined {
+function rethrowIfSkipped(signal: CancelSignal): (err: unknown) => undefined {
   return (err) => {
     if (pollSkipped(signal, err)) throw err;
     return undefined;

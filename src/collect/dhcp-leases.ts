@@ -12,6 +12,7 @@
 import type { DhcpLeaseCounts, DhcpServerLeases } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { countOf, flag, recordsOf, text } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { DhcpLeaseCounts, DhcpServerLeases };
 
@@ -100,7 +101,7 @@ export function countLeasesByStatus(reply: unknown, status: string, server?: str
   }).length;
 }
 
-async function countStatuses(rest: RouterRest, where: string[], signal: AbortSignal): Promise<{ bound: number; waiting: number }> {
+async function countStatuses(rest: RouterRest, where: string[], signal: CancelSignal): Promise<{ bound: number; waiting: number }> {
   const count = (status: string) =>
     rest.post('ip/dhcp-server/lease/print', { 'count-only': '', '.query': [...where, `status=${status}`] }, { signal });
   const bound = await count('bound');
@@ -121,7 +122,7 @@ export async function collectDhcpLeases(
   previous: { reading: DhcpLeaseCounts | undefined; memory: DhcpMemory | undefined },
   serverLimit: number,
   now: number,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<DhcpRun> {
   const step = nextStep(previous.memory, now);
   if (step.kind === 'list') {

@@ -7,6 +7,7 @@
 import type { EthernetLink, SfpOptics } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { flag, type RosRecord, measured, recordsOf, text } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { EthernetLink, SfpOptics };
 
@@ -74,7 +75,7 @@ export function parseEthernetMonitor(reply: unknown): EthernetLink[] {
   return out;
 }
 
-export async function collectEthernetMonitor(rest: RouterRest, ports: readonly string[], signal: AbortSignal): Promise<EthernetLink[]> {
+export async function collectEthernetMonitor(rest: RouterRest, ports: readonly string[], signal: CancelSignal): Promise<EthernetLink[]> {
   const names = ports.slice(0, MAX_MONITORED_PORTS);
   if (names.length === 0) return [];
   const body = { numbers: names.join(','), once: '', '.proplist': ETHERNET_MONITOR_PROPLIST.join(',') };

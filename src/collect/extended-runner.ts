@@ -11,6 +11,7 @@ import type { RouterRest } from '../routeros/rest.js';
 import { type ExtendedReading, NoWirelessPackage, type RunMemory, runCollector } from './extended-runs.js';
 import { dueAt, EXTENDED_COLLECTORS, type ExtendedCollector, type PlanEntry, planSlots, type ReservedLoad, type Slot } from './plan.js';
 import { isAbsent } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 /** An absent menu is asked again after this long (a package may have been installed). */
 export const ABSENT_RETRY_MS = 6 * 3_600_000;
@@ -66,7 +67,7 @@ export class ExtendedRunner {
   }
 
   /** Starts the collectors due this cycle in the background; never waits, never throws. */
-  tick(signal: AbortSignal): void {
+  tick(signal: CancelSignal): void {
     for (const name of dueAt(this.slots, this.tickIndex++)) {
       this.pending ??= [];
       if (!this.pending.includes(name)) this.pending.push(name);
@@ -106,7 +107,7 @@ export class ExtendedRunner {
     return this.slots;
   }
 
-  private async runBatch(batch: readonly ExtendedCollector[], signal: AbortSignal): Promise<void> {
+  private async runBatch(batch: readonly ExtendedCollector[], signal: CancelSignal): Promise<void> {
     for (const name of batch) {
       if (signal.aborted) return;
       const st = this.statusOf(name);

@@ -17,6 +17,7 @@ import { collectPppActive } from './ppp-active.js';
 import { recordsOf, text } from './ros-values.js';
 import { collectWireguardPeers } from './wireguard-peers.js';
 import { collectWirelessClients, probeWirelessPackage, type WirelessPackage } from './wireless-clients.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 /** What runs carry between each other. */
 export interface RunMemory {
@@ -25,7 +26,7 @@ export interface RunMemory {
   dhcp?: DhcpMemory;
 }
 
-async function etherPorts(rest: RouterRest, reading: ExtendedReading, signal: AbortSignal): Promise<string[]> {
+async function etherPorts(rest: RouterRest, reading: ExtendedReading, signal: CancelSignal): Promise<string[]> {
   const known = reading.interfaces?.interfaces.filter((i) => i.type === 'ether').map((i) => i.name);
   if (known !== undefined) return known;
   const rows = recordsOf(await rest.get('interface/ethernet', { signal, proplist: ['name'] }), 256);
@@ -39,7 +40,7 @@ export async function runCollector(
   config: CollectorsConfig,
   reading: ExtendedReading,
   memory: RunMemory,
-  signal: AbortSignal,
+  signal: CancelSignal,
   now: number,
 ): Promise<void> {
   switch (name) {
@@ -79,7 +80,7 @@ async function runWireless(
   config: CollectorsConfig,
   reading: ExtendedReading,
   memory: RunMemory,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<void> {
   if (memory.wirelessPackage === undefined) {
     const pkg = await probeWirelessPackage(rest, signal);

@@ -8,6 +8,7 @@
 import type { HealthReading, HealthSensor, HealthState } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { baseUnit, recordsOf, text } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { HealthReading, HealthState };
 
@@ -45,11 +46,11 @@ export function sensorBaseUnit(sensor: HealthSensor): string {
   return baseUnit(sensor.unit)?.unit ?? '';
 }
 
-export async function collectHealthReading(rest: RouterRest, signal: AbortSignal): Promise<HealthReading> {
+export async function collectHealthReading(rest: RouterRest, signal: CancelSignal): Promise<HealthReading> {
   const reply = await rest.get('system/health', { signal, proplist: HEALTH_PROPLIST });
   return parseHealthReading(reply) ?? { sensors: [], states: [] };
 }
 
-export async function collectHealth(rest: RouterRest, signal: AbortSignal): Promise<HealthSensor[]> {
+export async function collectHealth(rest: RouterRest, signal: CancelSignal): Promise<HealthSensor[]> {
   return (await collectHealthReading(rest, signal)).sensors;
 }

@@ -10,6 +10,7 @@ import type { Resource, RouterInfo } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { parseAddresses, parseCloud, parseIdentity, parseRouterboard } from '../routeros/schemas.js';
 import { isPublicIpv4, isPublicIpv6, publicOrUndefined } from './public-address.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 /** `auto`, `none`, or a literal IPv4/IPv6 address. */
 export type PublicIpSetting = 'auto' | 'none' | (string & {});
@@ -23,7 +24,7 @@ export interface PublicAddresses {
 
 export async function collectInfo(
   rest: RouterRest,
-  signal: AbortSignal,
+  signal: CancelSignal,
   resource: Resource,
   publicIpSetting: PublicIpSetting,
   defaultRouteInterfaces: readonly string[],
@@ -57,7 +58,7 @@ export async function collectInfo(
  */
 async function collectPublicAddresses(
   rest: RouterRest,
-  signal: AbortSignal,
+  signal: CancelSignal,
   setting: PublicIpSetting,
   defaultRouteInterfaces: readonly string[],
 ): Promise<PublicAddresses> {
@@ -90,7 +91,7 @@ async function collectPublicAddresses(
 }
 
 /** Runs an optional read: a RouterError becomes undefined; an abort, a bug or a request the bridge had no slot for still throws. */
-async function optional<T>(signal: AbortSignal, read: () => Promise<T>): Promise<T | undefined> {
+async function optional<T>(signal: CancelSignal, read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
   } catch (err) {

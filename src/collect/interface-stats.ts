@@ -6,6 +6,7 @@
 import type { InterfaceStats, InterfaceTable } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { counter, flag, type RosRecord, recordsOf, text } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { InterfaceStats, InterfaceTable };
 
@@ -68,6 +69,6 @@ export function parseInterfaceStats(reply: unknown, limit: number): InterfaceTab
   return { interfaces, truncated };
 }
 
-export async function collectInterfaceStats(rest: RouterRest, limit: number, signal: AbortSignal): Promise<InterfaceTable> {
+export async function collectInterfaceStats(rest: RouterRest, limit: number, signal: CancelSignal): Promise<InterfaceTable> {
   return parseInterfaceStats(await rest.get('interface', { signal, proplist: INTERFACE_PROPLIST }), limit);
 }

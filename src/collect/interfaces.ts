@@ -8,6 +8,7 @@
 import type { InterfaceCounter } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { parseInterfaces } from '../routeros/schemas.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export interface InterfaceCounters {
   /** In the order of `names`. */
@@ -26,7 +27,7 @@ export function nameQuery(names: readonly string[]): string[] {
 
 export async function collectInterfaceCounters(
   rest: RouterRest,
-  signal: AbortSignal,
+  signal: CancelSignal,
   names: readonly string[],
 ): Promise<InterfaceCounters> {
   const reply = await rest.post('interface/print', { '.proplist': PROPLIST, '.query': nameQuery(names) }, { signal });

@@ -8,6 +8,7 @@
 import type { PackageUpdate } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { recordsOf, text } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { PackageUpdate };
 
@@ -52,6 +53,6 @@ export function parsePackageUpdate(reply: unknown): PackageUpdate {
   return out;
 }
 
-export async function collectPackageUpdate(rest: RouterRest, signal: AbortSignal): Promise<PackageUpdate> {
+export async function collectPackageUpdate(rest: RouterRest, signal: CancelSignal): Promise<PackageUpdate> {
   return parsePackageUpdate(await rest.get('system/package/update', { signal, proplist: PACKAGE_UPDATE_PROPLIST }));
 }

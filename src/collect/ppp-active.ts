@@ -6,6 +6,7 @@
 import type { PppSessions } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { countOf } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { PppSessions };
 
@@ -15,7 +16,7 @@ export function parsePppCount(reply: unknown): PppSessions | undefined {
   return active === undefined ? undefined : { active };
 }
 
-export async function collectPppActive(rest: RouterRest, signal: AbortSignal): Promise<PppSessions> {
+export async function collectPppActive(rest: RouterRest, signal: CancelSignal): Promise<PppSessions> {
   const parsed = parsePppCount(await rest.post('ppp/active/print', { 'count-only': '' }, { signal }));
   if (parsed === undefined) throw new Error('/ppp/active count-only reply has no "ret" count');
   return parsed;

@@ -9,6 +9,7 @@ import { errorCode } from '../errors.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { interfaceOfGateway } from '../routeros/address.js';
 import { parseRoutes, type RouteEntry } from '../routeros/schemas.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 const PROPLIST = ['dst-address', 'gateway', 'immediate-gw', 'active', 'routing-table'];
 
@@ -17,7 +18,7 @@ const PROPLIST = ['dst-address', 'gateway', 'immediate-gw', 'active', 'routing-t
  * active default route: the caller reports that and counts nothing rather than guess.
  * A router without the IPv6 package simply contributes no IPv6 routes.
  */
-export async function resolveDefaultRouteInterfaces(rest: RouterRest, signal: AbortSignal): Promise<string[]> {
+export async function resolveDefaultRouteInterfaces(rest: RouterRest, signal: CancelSignal): Promise<string[]> {
   const v4 = await rest.get('ip/route', {
     proplist: PROPLIST,
     filter: { 'dst-address': '0.0.0.0/0', active: 'true' },

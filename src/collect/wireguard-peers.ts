@@ -6,6 +6,7 @@ import type { WireguardPeer } from '../model.js';
 import { parseRouterDuration } from '../routeros/duration.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { counter, flag, recordsOf, text } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { WireguardPeer };
 
@@ -39,6 +40,6 @@ export function parseWireguardPeers(reply: unknown): WireguardPeer[] {
   });
 }
 
-export async function collectWireguardPeers(rest: RouterRest, signal: AbortSignal): Promise<WireguardPeer[]> {
+export async function collectWireguardPeers(rest: RouterRest, signal: CancelSignal): Promise<WireguardPeer[]> {
   return parseWireguardPeers(await rest.get('interface/wireguard/peers', { signal, proplist: WIREGUARD_PROPLIST }));
 }

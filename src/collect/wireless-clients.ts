@@ -7,6 +7,7 @@
 import type { WirelessClient, WirelessPackage, WirelessReading } from '../model.js';
 import type { RouterRest } from '../routeros/rest.js';
 import { isAbsent, measured, recordsOf, text } from './ros-values.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export type { WirelessClient, WirelessPackage, WirelessReading };
 
@@ -27,7 +28,7 @@ export function parseRegistrationTable(reply: unknown, pkg: WirelessPackage, max
 }
 
 /** Which package answers, `wifi` first; undefined when neither menu exists. */
-export async function probeWirelessPackage(rest: RouterRest, signal: AbortSignal): Promise<WirelessPackage | undefined> {
+export async function probeWirelessPackage(rest: RouterRest, signal: CancelSignal): Promise<WirelessPackage | undefined> {
   for (const pkg of ['wifi', 'wireless'] as const) {
     try {
       await rest.post(`${WIRELESS_MENUS[pkg]}/print`, { 'count-only': '' }, { signal });
@@ -43,7 +44,7 @@ export async function collectWirelessClients(
   rest: RouterRest,
   pkg: WirelessPackage,
   listLimit: number,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<WirelessReading> {
   const menu = WIRELESS_MENUS[pkg];
   const [rec] = recordsOf(await rest.post(`${menu}/print`, { 'count-only': '' }, { signal }), 1);

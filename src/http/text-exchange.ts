@@ -12,7 +12,7 @@
  * rejects with undici's own error object.
  */
 import type { Dispatcher } from 'undici';
-import type { RequestCancel } from '../time/request-deadline.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export interface TextRequest {
   /** Path and query, the dispatcher's origin before it. */
@@ -22,7 +22,7 @@ export interface TextRequest {
   /** A string is encoded by undici; a Buffer is sent as it is. */
   body?: string | Buffer;
   /** Ends the request: before it is sent, or while its reply arrives. */
-  cancel: RequestCancel;
+  cancel: CancelSignal;
 }
 
 export interface TextReply {
@@ -58,7 +58,7 @@ class TextHandler implements Dispatcher.DispatchHandler {
   private bytes = 0;
 
   constructor(
-    private readonly cancel: RequestCancel,
+    private readonly cancel: CancelSignal,
     private readonly resolve: (reply: TextReply) => void,
     private readonly reject: (err: Error) => void,
   ) {
@@ -97,8 +97,8 @@ class TextHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-function reasonOf(cancel: RequestCancel): Error {
-  return cancel.reason ?? new Error('aborted');
+function reasonOf(cancel: CancelSignal): Error {
+  return cancel.reason instanceof Error ? cancel.reason : new Error('aborted');
 }
 
 function decode(chunks: readonly Buffer[], bytes: number): string {

@@ -31,6 +31,7 @@ import type { RouterState } from '../state/schema.js';
 import type { StatusRoute } from '../status-section.js';
 import type { Telemetry } from '../telemetry.js';
 import type { Clock } from '../time/timers.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 /** Probes every integration shares: one raw ICMP socket and one HTTP prober per process. */
 export interface SharedProbes {
@@ -68,7 +69,7 @@ export interface RouterStateAccess {
 /** What an integration gets for one router. */
 export interface RouterContext {
   readonly router: RouterConfig;
-  /** The router's REST client (its one dispatcher); pass an AbortSignal to every call. */
+  /** The router's REST client (its one dispatcher); pass an CancelSignal to every call. */
   readonly rest: RouterRest;
   /** A child logger with `router` set. */
   readonly logger: Logger;

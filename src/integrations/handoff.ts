@@ -7,13 +7,14 @@
  */
 import { errorMessage } from '../errors.js';
 import type { PartView } from '../router-view.js';
+import { Cancellation, type CancelSignal } from '../time/cancel.js';
 
 /** What one send achieved: nothing (success) or a failure the sender already handled. */
 export type SendOutcome = undefined | { ok: false; error: string };
 
 export interface HandoffOptions<T> {
   /** Sends one item; a rejection counts as a failure (it is not retried: the next offer is). */
-  send(item: T, signal: AbortSignal): Promise<SendOutcome | undefined>;
+  send(item: T, signal: CancelSignal): Promise<SendOutcome | undefined>;
   /** Epoch ms. */
   now(): number;
 }
@@ -23,8 +24,8 @@ export class LatestWins<T> {
   private inflight: Promise<void> | undefined;
   private inflightSince = 0;
   private stopped = false;
-  /** The drain in progress's (one per drain, not per instance: ~0.8 KB per router less heap between sends). */
-  private abort: AbortController | undefined;
+  /** The drain in progress's (one per drain, not per instance: nothing held between sends). */
+  private abort: Cancellation | undefined;
   private lastSuccessAt: number | undefined;
   private lastErrorAt: number | undefined;
   private lastError: string | undefined;
@@ -65,7 +66,7 @@ export class LatestWins<T> {
   }
 
   private async drain(): Promise<void> {
-    const abort = new AbortController();
+    const abort = new Cancellation();
     this.abort = abort;
     while (this.pending !== undefined && !this.stopped) {
       const next = this.pending;
@@ -73,7 +74,7 @@ export class LatestWins<T> {
       this.inflightSince = next.at;
       let outcome: SendOutcome;
       try {
-        outcome = await this.options.send(next.item, abort.signal);
+        outcome = await this.options.send(next.item, abort);
       } catch (err) {
         outcome = { ok: false, error: errorMessage(err) };
       }

@@ -1,4 +1,5 @@
 import type { RouterSample } from '../model.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 /**
  * A destination for router samples (Komari now; Nezha and Prometheus later).
@@ -11,7 +12,7 @@ import type { RouterSample } from '../model.js';
  */
 export interface RouterSink {
   readonly kind: string;
-  start(signal: AbortSignal): Promise<void>;
-  push(sample: RouterSample, signal: AbortSignal): Promise<void>;
+  start(signal: CancelSignal): Promise<void>;
+  push(sample: RouterSample, signal: CancelSignal): Promise<void>;
   stop(): Promise<void>;
 }

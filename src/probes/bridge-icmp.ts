@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { TikprobeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { abortReason } from './deadline.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 /** The part of a net-ping session this module uses. */
 export interface IcmpSession {
@@ -32,7 +33,7 @@ export interface BridgeIcmp {
    * `timeoutMs` (or an ICMP error such as unreachable came back). Rejects with
    * PING_UNAVAILABLE when raw sockets cannot be used, and when `signal` aborts.
    */
-  ping(address: string, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined>;
+  ping(address: string, timeoutMs: number, signal?: CancelSignal): Promise<number | undefined>;
   close(): void;
 }
 
@@ -156,7 +157,7 @@ class NetPingBridgeIcmp implements BridgeIcmp {
     }
   }
 
-  async ping(address: string, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
+  async ping(address: string, timeoutMs: number, signal?: CancelSignal): Promise<number | undefined> {
     if (signal?.aborted) throw abortReason(signal);
     if (!this.available()) throw new TikprobeError('PING_UNAVAILABLE', 'ICMP from this host is unavailable');
     const family = isIP(address);
@@ -182,7 +183,7 @@ class NetPingBridgeIcmp implements BridgeIcmp {
         signal?.removeEventListener('abort', onAbort);
         outcome();
       };
-      const onAbort = () => settle(() => reject(abortReason(signal as AbortSignal)));
+      const onAbort = () => settle(() => reject(abortReason(signal as CancelSignal)));
       const timer = setTimeout(() => settle(() => resolve(undefined)), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {

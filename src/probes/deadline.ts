@@ -3,8 +3,10 @@
  * two apart: a timeout is a measured loss, a caller abort (shutdown, task removed) is no
  * measurement at all. Built on `setTimeout` so fake timers drive it in tests.
  */
+import { Cancellation, type CancelSignal } from '../time/cancel.js';
+
 export interface Deadline {
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** True when the deadline, not the caller, aborted the signal. */
   timedOut(): boolean;
   /** Releases the timer and the listener on the caller's signal. */
@@ -18,8 +20,8 @@ export class DeadlineExceeded extends Error {
   }
 }
 
-export function deadline(parent: AbortSignal, ms: number): Deadline {
-  const controller = new AbortController();
+export function deadline(parent: CancelSignal, ms: number): Deadline {
+  const controller = new Cancellation();
   let expired = false;
   const onParentAbort = () => controller.abort(parent.reason);
   const timer = setTimeout(() => {
@@ -29,7 +31,7 @@ export function deadline(parent: AbortSignal, ms: number): Deadline {
   if (parent.aborted) onParentAbort();
   else parent.addEventListener('abort', onParentAbort, { once: true });
   return {
-    signal: controller.signal,
+    signal: controller,
     timedOut: () => expired && !parent.aborted,
     clear: () => {
       clearTimeout(timer);
@@ -39,7 +41,7 @@ export function deadline(parent: AbortSignal, ms: number): Deadline {
 }
 
 /** The reason a caller abort carries, as an Error to reject with. */
-export function abortReason(signal: AbortSignal): Error {
+export function abortReason(signal: CancelSignal): Error {
   const r: unknown = signal.reason;
   if (r instanceof Error) return r;
   const e = new Error('aborted');
@@ -51,7 +53,7 @@ export function abortReason(signal: AbortSignal): Error {
  * Settles with `work`, or rejects as soon as `signal` aborts, whichever is first: shutdown
  * never waits on a probe that ignores its signal. A late outcome of `work` is dropped.
  */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal: CancelSignal): Promise<T> {
   if (signal.aborted) {
     work.catch(() => {});
     return Promise.reject(abortReason(signal));

@@ -5,10 +5,11 @@
 import type { RouterRest } from '../routeros/rest.js';
 import { ROUTER_PING_INTERVAL } from './kinds.js';
 import { type RouterPingSummary, summarisePingReply } from './ping-reply.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export interface RouterPingOptions {
   count: number;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** REST request timeout; see `routerPingTimeoutMs`. */
   timeoutMs: number;
 }

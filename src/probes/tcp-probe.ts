@@ -9,14 +9,15 @@ import { performance } from 'node:perf_hooks';
 import { abortReason, deadline } from './deadline.js';
 import { type Lookup, resolveHost } from './resolve.js';
 import type { HostPort } from './targets.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export interface ProbeOptions {
   timeoutMs: number;
   /** Aborting rejects the probe (no measurement); it is not a loss. */
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
-function connectTime(address: string, port: number, signal: AbortSignal): Promise<number | undefined> {
+function connectTime(address: string, port: number, signal: CancelSignal): Promise<number | undefined> {
   return new Promise<number | undefined>((resolve, reject) => {
     const started = performance.now();
     const socket = connect({ host: address, port });

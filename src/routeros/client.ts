@@ -15,6 +15,7 @@ import { withKey } from '../with-key.js';
 import type { RestOptions, RouterRest } from './rest.js';
 import { buildTlsConnect, FingerprintMismatchError, type RouterTlsOptions } from './tls.js';
 import type { TlsContexts } from './tls-contexts.js';
+import type { CancelSignal } from '../time/cancel.js';
 
 export interface RouterClientOptions {
   /** The router's configured name: prefixes every error message. */
@@ -93,7 +94,7 @@ class RestClient implements RouterRest {
   private waitedMs = 0;
   private settledAt: number | undefined;
   /** The signal of the work (a poll) this router's last request belonged to, and when that work asked its first request. */
-  private workSignal: WeakRef<AbortSignal> | undefined;
+  private workSignal: WeakRef<CancelSignal> | undefined;
   private workSince = 0;
 
   constructor(private readonly options: RouterClientOptions) {
@@ -179,7 +180,7 @@ class RestClient implements RouterRest {
    * poll that has begun is finished before later ones; a request without a signal, or with
    * another signal than the last one (a ping between two requests of a poll), ranks at once.
    */
-  private rankOf(signal: AbortSignal | undefined, asked: number): number {
+  private rankOf(signal: CancelSignal | undefined, asked: number): number {
     if (signal === undefined) return asked;
     if (this.workSignal?.deref() !== signal) {
       this.workSignal = new WeakRef(signal);

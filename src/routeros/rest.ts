@@ -1,10 +1,11 @@
 /** The one seam through which tikprobe talks to a router. Implemented by `client.ts`. */
+import type { CancelSignal } from '../time/cancel.js';
 export interface RestOptions {
   /** `.proplist`: only these properties are returned. */
   proplist?: readonly string[];
   /** Query-string filters for GET (exact match, AND-combined). */
   filter?: Readonly<Record<string, string>>;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Overrides the router's configured request timeout (e.g. for /ping). */
   timeoutMs?: number;
 }

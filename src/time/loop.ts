@@ -5,6 +5,7 @@
  * exponential backoff instead. Every tick is wrapped so that an error cannot stop the loop.
  */
 import { backoffDelay, type BackoffPolicy, sharedPolicy } from './backoff.js';
+import { Cancellation, type CancelSignal } from './cancel.js';
 import type { Clock } from './timers.js';
 
 export type TickResult =
@@ -40,7 +41,7 @@ export interface LoopOptions {
   backoff: BackoffPolicy;
   clock: Clock;
   random: () => number;
-  tick: (signal: AbortSignal) => Promise<TickResult>;
+  tick: (signal: CancelSignal) => Promise<TickResult>;
   /** Called when `tick` throws: the loop goes on as after a failure. */
   onCrash: (err: unknown) => void;
   /** Called after every tick with the instant it was due and when it started (the load estimate's input; not with `armAhead`). */
@@ -53,8 +54,8 @@ export class Loop {
   private stopped = false;
   private failures = 0;
   private slotAt = 0;
-  /** The tick in progress's: one per tick, so a waiting loop holds none (~0.8 KB per loop, two loops per router). */
-  private abort: AbortController | undefined;
+  /** The tick in progress's: one per tick, so a waiting loop holds none. */
+  private abort: Cancellation | undefined;
   /** Epoch ms the next tick is due, for status output. */
   nextAt: number | undefined;
   /** Epoch ms the tick in progress started, undefined while the loop waits. */
@@ -115,12 +116,12 @@ export class Loop {
     const slotAt = this.slotAt;
     const startedAt = clock.now();
     this.tickStartedAt = startedAt;
-    const abort = new AbortController();
+    const abort = new Cancellation();
     if (this.stopped) abort.abort();
     this.abort = abort;
     let result: TickResult;
     try {
-      result = await this.options.tick(abort.signal);
+      result = await this.options.tick(abort);
     } catch (err) {
       this.options.onCrash(err);
       result = { ok: false };
@@ -165,7 +166,7 @@ const ranOk = (): TickResult => ({ ok: true });
 export type CadenceSpec = Pick<LoopOptions, 'intervalMs' | 'clock' | 'random' | 'onCrash' | 'firstAtOnce' | 'armAhead'> & {
   /** Delay of the first run; default one interval. */
   startDelayMs?: number;
-  run: (signal: AbortSignal) => Promise<void>;
+  run: (signal: CancelSignal) => Promise<void>;
 };
 
 /**
@@ -193,7 +194,7 @@ class CadenceOptions implements LoopOptions {
   readonly clock: Clock;
   readonly random: () => number;
   readonly onCrash: (err: unknown) => void;
-  private readonly run: (signal: AbortSignal) => Promise<void>;
+  private readonly run: (signal: CancelSignal) => Promise<void>;
 
   constructor(o: CadenceSpec) {
     this.intervalMs = o.intervalMs;
@@ -207,7 +208,7 @@ class CadenceOptions implements LoopOptions {
     this.run = o.run;
   }
 
-  tick(signal: AbortSignal): Promise<TickResult> {
+  tick(signal: CancelSignal): Promise<TickResult> {
     return this.run(signal).then(ranOk);
   }
 }

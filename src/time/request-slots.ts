@@ -15,15 +15,8 @@
  * It also keeps the figures the load estimate needs: the slot time used (the integral of
  * requests in flight over time) and the time requests spent waiting. No I/O.
  */
+import type { CancelSignal } from './cancel.js';
 import { RankQueue } from './rank-queue.js';
-
-/** What a waiting request can be cancelled by (an AbortSignal, or anything with its shape). */
-export interface SlotCancel {
-  readonly aborted: boolean;
-  readonly reason?: unknown;
-  addEventListener(type: 'abort', listener: () => void): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
 
 /** A request that waited `waitedMs` (its bound) for a slot and was not run. */
 export class SlotWaitExpired extends Error {
@@ -36,7 +29,7 @@ export class SlotWaitExpired extends Error {
 interface Waiter {
   start: () => void;
   fail: (reason: unknown) => void;
-  cancel: SlotCancel | undefined;
+  cancel: CancelSignal | undefined;
   onAbort: (() => void) | undefined;
   timer: NodeJS.Timeout | undefined;
   enqueuedAt: number;
@@ -78,7 +71,7 @@ export class RequestSlots {
    * same rank queued before it. Without running `fn`, rejects with the cancel handle's reason
    * when it is aborted first, and with SlotWaitExpired when `maxWaitMs` (real time) pass first.
    */
-  run<T>(fn: () => Promise<T>, cancel?: SlotCancel, maxWaitMs?: number, rank?: number): Promise<T> {
+  run<T>(fn: () => Promise<T>, cancel?: CancelSignal, maxWaitMs?: number, rank?: number): Promise<T> {
     if (cancel?.aborted) return Promise.reject(cancel.reason);
     if (this.running < this.size && this.live === 0) return this.hold(fn);
     return new Promise<T>((resolve, reject) => {

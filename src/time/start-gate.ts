@@ -12,6 +12,7 @@
  * busy-share source it is given.
  */
 import type { Clock } from './timers.js';
+import type { CancelSignal } from './cancel.js';
 
 export interface StartGateOptions {
   clock: Clock;
@@ -34,7 +35,7 @@ interface Waiter {
   since: number;
   resolve: (waited: boolean) => void;
   reject: (err: unknown) => void;
-  signal: AbortSignal;
+  signal: CancelSignal;
   onAbort: () => void;
   /** Aborted: left in the queue (no O(n) removal when a whole fleet stops), skipped by the next check. */
   gone: boolean;
@@ -52,7 +53,7 @@ export class StartGate {
   constructor(private readonly options: StartGateOptions) {}
 
   /** Resolves when this first poll may start (true: it had to wait); rejects with the signal's reason when aborted first. */
-  enter(signal: AbortSignal): Promise<boolean> {
+  enter(signal: CancelSignal): Promise<boolean> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.live === 0 && this.hasRoom()) {
       this.admittedThisCheck += 1;

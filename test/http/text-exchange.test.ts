@@ -11,7 +11,7 @@ import { seededRng } from '@tikprobe/sim/prng.js';
 import { Client, errors } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchangeText } from '../../src/http/text-exchange.js';
-import { RequestCancel } from '../../src/time/request-deadline.js';
+import { Cancellation } from '../../src/time/cancel.js';
 
 type Reply = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -89,7 +89,7 @@ describe('exchangeText', () => {
         bodies = Array.from({ length: 60 }, () => split(randomBytes(rng), rng));
         for (let i = 0; i < bodies.length; i++) {
           const path = `/body/${i}`;
-          const ours = await exchangeText(client, { path, method: 'GET', headers: {}, cancel: new RequestCancel() });
+          const ours = await exchangeText(client, { path, method: 'GET', headers: {}, cancel: new Cancellation() });
           const theirs = await client.request({ path, method: 'GET' });
           const text = await theirs.body.text();
           expect(ours.text).toBe(text);
@@ -114,7 +114,7 @@ describe('exchangeText', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"é":1}',
-        cancel: new RequestCancel(),
+        cancel: new Cancellation(),
       });
       expect(reply).toMatchObject({ status: 429, text: 'slow down: {"é":1}' });
       expect(reply.headers['retry-after']).toBe('7');
@@ -131,7 +131,7 @@ describe('exchangeText', () => {
     });
     const client = new Client(origin);
     try {
-      const reply = await exchangeText(client, { path: '/early', method: 'GET', headers: {}, cancel: new RequestCancel() });
+      const reply = await exchangeText(client, { path: '/early', method: 'GET', headers: {}, cancel: new Cancellation() });
       expect(reply).toMatchObject({ status: 200, text: '{"ok":true}' });
       // The final head's headers, not the informational one's.
       expect(reply.headers.link).toBeUndefined();
@@ -148,7 +148,7 @@ describe('exchangeText', () => {
     });
     const client = new Client(origin);
     try {
-      const cancel = new RequestCancel();
+      const cancel = new Cancellation();
       const pending = exchangeText(client, { path: '/hang', method: 'GET', headers: {}, cancel });
       while (arrived === 0) await new Promise((resolve) => setImmediate(resolve));
       const reason = new Error('timeout');
@@ -156,7 +156,7 @@ describe('exchangeText', () => {
       await expect(pending).rejects.toBe(reason);
 
       const before = seen.length;
-      const early = new RequestCancel();
+      const early = new Cancellation();
       early.abort(new Error('aborted early'));
       await expect(exchangeText(client, { path: '/hang', method: 'GET', headers: {}, cancel: early })).rejects.toThrow('aborted early');
       expect(seen.length).toBe(before);
@@ -177,10 +177,10 @@ describe('exchangeText', () => {
     const small = new Client(origin, { maxResponseSize: 1000 });
     const client = new Client(origin);
     try {
-      await expect(exchangeText(small, { path: '/large', method: 'GET', headers: {}, cancel: new RequestCancel() })).rejects.toBeInstanceOf(
+      await expect(exchangeText(small, { path: '/large', method: 'GET', headers: {}, cancel: new Cancellation() })).rejects.toBeInstanceOf(
         errors.ResponseExceededMaxSizeError,
       );
-      await expect(exchangeText(client, { path: '/cut', method: 'GET', headers: {}, cancel: new RequestCancel() })).rejects.toBeInstanceOf(errors.SocketError);
+      await expect(exchangeText(client, { path: '/cut', method: 'GET', headers: {}, cancel: new Cancellation() })).rejects.toBeInstanceOf(errors.SocketError);
     } finally {
       await Promise.all([small.destroy(), client.destroy()]);
     }

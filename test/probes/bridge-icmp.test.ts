@@ -194,7 +194,7 @@ describe('BridgeIcmp without CAP_NET_RAW (child process)', () => {
   it.skipIf(!runnable)('logs the one PING_UNAVAILABLE error with the grant instructions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tikprobe-icmp-'));
     try {
-      for (const rel of ['src/probes/bridge-icmp.ts', 'src/probes/deadline.ts', 'src/errors.ts']) {
+      for (const rel of ['src/probes/bridge-icmp.ts', 'src/probes/deadline.ts', 'src/time/cancel.ts', 'src/errors.ts']) {
         const source = readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8');
         const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
         mkdirSync(dirname(join(dir, rel)), { recursive: true });

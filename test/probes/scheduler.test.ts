@@ -3,6 +3,7 @@ import { KomariError, RouterError } from '../../src/errors.js';
 import { probeTimeoutMs, routerPingTimeoutMs } from '../../src/probes/kinds.js';
 import { formatRfc3339 } from '../../src/probes/rfc3339.js';
 import { resolveAfter, hang, harness, target, task } from './support/scheduler-harness.js';
+import type { CancelSignal } from '../../src/time/cancel.js';
 
 const T0 = Date.UTC(2026, 7, 17, 8, 0, 0, 0);
 
@@ -386,7 +387,7 @@ describe('PingScheduler stop', () => {
 
   it('stops during the first fetch', async () => {
     const h = harness([task(1, 'tcp', '192.0.2.1:80', 10)]);
-    h.source.fetchTasks = vi.fn((signal: AbortSignal) => hang(signal));
+    h.source.fetchTasks = vi.fn((signal: CancelSignal) => hang(signal));
     h.scheduler.start();
     await h.scheduler.stop();
     expect(vi.getTimerCount()).toBe(0);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay } from '../../src/time/backoff.js';
 import { Loop, nextSlot, type TickResult } from '../../src/time/loop.js';
 import { systemClock } from '../../src/time/timers.js';
+import type { CancelSignal } from '../../src/time/cancel.js';
 
 const policy = { baseMs: 5000, capMs: 60_000, jitter: 0.2 };
 
@@ -35,7 +36,7 @@ describe('Loop', () => {
     vi.useRealTimers();
   });
 
-  function makeLoop(tick: (signal: AbortSignal) => Promise<TickResult>, onCrash = vi.fn()) {
+  function makeLoop(tick: (signal: CancelSignal) => Promise<TickResult>, onCrash = vi.fn()) {
     return new Loop({ intervalMs: 5000, startDelayMs: 1000, backoff: policy, clock: systemClock, random: () => 0.5, tick, onCrash });
   }
 

@@ -1,6 +1,6 @@
 import { seededRng } from '@tikprobe/sim/prng.js';
 import { describe, expect, it } from 'vitest';
-import { RequestCancel } from '../../src/time/request-deadline.js';
+import { Cancellation } from '../../src/time/cancel.js';
 import { RequestSlots, SlotWaitExpired } from '../../src/time/request-slots.js';
 
 /** A request the test finishes by hand. */
@@ -68,7 +68,7 @@ describe('RequestSlots', () => {
     const slots = new RequestSlots(1, () => 0);
     const first = gate();
     const running = slots.run(() => first.promise);
-    const cancel = new RequestCancel();
+    const cancel = new Cancellation();
     let ran = false;
     const waiting = slots.run(async () => {
       ran = true;
@@ -83,7 +83,7 @@ describe('RequestSlots', () => {
     await flush();
     expect(ran).toBe(false);
     // The handle is free for the HTTP client again: the queue took its listener away.
-    const after = new RequestCancel();
+    const after = new Cancellation();
     await expect(slots.run(async () => 'ok', after)).resolves.toBe('ok');
   });
 
@@ -106,7 +106,7 @@ describe('RequestSlots', () => {
 
   it('an already aborted request never runs', async () => {
     const slots = new RequestSlots(1);
-    const cancel = new RequestCancel();
+    const cancel = new Cancellation();
     cancel.abort(new Error('aborted'));
     await expect(slots.run(async () => 'ran', cancel)).rejects.toThrow('aborted');
   });
@@ -158,7 +158,7 @@ describe('RequestSlots', () => {
       const size = 1 + Math.floor(rng() * 4);
       const slots = new RequestSlots(size);
       const open: (() => void)[] = [];
-      const cancels: RequestCancel[] = [];
+      const cancels: Cancellation[] = [];
       const starts: number[] = [];
       const endings = new Map<number, 'ran' | 'cancelled'>();
       const pending: Promise<void>[] = [];
@@ -166,7 +166,7 @@ describe('RequestSlots', () => {
       const violations: string[] = [];
       let inFlight = 0;
       for (let id = 0; id < 300; id++) {
-        const cancel = new RequestCancel();
+        const cancel = new Cancellation();
         cancels.push(cancel);
         const done = slots
           .run(() => {

@@ -13,6 +13,7 @@ import type { Logger } from '../../log.js';
 import type { KomariBasicInfo, KomariReport } from './payload.js';
 import { type KomariPingResult, type KomariPingTask, parsePingTasks } from './ping-tasks.js';
 import { type Call, KomariTransport, type Lane } from './transport.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 export type { KomariPingResult, KomariPingTask } from './ping-tasks.js';
 
@@ -47,15 +48,15 @@ export interface KomariClientStats {
 }
 
 export interface KomariClient {
-  uploadBasicInfo(token: string, body: KomariBasicInfo, signal?: AbortSignal): Promise<void>;
-  report(token: string, body: KomariReport, signal?: AbortSignal): Promise<void>;
+  uploadBasicInfo(token: string, body: KomariBasicInfo, signal?: CancelSignal): Promise<void>;
+  report(token: string, body: KomariReport, signal?: CancelSignal): Promise<void>;
   /** The node's ping tasks; `null` from the server is []; malformed entries are dropped one by one. */
-  getPingTasks(token: string, signal?: AbortSignal): Promise<KomariPingTask[]>;
-  postPingResult(token: string, result: KomariPingResult, signal?: AbortSignal): Promise<void>;
+  getPingTasks(token: string, signal?: CancelSignal): Promise<KomariPingTask[]>;
+  postPingResult(token: string, result: KomariPingResult, signal?: CancelSignal): Promise<void>;
   /** Creates a NEW node named `Auto-<name>` on every call: persist the result, call once per router. */
-  register(discoveryKey: string, name: string, signal?: AbortSignal): Promise<KomariCredentials>;
+  register(discoveryKey: string, name: string, signal?: CancelSignal): Promise<KomariCredentials>;
   /** The server's version (`0.0.1` on non-release builds). */
-  version(signal?: AbortSignal): Promise<string>;
+  version(signal?: CancelSignal): Promise<string>;
   stats(): KomariClientStats;
   close(): Promise<void>;
 }
@@ -64,7 +65,7 @@ const registerReply = z.object({ data: z.object({ uuid: z.string().min(1), token
 const versionReply = z.object({ data: z.object({ version: z.string() }) });
 
 /** A call authenticated by a node token (`?token=`, never logged). */
-function tokenCall(method: Call['method'], path: string, token: string, body: unknown, signal: AbortSignal | undefined, lane: Lane = 'main'): Call {
+function tokenCall(method: Call['method'], path: string, token: string, body: unknown, signal: CancelSignal | undefined, lane: Lane = 'main'): Call {
   return { method, path, query: { token }, body: body === undefined ? undefined : JSON.stringify(body), secrets: [token], signal, lane };
 }
 
@@ -134,6 +135,6 @@ export function createKomariClient(options: KomariClientOptions): KomariClient {
  * answers 401 to a wrong token on every supported version (≥ 1.1.8). A 404 means the server
  * predates 1.1.8, where reports never mark a node online. Rejects with the KomariError.
  */
-export async function verifyKomariToken(client: KomariClient, token: string, signal?: AbortSignal): Promise<void> {
+export async function verifyKomariToken(client: KomariClient, token: string, signal?: CancelSignal): Promise<void> {
   await client.getPingTasks(token, signal);
 }

@@ -12,6 +12,7 @@ import type { KomariClient, KomariClientStats, KomariCredentials } from './clien
 import type { KomariBasicInfo, KomariReport } from './payload.js';
 import type { KomariPingResult, KomariPingTask } from './ping-tasks.js';
 import type { Telemetry } from '../../telemetry.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 export function observedKomariClient(client: KomariClient, router: string, observer: Telemetry): KomariClient {
   return new ObservedKomariClient(client, router, observer);
@@ -24,27 +25,27 @@ class ObservedKomariClient implements KomariClient {
     private readonly observer: Telemetry,
   ) {}
 
-  uploadBasicInfo(token: string, body: KomariBasicInfo, signal?: AbortSignal): Promise<void> {
+  uploadBasicInfo(token: string, body: KomariBasicInfo, signal?: CancelSignal): Promise<void> {
     return this.watch('uploadBasicInfo', this.client.uploadBasicInfo(token, body, signal));
   }
 
-  report(token: string, body: KomariReport, signal?: AbortSignal): Promise<void> {
+  report(token: string, body: KomariReport, signal?: CancelSignal): Promise<void> {
     return this.watch('report', this.client.report(token, body, signal));
   }
 
-  postPingResult(token: string, result: KomariPingResult, signal?: AbortSignal): Promise<void> {
+  postPingResult(token: string, result: KomariPingResult, signal?: CancelSignal): Promise<void> {
     return this.watch('ping/result', this.client.postPingResult(token, result, signal));
   }
 
-  getPingTasks(token: string, signal?: AbortSignal): Promise<KomariPingTask[]> {
+  getPingTasks(token: string, signal?: CancelSignal): Promise<KomariPingTask[]> {
     return this.client.getPingTasks(token, signal);
   }
 
-  register(discoveryKey: string, name: string, signal?: AbortSignal): Promise<KomariCredentials> {
+  register(discoveryKey: string, name: string, signal?: CancelSignal): Promise<KomariCredentials> {
     return this.client.register(discoveryKey, name, signal);
   }
 
-  version(signal?: AbortSignal): Promise<string> {
+  version(signal?: CancelSignal): Promise<string> {
     return this.client.version(signal);
   }
 

@@ -7,10 +7,11 @@ import type { RouterPart } from '../contract.js';
 import { LatestWins } from '../handoff.js';
 import type { PingScheduler } from './ping-scheduler.js';
 import type { KomariSink } from './sink.js';
+import { Cancellation } from '../../time/cancel.js';
 
 export class KomariPart implements RouterPart {
   /** Aborts the registration at stop; dropped once it has settled (a router keeps none after). */
-  private abort: AbortController | undefined = new AbortController();
+  private abort: Cancellation | undefined = new Cancellation();
   private readonly handoff: LatestWins<RouterSample>;
   private starting: Promise<void> | undefined;
 
@@ -32,8 +33,8 @@ export class KomariPart implements RouterPart {
 
   start(): void {
     // Registration (or loading a saved one) runs in the background; reports wait for its token.
-    const abort = this.abort ?? new AbortController();
-    this.starting = this.sink.start(abort.signal).finally(() => {
+    const abort = this.abort ?? new Cancellation();
+    this.starting = this.sink.start(abort).finally(() => {
       if (this.abort === abort) this.abort = undefined;
     });
     this.pings?.start();

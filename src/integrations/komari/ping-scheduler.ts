@@ -27,6 +27,7 @@ import { ResultPoster } from './result-poster.js';
 import { TaskFilter } from './task-filter.js';
 import { SKIP, TaskMeasure } from './task-measure.js';
 import type { KomariPingTask, PingResult } from './task-source.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 export type { PingSchedulerDeps, PingTaskStatus } from './ping-deps.js';
 export { MAX_LIST_ENTRIES, MAX_TASKS_PER_ROUTER, MIN_TASK_INTERVAL_S } from './task-filter.js';
@@ -122,7 +123,7 @@ export class PingScheduler {
 
   // ---- task list ----
 
-  private async fetchTasks(signal: AbortSignal): Promise<void> {
+  private async fetchTasks(signal: CancelSignal): Promise<void> {
     const limit = deadline(signal, this.deps.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS);
     let tasks: unknown;
     try {
@@ -224,7 +225,7 @@ export class PingScheduler {
   // ---- one run ----
 
   /** Never throws: a crash is logged and the task keeps its grid. */
-  private async run(entry: TaskEntry, signal: AbortSignal): Promise<void> {
+  private async run(entry: TaskEntry, signal: CancelSignal): Promise<void> {
     try {
       const measured = await this.measure.run(entry, signal);
       if (measured === SKIP || signal.aborted) return;

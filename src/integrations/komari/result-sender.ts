@@ -6,6 +6,7 @@ import { TikprobeError } from '../../errors.js';
 import { abortReason } from '../../probes/deadline.js';
 import { type Clock, systemClock } from '../../time/timers.js';
 import type { PingResult, PingTaskSource } from './task-source.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -21,7 +22,7 @@ export type SendOutcome = { ok: true; attempts: number } | { ok: false; attempts
 /** The timers a retry waits on. */
 export type RetryTimers = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 
-function sleep(ms: number, signal: AbortSignal, timers: RetryTimers): Promise<void> {
+function sleep(ms: number, signal: CancelSignal, timers: RetryTimers): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(abortReason(signal));
@@ -48,7 +49,7 @@ function isFinal(err: unknown): boolean {
 export async function sendWithRetry(
   source: PingTaskSource,
   result: PingResult,
-  signal: AbortSignal,
+  signal: CancelSignal,
   policy: RetryPolicy = DEFAULT_RETRY,
   timers: RetryTimers = systemClock,
 ): Promise<SendOutcome> {

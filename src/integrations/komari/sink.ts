@@ -26,6 +26,7 @@ import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
 import { type KomariSinkResult, replyOf } from './sink-result.js';
 import { KomariTokenResolver } from './token-resolver.js';
 import type { TokenStore } from './token-store.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 export type { KomariSinkResult } from './sink-result.js';
 
@@ -81,13 +82,13 @@ export class KomariSink implements RouterSink {
     });
   }
 
-  async start(signal: AbortSignal): Promise<void> {
+  async start(signal: CancelSignal): Promise<void> {
     await this.guard('start', async () => {
       await this.tokens.ensure(signal);
     });
   }
 
-  async push(sample: RouterSample, signal: AbortSignal): Promise<void> {
+  async push(sample: RouterSample, signal: CancelSignal): Promise<void> {
     await this.guard('push', () => this.send(sample, signal));
   }
 
@@ -108,7 +109,7 @@ export class KomariSink implements RouterSink {
   }
 
   /** Rejects with a KomariError when the token is missing or not accepted; sends no data. */
-  async verifyToken(signal?: AbortSignal): Promise<void> {
+  async verifyToken(signal?: CancelSignal): Promise<void> {
     const token = this.tokens.token() ?? this.deps.token;
     if (token === undefined) throw new KomariError('KOMARI_AUTH', `router "${this.deps.router}" has no Komari token yet`);
     await verifyKomariToken(this.deps.client, token, signal);
@@ -129,7 +130,7 @@ export class KomariSink implements RouterSink {
 
   // ----- sending ---------------------------------------------------------------------
 
-  private async send(sample: RouterSample, signal: AbortSignal): Promise<void> {
+  private async send(sample: RouterSample, signal: CancelSignal): Promise<void> {
     if (this.stopped) return;
     const token = await this.tokens.ensure(signal);
     if (token === undefined) return;
@@ -190,7 +191,7 @@ export class KomariSink implements RouterSink {
     return now - this.sentInfo.at >= this.deps.basicInfoIntervalMs;
   }
 
-  private async sendBasicInfo(token: string, { body, key }: KeyedInfo, signal: AbortSignal): Promise<'ok' | 'auth' | 'failed'> {
+  private async sendBasicInfo(token: string, { body, key }: KeyedInfo, signal: CancelSignal): Promise<'ok' | 'auth' | 'failed'> {
     try {
       await this.deps.client.uploadBasicInfo(token, body, signal);
     } catch (err) {

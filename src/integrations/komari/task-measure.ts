@@ -19,6 +19,7 @@ import { systemLookup } from '../../probes/resolve.js';
 import { RouterPingGate } from '../../probes/router-gate.js';
 import type { PingSchedulerDeps } from './ping-deps.js';
 import type { RunnableTask } from './task-filter.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 /** A run that produced no measurement and must post nothing. */
 export const SKIP = Symbol('skip');
@@ -44,7 +45,7 @@ export class TaskMeasure {
   }
 
   /** One measurement of `entry`, aborted with `signal` (task removed or changed, or stop). */
-  async run(entry: RunnableTask, signal: AbortSignal): Promise<Measured> {
+  async run(entry: RunnableTask, signal: CancelSignal): Promise<Measured> {
     if (!isRouterSide(entry.probe.kind)) return this.bridgeLimit(() => this.measureBridgeSide(entry, signal));
     if (!this.routerSideReady(entry, signal)) return SKIP;
     return this.routerLimit(() => this.measureRouterSide(entry, signal));
@@ -60,7 +61,7 @@ export class TaskMeasure {
   }
 
   /** Router down or `test` policy missing: skip without queueing (checked again once the slot is free). */
-  private routerSideReady(entry: RunnableTask, signal: AbortSignal): boolean {
+  private routerSideReady(entry: RunnableTask, signal: CancelSignal): boolean {
     if (signal.aborted || !this.gate.canRun()) return false;
     if (!this.deps.isRouterUp()) {
       this.log.debug({ taskId: entry.task.id }, 'router is down; router-side ping skipped');
@@ -69,7 +70,7 @@ export class TaskMeasure {
     return true;
   }
 
-  private async measureRouterSide(entry: RunnableTask, signal: AbortSignal): Promise<Measured> {
+  private async measureRouterSide(entry: RunnableTask, signal: CancelSignal): Promise<Measured> {
     if (!this.routerSideReady(entry, signal)) return SKIP;
     const count = entry.probe.kind === 'router-icmp' ? entry.probe.count : this.deps.count;
     const timeoutMs = routerPingTimeoutMs(count, entry.task.interval);
@@ -98,7 +99,7 @@ export class TaskMeasure {
     }
   }
 
-  private async measureBridgeSide(entry: RunnableTask, signal: AbortSignal): Promise<Measured> {
+  private async measureBridgeSide(entry: RunnableTask, signal: CancelSignal): Promise<Measured> {
     if (signal.aborted) return SKIP;
     if (entry.probe.kind === 'bridge-icmp' && !this.deps.bridgeIcmp.available()) return SKIP;
     try {

@@ -4,6 +4,7 @@
  */
 
 import type { KomariPingResult, KomariPingTask } from './ping-tasks.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 /** The task and result shapes are Komari's own; one definition serves the client and the scheduler. */
 export type { KomariPingTask };
@@ -12,7 +13,7 @@ export type PingResult = KomariPingResult;
 
 export interface PingTaskSource {
   /** The tasks assigned to this router's node. Rejects on any failure (the scheduler keeps its last list). */
-  fetchTasks(signal: AbortSignal): Promise<KomariPingTask[]>;
+  fetchTasks(signal: CancelSignal): Promise<KomariPingTask[]>;
   /** Posts one result; rejects on failure (the scheduler retries with the same result). */
-  sendResult(result: PingResult, signal: AbortSignal): Promise<void>;
+  sendResult(result: PingResult, signal: CancelSignal): Promise<void>;
 }

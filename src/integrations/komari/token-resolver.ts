@@ -20,6 +20,7 @@ import { DoublingDelay, RepeatCounter } from '../../time/repeats.js';
 import type { KomariClient, KomariCredentials } from './client.js';
 import { type KomariSinkResult, replyOf } from './sink-result.js';
 import type { TokenStore } from './token-store.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 const TOKEN_RETRY_FIRST_MS = 30_000;
 const TOKEN_RETRY_MAX_MS = 10 * 60_000;
@@ -72,7 +73,7 @@ export class KomariTokenResolver {
   }
 
   /** The token to use, resolving it first when needed; undefined while there is none. */
-  async ensure(signal: AbortSignal): Promise<string | undefined> {
+  async ensure(signal: CancelSignal): Promise<string | undefined> {
     if (this.resolved !== undefined) return this.resolved;
     if (this.deps.token !== undefined) {
       this.resolved = this.deps.token;
@@ -85,7 +86,7 @@ export class KomariTokenResolver {
     return this.resolved;
   }
 
-  private async resolveToken(signal: AbortSignal): Promise<void> {
+  private async resolveToken(signal: CancelSignal): Promise<void> {
     if (this.deps.now() < this.tokenRetryAt) return;
     const { router, tokens } = this.deps;
     if (this.unsaved === undefined) {

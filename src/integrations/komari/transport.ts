@@ -20,6 +20,7 @@ import { withKey } from '../../with-key.js';
 import { classifyKomariReply } from './classify.js';
 import { formQuery } from './query.js';
 import { honoursRetryAfter, parseRetryAfter } from './retry-after.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 export type Lane = 'main' | 'tasks';
 
@@ -31,7 +32,7 @@ export interface Call {
   authorization?: string;
   /** Values to scrub from any reply text kept on an error. */
   secrets: string[];
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   /** Default `main`. */
   lane?: Lane;
 }

@@ -7,6 +7,7 @@ import type { Measure } from '../../probes/measure.js';
 import type { Telemetry } from '../../telemetry.js';
 import type { Clock } from '../../time/timers.js';
 import type { NezhaDashboard } from './dashboard.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 /** What one router's Nezha sink is built from (see index.ts). */
 export interface NezhaSinkDeps {
@@ -18,7 +19,7 @@ export interface NezhaSinkDeps {
   isRouterUp: () => boolean;
   measure: Measure;
   /** HTTP GET by the Nezha agent's rule (body read, certificate data); without it, `measure` is used. */
-  httpGet?: (url: string, options: { signal: AbortSignal; timeoutMs: number }) => Promise<HttpOutcome>;
+  httpGet?: (url: string, options: { signal: CancelSignal; timeoutMs: number }) => Promise<HttpOutcome>;
   ping: { via: PingVia; count: number };
   /** A sample older than this is not sent: the router is treated as unreachable. */
   staleAfterMs: number;

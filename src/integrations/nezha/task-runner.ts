@@ -12,6 +12,7 @@ import type { NezhaConnection } from './connection.js';
 import type { NezhaTask } from './proto.js';
 import type { NezhaSinkDeps } from './sink-deps.js';
 import { planTask, TASK_NOMINAL_INTERVAL_S, TASK_TIMEOUT_MS, TaskType, taskTypeName } from './tasks.js';
+import type { CancelSignal } from '../../time/cancel.js';
 
 const MAX_TASKS_IN_FLIGHT = 8;
 
@@ -26,7 +27,7 @@ export class NezhaTaskRunner {
   ) {}
 
   /** Answers one task from the dashboard: a probe it may run, or a refusal. Never throws. */
-  handle(conn: NezhaConnection, signal: AbortSignal, task: NezhaTask): void {
+  handle(conn: NezhaConnection, signal: CancelSignal, task: NezhaTask): void {
     const plan = planTask(task.type, task.data, this.deps.ping.via, this.deps.ping.count);
     if (plan.action === 'ignore') return;
     if (plan.action === 'fail') {
@@ -46,7 +47,7 @@ export class NezhaTaskRunner {
     });
   }
 
-  private async runProbe(conn: NezhaConnection, signal: AbortSignal, task: NezhaTask, probe: Probe): Promise<void> {
+  private async runProbe(conn: NezhaConnection, signal: CancelSignal, task: NezhaTask, probe: Probe): Promise<void> {
     const at = this.deps.clock.now();
     const { delay, data, ok } = await this.measureTask(probe, signal);
     if (signal.aborted) return;
@@ -60,7 +61,7 @@ export class NezhaTaskRunner {
   }
 
   /** The agent's answer: a success's delay (and for HTTPS the certificate data), or the failure text. */
-  private async measureTask(probe: Probe, signal: AbortSignal): Promise<{ delay: number | undefined; data: string; ok: boolean }> {
+  private async measureTask(probe: Probe, signal: CancelSignal): Promise<{ delay: number | undefined; data: string; ok: boolean }> {
     if (probe.kind === 'router-icmp' && !this.deps.isRouterUp()) return { delay: undefined, data: 'the router cannot be reached by tikprobe right now', ok: false };
     const timeoutMs = probe.kind === 'router-icmp' ? routerPingTimeoutMs(probe.count, TASK_NOMINAL_INTERVAL_S) : TASK_TIMEOUT_MS;
     try {

@@ -12,12 +12,13 @@ import type { KomariPingTask, PingResult, PingTaskSource } from '../../../src/in
 import type { RouterRest } from '../../../src/routeros/rest.js';
 import { captureLogger } from './log-capture.js';
 import { systemClock } from '../../../src/time/timers.js';
+import type { CancelSignal } from '../../../src/time/cancel.js';
 
 export interface MeasureCall {
   probe: Probe;
   at: number;
   timeoutMs: number;
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 export function task(id: number, type: string, target: string, interval: number, name = `task ${id}`): KomariPingTask {
@@ -32,7 +33,7 @@ export function resolveAfter(ms: number, value: number | undefined): Promise<num
 }
 
 /** Settles only when the signal aborts, and then rejects like a real probe. */
-export function hang(signal: AbortSignal): Promise<never> {
+export function hang(signal: CancelSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
     signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
   });
