@@ -93,6 +93,9 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
         void sampleReporting();
       }, 5000);
       await sleep(windowS * 1000);
+      // The window ends here: what the bench reads next (/status renders every router) must
+      // not delay reports that the window then counts as due.
+      const windowEnd = Date.now();
       clearInterval(rssTimer);
       const cpu = bridgeCpu();
       const simLoad = simCpu();
@@ -103,7 +106,6 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
         (doc) => doc.load,
         (err) => ({ error: String(err) }),
       );
-      const windowEnd = Date.now();
       // The overload run is judged on memory, the signal and the stop, not on punctuality: the
       // receiver's full per-node record (every report kept) is not fetched at 10 000 routers.
       const nodes = routers >= OVERLOAD_ROUTERS ? [] : await getJson(`${sim.receiverUrl}/sim/nodes`);

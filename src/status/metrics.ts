@@ -15,7 +15,7 @@ import { extendedFamilies } from './extended-metrics.js';
 import { deliveryFamilies, type LinkActivity, LinkActivityStore } from './integration-metrics.js';
 import { PingSeries } from './ping-series.js';
 import { createProcessCollector, type ProcessCollector } from './process-metrics.js';
-import { type MetricFamily, renderExposition } from './prom-text.js';
+import { expositionPieces, type MetricFamily, renderExposition } from './prom-text.js';
 import { routerFamilies } from './router-metrics.js';
 import { CounterSet, HistogramSet } from './series-sets.js';
 
@@ -48,6 +48,8 @@ export type { LinkActivity };
 export interface MetricsRegistry {
   /** The whole Prometheus exposition for this scrape. */
   render(input: ScrapeInput): string;
+  /** The same exposition as pieces, a line each, for a reply written in slices. */
+  exposition(input: ScrapeInput): Iterable<string>;
   /** What each sink endpoint last answered for `router`. */
   sinkEndpoints(router: string): SinkEndpointView[];
   /** Each integration's link activity for `router`, by integration name. */
@@ -62,18 +64,16 @@ export interface MetricsOptions {
 
 export function createMetricsRegistry(options: MetricsOptions = {}): MetricsRegistry & Required<Telemetry> {
   const now = options.now ?? Date.now;
-  const processCollector = options.process ?? createProcessCollector();
-  const pollDuration = new HistogramSet(POLL_BUCKETS_S);
-  const pollErrors = new CounterSet();
-  const sinkRequests = new CounterSet();
-  const pings = new PingSeries();
-  const links = new LinkActivityStore();
-  const endpoints = new SinkEndpoints();
-
-  const prune = (views: readonly RouterView[]) => {
-    const names = new Set(views.map((v) => v.name));
-    for (const set of [pollDuration, pollErrors, sinkRequests, pings, links, endpoints]) set.retain(names);
+  const sets: EventSets = {
+    processCollector: options.process ?? createProcessCollector(),
+    pollDuration: new HistogramSet(POLL_BUCKETS_S),
+    pollErrors: new CounterSet(),
+    sinkRequests: new CounterSet(),
+    pings: new PingSeries(),
+    links: new LinkActivityStore(),
+    endpoints: new SinkEndpoints(),
   };
+  const { pollDuration, pollErrors, sinkRequests, pings, links, endpoints } = sets;
 
   return {
     pollFinished(router, durationMs, errorCode) {
@@ -102,20 +102,13 @@ export function createMetricsRegistry(options: MetricsOptions = {}): MetricsRegi
     linkActivity: (router) => links.of(router),
 
     render(input) {
-      prune(input.views);
-      const families: MetricFamily[] = [
-        ...bridgeFamilies(input),
-        ...eventFamilies(pollDuration, pollErrors, sinkRequests),
-        ...pings.families(),
-        ...deliveryFamilies(input.views),
-        ...links.families(),
-        ...routerFamilies(input.views),
-        ...extendedFamilies(input.views),
-        ...processCollector.families(),
-        ...(input.extra ?? []),
-      ];
-      return renderExposition(families);
+      return renderExposition(scrapeFamilies(input, sets));
     },
+
+    exposition(input) {
+      return expositionPieces(scrapeFamilies(input, sets));
+    },
+
   };
 }
 
@@ -136,6 +129,35 @@ function bridgeFamilies(input: ScrapeInput): MetricFamily[] {
       samples: [{ labels: {}, value: input.healthy ? 1 : 0 }],
     },
   ];
+}
+
+/** What the registry records between scrapes. */
+interface EventSets {
+  processCollector: ProcessCollector;
+  pollDuration: HistogramSet;
+  pollErrors: CounterSet;
+  sinkRequests: CounterSet;
+  pings: PingSeries;
+  links: LinkActivityStore;
+  endpoints: SinkEndpoints;
+}
+
+/**
+ * The families of one scrape, group by group, so that a reply written in slices gives the
+ * event loop its turn between them. Series of routers no longer configured are dropped first.
+ */
+function* scrapeFamilies(input: ScrapeInput, sets: EventSets): Generator<MetricFamily> {
+  const names = new Set(input.views.map((v) => v.name));
+  for (const set of [sets.pollDuration, sets.pollErrors, sets.sinkRequests, sets.pings, sets.links, sets.endpoints]) set.retain(names);
+  yield* bridgeFamilies(input);
+  yield* eventFamilies(sets.pollDuration, sets.pollErrors, sets.sinkRequests);
+  yield* sets.pings.families();
+  yield* deliveryFamilies(input.views);
+  yield* sets.links.families();
+  yield* routerFamilies(input.views);
+  yield* extendedFamilies(input.views);
+  yield* sets.processCollector.families();
+  yield* input.extra ?? [];
 }
 
 /** What each sink endpoint last answered, per router. */

@@ -13,15 +13,22 @@ const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** The whole exposition: every family with its HELP and TYPE, then its samples. */
-export function renderExposition(families: readonly MetricFamily[]): string {
-  const lines: string[] = [];
+export function renderExposition(families: Iterable<MetricFamily>): string {
+  const text = [...expositionPieces(families)].join('');
+  return text === '' ? '\n' : text;
+}
+
+/**
+ * The exposition as pieces, a line each (with its newline), in the order of
+ * `renderExposition`: a large fleet's exposition is written in slices (paced-reply.ts).
+ */
+export function* expositionPieces(families: Iterable<MetricFamily>): Generator<string> {
   for (const f of families) {
     if (!NAME.test(f.name)) throw new Error(`invalid metric name ${f.name}`);
-    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
-    if (f.type === 'histogram') lines.push(...histogramLines(f));
-    else for (const s of f.samples) lines.push(sampleLine(f.name, s.labels, s.value));
+    yield `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
+    if (f.type === 'histogram') for (const l of histogramLines(f)) yield `${l}\n`;
+    else for (const s of f.samples) yield `${sampleLine(f.name, s.labels, s.value)}\n`;
   }
-  return `${lines.join('\n')}\n`;
 }
 
 function histogramLines(f: HistogramFamily): string[] {

@@ -10,7 +10,8 @@ import type { Logger } from '../log.js';
 import { bearerCheck } from './auth.js';
 import type { MetricsRegistry } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './prom-text.js';
-import { statusDocument } from './status-view.js';
+import { sendPaced } from './paced-reply.js';
+import { statusText } from './status-text.js';
 import type { StatusRoute, StatusSection } from '../status-section.js';
 
 /** What the request handler reads: the fleet, the metrics and the build it reports. */
@@ -53,8 +54,8 @@ export function statusRequestHandler(deps: StatusRequestDeps, log: Logger): Hand
 function routeRequest(deps: StatusRequestDeps, log: Logger): Handler {
   const authorized = bearerCheck(deps.token);
   const byPath = new Map<string, Handler>([
-    ['/status', (_req, res) => serveStatus(deps, res)],
-    ['/metrics', (_req, res) => serveMetrics(deps, res)],
+    ['/status', (_req, res) => serveStatus(deps, res, log)],
+    ['/metrics', (_req, res) => serveMetrics(deps, res, log)],
     ['/', (_req, res) => send(res, 200, PLAIN, `tikprobe ${deps.version}\n${ENDPOINTS.join('\n')}\n`)],
   ]);
   return (req, res) => {
@@ -89,31 +90,42 @@ function serveHealth(deps: StatusRequestDeps, res: ServerResponse): void {
   else send(res, 503, PLAIN, 'stalled: a router loop has not ticked within 3 report intervals\n');
 }
 
-function serveStatus(deps: StatusRequestDeps, res: ServerResponse): void {
+function serveStatus(deps: StatusRequestDeps, res: ServerResponse, log: Logger): void {
   const at = deps.now();
-  const doc = statusDocument({
+  const input = {
     views: deps.bridge.view(),
-    sinks: (router) => deps.metrics.sinkEndpoints(router),
-    links: (router) => deps.metrics.linkActivity(router),
+    sinks: (router: string) => deps.metrics.sinkEndpoints(router),
+    links: (router: string) => deps.metrics.linkActivity(router),
     healthy: deps.bridge.healthy(at, deps.startedAt),
     version: deps.version,
     startedAt: deps.startedAt,
     now: at,
-  });
-  const blocks: Record<string, unknown> = {};
-  for (const section of deps.sections()) blocks[section.name] = section.status();
-  send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify({ ...doc, ...blocks }, null, 2)}\n`);
+  };
+  // The sections' blocks are read when the routers are written: as fresh as the reply's end.
+  const blocks = (function* () {
+    for (const section of deps.sections()) yield [section.name, section.status()] as const;
+  })();
+  paced(res, 'application/json; charset=utf-8', statusText(input, blocks), '/status', log);
 }
 
-function serveMetrics(deps: StatusRequestDeps, res: ServerResponse): void {
-  const text = deps.metrics.render({
+function serveMetrics(deps: StatusRequestDeps, res: ServerResponse, log: Logger): void {
+  const pieces = deps.metrics.exposition({
     views: deps.bridge.view(),
     healthy: deps.bridge.healthy(deps.now(), deps.startedAt),
     version: deps.version,
     startedAt: deps.startedAt,
     extra: deps.sections().flatMap((s) => s.metrics?.() ?? []),
   });
-  send(res, 200, EXPOSITION_CONTENT_TYPE, text);
+  paced(res, EXPOSITION_CONTENT_TYPE, pieces, '/metrics', log);
+}
+
+/** A large reply in slices (paced-reply.ts); a failure once the headers are out can only cut the connection. */
+function paced(res: ServerResponse, contentType: string, pieces: Iterable<string>, path: string, log: Logger): void {
+  sendPaced(res, contentType, pieces).catch((err: unknown) => {
+    log.error({ err: errorMessage(err), path }, 'status request failed');
+    if (!res.headersSent) send(res, 500, PLAIN, 'internal error\n');
+    else res.destroy();
+  });
 }
 
 /** The request target as a URL; the fixed origin keeps a target such as `//x` a path. */

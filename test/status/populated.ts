@@ -9,7 +9,8 @@ import { createMetricsRegistry } from '../../src/status/metrics.js';
 import { routerSample } from '../integrations/komari/samples.js';
 import { extendedView } from './extended-view.js';
 
-function view(name: string, over: Partial<RouterView> = {}): RouterView {
+/** A router that answered, with a full sample; `over` changes what a test is about. */
+export function view(name: string, over: Partial<RouterView> = {}): RouterView {
   return {
     name,
     state: 'up',
