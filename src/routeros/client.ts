@@ -93,8 +93,12 @@ class RestClient implements RouterRest {
   private bytes = 0;
   private waitedMs = 0;
   private settledAt: number | undefined;
-  /** The signal of the work (a poll) this router's last request belonged to, and when that work asked its first request. */
-  private workSignal: WeakRef<CancelSignal> | undefined;
+  /**
+   * The signal of the work (a poll) this router's last request belonged to, and when that work
+   * asked its first request. Held, not weakly referenced: a poll's Cancellation is a few dozen
+   * bytes with its listeners gone, and a WeakRef per poll costs the collector more.
+   */
+  private workSignal: CancelSignal | undefined;
   private workSince = 0;
 
   constructor(private readonly options: RouterClientOptions) {
@@ -182,8 +186,8 @@ class RestClient implements RouterRest {
    */
   private rankOf(signal: CancelSignal | undefined, asked: number): number {
     if (signal === undefined) return asked;
-    if (this.workSignal?.deref() !== signal) {
-      this.workSignal = new WeakRef(signal);
+    if (this.workSignal !== signal) {
+      this.workSignal = signal;
       this.workSince = asked;
     }
     return this.workSince;
