@@ -22,7 +22,7 @@ const SLICE_MS = 5;
 const CHUNK_CHARS = 64 * 1024;
 
 /**
- * Sends `pieces` as the body of a 200 (or `status`) reply. HEAD gets the headers alone and no
+ * Sends `pieces` as the body of a 200 reply. HEAD gets the headers alone and no
  * piece is made. A client that goes away stops the generator; one that reads slowly is waited
  * for (the reply never buffers more than a chunk ahead of the socket). Rejects when a piece
  * cannot be made: the headers are out by then, so the caller can only cut the connection.

@@ -101,7 +101,7 @@ function serveStatus(deps: StatusRequestDeps, res: ServerResponse, log: Logger):
     startedAt: deps.startedAt,
     now: at,
   };
-  // The sections' blocks are read when the routers are written: as fresh as the reply's end.
+  // Each section's block is read once the routers are written: as fresh as the reply's end.
   const blocks = (function* () {
     for (const section of deps.sections()) yield [section.name, section.status()] as const;
   })();

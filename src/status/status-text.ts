@@ -1,12 +1,11 @@
 /**
- * The /status document as text, made router by router: exactly the bytes of
- * `JSON.stringify({ ...statusDocument(input), ...blocks }, null, 2)` and a newline, but as a
- * sequence of pieces, so that a fleet's document of tens of megabytes is written in slices
- * (paced-reply.ts) instead of being built whole while every poll waits. Pure.
+ * The /status document as text, made router by router: exactly the bytes JSON.stringify(…,
+ * null, 2) makes of the whole document (`version`, `now`, `startedAt`, `healthy`, `routers` by
+ * name, then each section's block) and a newline, but as a sequence of pieces, so that a
+ * fleet's document of tens of megabytes is written in slices (paced-reply.ts) instead of being
+ * built whole while every poll waits. Pure.
  */
-import { routerStatus, type statusDocument } from './status-view.js';
-
-type StatusInput = Parameters<typeof statusDocument>[0];
+import { routerStatus, type StatusInput } from './status-view.js';
 
 /** Each nested level of the document is indented by two more spaces, as JSON.stringify(…, null, 2) does. */
 function nested(text: string, pad: string): string {

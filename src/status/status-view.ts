@@ -86,7 +86,8 @@ export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[
   };
 }
 
-export function statusDocument(input: {
+/** What the /status document is made of (status-text.ts writes it). */
+export interface StatusInput {
   views: readonly RouterView[];
   sinks: (router: string) => readonly SinkEndpointView[];
   links?: (router: string) => ReadonlyMap<string, LinkActivity>;
@@ -94,12 +95,4 @@ export function statusDocument(input: {
   version: string;
   startedAt: number;
   now: number;
-}): StatusDocument {
-  return {
-    version: input.version,
-    now: new Date(input.now).toISOString(),
-    startedAt: new Date(input.startedAt).toISOString(),
-    healthy: input.healthy,
-    routers: input.views.map((v) => routerStatus(v, input.sinks(v.name), input.links?.(v.name))).sort((a, b) => a.name.localeCompare(b.name)),
-  };
 }

@@ -3,15 +3,22 @@ import { describe, expect, it } from 'vitest';
 import type { RouterView } from '../../src/router-view.js';
 import type { LinkActivity, SinkEndpointView } from '../../src/status/metrics.js';
 import { statusText } from '../../src/status/status-text.js';
-import { statusDocument } from '../../src/status/status-view.js';
+import { routerStatus, type StatusInput } from '../../src/status/status-view.js';
 import { extendedView } from './extended-view.js';
 import { view } from './populated.js';
 
-type Input = Parameters<typeof statusDocument>[0];
+type Input = StatusInput;
 
-/** What the reply was before it was written in slices: one JSON.stringify of the whole document. */
+/** What the reply was before it was written in slices: the whole document, one JSON.stringify. */
 function whole(input: Input, blocks: readonly (readonly [string, unknown])[]): string {
-  return `${JSON.stringify({ ...statusDocument(input), ...Object.fromEntries(blocks) }, null, 2)}\n`;
+  const doc = {
+    version: input.version,
+    now: new Date(input.now).toISOString(),
+    startedAt: new Date(input.startedAt).toISOString(),
+    healthy: input.healthy,
+    routers: input.views.map((v) => routerStatus(v, input.sinks(v.name), input.links?.(v.name))).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+  return `${JSON.stringify({ ...doc, ...Object.fromEntries(blocks) }, null, 2)}\n`;
 }
 
 const sinks = (router: string): SinkEndpointView[] =>
