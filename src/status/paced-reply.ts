@@ -4,7 +4,8 @@
  * in one go they stopped the event loop for that long, and every poll due meanwhile was late.
  * Here the body comes from a generator of text pieces, the event loop gets its turn after
  * every slice of work (a few ms), and the reply is sent chunked as it is made: the CPU is the
- * same, but a scrape never holds the fleet's polls back by more than a slice.
+ * same, but a scrape holds the fleet's polls back by a slice at most, or by the one piece made
+ * in one go (the fleet's views, one group of metric families: ~0.1 s at 5 000 routers).
  */
 import type { ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -25,7 +26,8 @@ const CHUNK_CHARS = 64 * 1024;
  * Sends `pieces` as the body of a 200 reply. HEAD gets the headers alone and no
  * piece is made. A client that goes away stops the generator; one that reads slowly is waited
  * for (the reply never buffers more than a chunk ahead of the socket). Rejects when a piece
- * cannot be made: the headers are out by then, so the caller can only cut the connection.
+ * cannot be made: the caller answers 500 if nothing was sent yet, else can only cut the
+ * connection.
  */
 export async function sendPaced(res: ServerResponse, contentType: string, pieces: Iterable<string>, options: PacedOptions = {}): Promise<void> {
   const sliceMs = options.sliceMs ?? SLICE_MS;
