@@ -131,7 +131,7 @@ describe('a reply written in slices', () => {
     socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await once(socket, 'data');
     socket.pause();
-    // Until the socket buffers are full, then no more: 100 MB would be made without the wait.
+    // Until the socket buffers are full (about 4 MB here), then no more: 100 MB would be made without the wait.
     await vi.waitFor(() => {
       const before = made;
       return new Promise<void>((resolve, reject) => setTimeout(() => (made === before ? resolve() : reject(new Error('still making'))), 50));
