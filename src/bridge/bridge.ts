@@ -8,7 +8,7 @@ import { startupWarnings } from '../config/startup-warnings.js';
 import { shareEqualBlocks } from '../config/shared-parts.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { FleetHealth, FleetView, RouterView } from '../router-view.js';
+import { byRouterName, type FleetHealth, type FleetView, type RouterView } from '../router-view.js';
 import { settlesWithin } from '../time/timers.js';
 import { type FleetDeps, type RouterUnit, startRouterUnit } from './router-unit.js';
 
@@ -69,6 +69,13 @@ export class Bridge implements FleetHealth, FleetView {
 
   view(): RouterView[] {
     return [...this.units.values()].map((u) => u.runner.view());
+  }
+
+  *viewsByName(): Generator<RouterView> {
+    for (const name of [...this.units.keys()].sort(byRouterName)) {
+      const unit = this.units.get(name);
+      if (unit !== undefined) yield unit.runner.view();
+    }
   }
 
   routerConfigs(): RouterConfig[] {

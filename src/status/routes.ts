@@ -4,7 +4,7 @@
  * (start.ts) nor of the connection limit (connection-guard.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FleetHealth } from '../router-view.js';
+import { byRouterName, type FleetHealth } from '../router-view.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bearerCheck } from './auth.js';
@@ -93,7 +93,7 @@ function serveHealth(deps: StatusRequestDeps, res: ServerResponse): void {
 function serveStatus(deps: StatusRequestDeps, res: ServerResponse, log: Logger): void {
   const at = deps.now();
   const input = {
-    views: deps.bridge.view(),
+    views: deps.bridge.viewsByName?.() ?? deps.bridge.view().sort((a, b) => byRouterName(a.name, b.name)),
     sinks: (router: string) => deps.metrics.sinkEndpoints(router),
     links: (router: string) => deps.metrics.linkActivity(router),
     healthy: deps.bridge.healthy(at, deps.startedAt),

@@ -27,9 +27,8 @@ export function* statusText(input: StatusInput, blocks: Iterable<readonly [strin
   // Without its closing "\n}": the routers and the blocks follow.
   yield head.slice(0, -2);
   yield ',\n  "routers": [';
-  const views = [...input.views].sort((a, b) => a.name.localeCompare(b.name));
   let first = true;
-  for (const view of views) {
+  for (const view of input.views) {
     const status = routerStatus(view, input.sinks(view.name), input.links?.(view.name));
     yield `${first ? '\n' : ',\n'}    ${nested(JSON.stringify(status, null, 2), '    ')}`;
     first = false;

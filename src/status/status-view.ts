@@ -88,7 +88,8 @@ export function routerStatus(view: RouterView, sinks: readonly SinkEndpointView[
 
 /** What the /status document is made of (status-text.ts writes it). */
 export interface StatusInput {
-  views: readonly RouterView[];
+  /** In router-name order (`byRouterName`), made as they are reached. */
+  views: Iterable<RouterView>;
   sinks: (router: string) => readonly SinkEndpointView[];
   links?: (router: string) => ReadonlyMap<string, LinkActivity>;
   healthy: boolean;
