@@ -60,12 +60,12 @@ export interface FleetView {
   tagOf(router: string): string | undefined;
 }
 
-/** The fleet's views plus the progress signal behind /healthz and the systemd watchdog. */
 /** The order of routers in /status and `viewsByName`: by name, as the locale compares them. */
 export function byRouterName(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
+/** The fleet's views plus the progress signal behind /healthz and the systemd watchdog. */
 export interface FleetHealth {
   view(): RouterView[];
   /**

@@ -33,10 +33,7 @@ export async function sendPaced(res: ServerResponse, contentType: string, pieces
   const sliceMs = options.sliceMs ?? SLICE_MS;
   const chunkChars = options.chunkChars ?? CHUNK_CHARS;
   const now = options.now ?? (() => performance.now());
-  res.statusCode = 200;
-  res.setHeader('content-type', contentType);
-  res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-content-type-options', 'nosniff');
+  replyHead(res, 200, contentType);
   if (res.req.method === 'HEAD') {
     res.end();
     return;
@@ -64,6 +61,14 @@ export async function sendPaced(res: ServerResponse, contentType: string, pieces
   }
   await write();
   if (!res.destroyed) res.end();
+}
+
+/** The status, content type and the headers every answer of the status server carries. */
+export function replyHead(res: ServerResponse, status: number, contentType: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
 }
 
 /** Resolves when the socket takes more, or when the reply is closed (then nothing more is written). */

@@ -14,8 +14,7 @@ const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** The whole exposition: every family with its HELP and TYPE, then its samples. */
 export function renderExposition(families: Iterable<MetricFamily>): string {
-  const text = [...expositionPieces(families)].join('');
-  return text === '' ? '\n' : text;
+  return [...expositionPieces(families)].join('');
 }
 
 /**

@@ -4,13 +4,13 @@
  * (start.ts) nor of the connection limit (connection-guard.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { byRouterName, type FleetHealth } from '../router-view.js';
+import { byRouterName, type FleetHealth, type RouterView } from '../router-view.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bearerCheck } from './auth.js';
 import type { MetricsRegistry } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './prom-text.js';
-import { sendPaced } from './paced-reply.js';
+import { replyHead, sendPaced } from './paced-reply.js';
 import { statusText } from './status-text.js';
 import type { StatusRoute, StatusSection } from '../status-section.js';
 
@@ -40,11 +40,16 @@ export function statusRequestHandler(deps: StatusRequestDeps, log: Logger): Hand
     try {
       handle(req, res);
     } catch (err) {
-      log.error({ err: errorMessage(err), path: urlOf(req).pathname }, 'status request failed');
-      if (!res.headersSent) send(res, 500, PLAIN, 'internal error\n');
-      else res.destroy();
+      failed(res, err, urlOf(req).pathname, log);
     }
   };
+}
+
+/** A request that failed: a 500 while nothing was sent, else the connection cut; logged either way. */
+function failed(res: ServerResponse, err: unknown, path: string, log: Logger): void {
+  log.error({ err: errorMessage(err), path }, 'status request failed');
+  if (!res.headersSent) send(res, 500, PLAIN, 'internal error\n');
+  else res.destroy();
 }
 
 /**
@@ -93,7 +98,7 @@ function serveHealth(deps: StatusRequestDeps, res: ServerResponse): void {
 function serveStatus(deps: StatusRequestDeps, res: ServerResponse, log: Logger): void {
   const at = deps.now();
   const input = {
-    views: deps.bridge.viewsByName?.() ?? deps.bridge.view().sort((a, b) => byRouterName(a.name, b.name)),
+    views: deps.bridge.viewsByName?.() ?? sortedViews(deps.bridge),
     sinks: (router: string) => deps.metrics.sinkEndpoints(router),
     links: (router: string) => deps.metrics.linkActivity(router),
     healthy: deps.bridge.healthy(at, deps.startedAt),
@@ -106,6 +111,11 @@ function serveStatus(deps: StatusRequestDeps, res: ServerResponse, log: Logger):
     for (const section of deps.sections()) yield [section.name, section.status()] as const;
   })();
   paced(res, 'application/json; charset=utf-8', statusText(input, blocks), '/status', log);
+}
+
+/** A fleet without `viewsByName`: every view, sorted, read with the first router written (a HEAD reads none). */
+function* sortedViews(bridge: FleetHealth): Generator<RouterView> {
+  yield* bridge.view().sort((a, b) => byRouterName(a.name, b.name));
 }
 
 function serveMetrics(deps: StatusRequestDeps, res: ServerResponse, log: Logger): void {
@@ -122,13 +132,9 @@ function serveMetrics(deps: StatusRequestDeps, res: ServerResponse, log: Logger)
   paced(res, EXPOSITION_CONTENT_TYPE, pieces, '/metrics', log);
 }
 
-/** A large reply in slices (paced-reply.ts); a failure once the headers are out can only cut the connection. */
+/** A large reply in slices (paced-reply.ts). */
 function paced(res: ServerResponse, contentType: string, pieces: Iterable<string>, path: string, log: Logger): void {
-  sendPaced(res, contentType, pieces).catch((err: unknown) => {
-    log.error({ err: errorMessage(err), path }, 'status request failed');
-    if (!res.headersSent) send(res, 500, PLAIN, 'internal error\n');
-    else res.destroy();
-  });
+  sendPaced(res, contentType, pieces).catch((err: unknown) => failed(res, err, path, log));
 }
 
 /** The request target as a URL; the fixed origin keeps a target such as `//x` a path. */
@@ -137,10 +143,7 @@ function urlOf(req: IncomingMessage): URL {
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', contentType);
-  res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-content-type-options', 'nosniff');
+  replyHead(res, status, contentType);
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusServer } from '../../src/status/start.js';
 import { startTestStatusServer } from '../support/status-server.js';
+import { view as routerView } from './populated.js';
 
 let server: StatusServer | undefined;
 afterEach(async () => {
@@ -24,6 +25,17 @@ describe('HEAD of /status and /metrics', () => {
     expect(((await status.json()) as { routers: unknown[] }).routers).toEqual([]);
     const metrics = await fetch(`http://${server.address}/metrics`);
     expect(await metrics.text()).toContain('tikprobe_build_info');
+    expect(view).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads no view for HEAD of a fleet without views by name either (worker threads), and sorts them for GET', async () => {
+    const view = vi.fn(() => [routerView('b'), routerView('a')]);
+    server = await startTestStatusServer({ bridge: { view, healthy: () => true } });
+    const head = await fetch(`http://${server.address}/status`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(view).not.toHaveBeenCalled();
+    const status = (await (await fetch(`http://${server.address}/status`)).json()) as { routers: { name: string }[] };
+    expect(status.routers.map((r) => r.name)).toEqual(['a', 'b']);
     expect(view).toHaveBeenCalledTimes(1);
   });
 });
