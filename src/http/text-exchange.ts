@@ -12,7 +12,7 @@
  * rejects with undici's own error object.
  */
 import type { Dispatcher } from 'undici';
-import type { CancelSignal } from '../time/cancel.js';
+import { abortReason, type CancelSignal } from '../time/cancel.js';
 
 export interface TextRequest {
   /** Path and query, the dispatcher's origin before it. */
@@ -63,14 +63,14 @@ class TextHandler implements Dispatcher.DispatchHandler {
     private readonly reject: (err: Error) => void,
   ) {
     cancel.addEventListener('abort', () => {
-      if (!this.settled) this.controller?.abort(reasonOf(cancel));
+      if (!this.settled) this.controller?.abort(abortReason(cancel));
     });
   }
 
   onRequestStart(controller: Controller): void {
     this.controller = controller;
     // Cancelled while waiting for the connection: undici ends it now and reports the reason to onResponseError.
-    if (this.cancel.aborted) controller.abort(reasonOf(this.cancel));
+    if (this.cancel.aborted) controller.abort(abortReason(this.cancel));
   }
 
   /** Also called for an informational (1xx) head: the final head that follows replaces it. */
@@ -95,10 +95,6 @@ class TextHandler implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.reject(error);
   }
-}
-
-function reasonOf(cancel: CancelSignal): Error {
-  return cancel.reason instanceof Error ? cancel.reason : new Error('aborted');
 }
 
 function decode(chunks: readonly Buffer[], bytes: number): string {

@@ -74,7 +74,7 @@ export class LatestWins<T> {
       this.inflightSince = next.at;
       let outcome: SendOutcome;
       try {
-        outcome = await this.options.send(next.item, abort);
+        outcome = await this.options.send(next.item, abort.signal);
       } catch (err) {
         outcome = { ok: false, error: errorMessage(err) };
       }

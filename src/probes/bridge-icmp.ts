@@ -12,8 +12,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { TikprobeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { abortReason } from './deadline.js';
-import type { CancelSignal } from '../time/cancel.js';
+import { abortReason, type CancelSignal } from '../time/cancel.js';
 
 /** The part of a net-ping session this module uses. */
 export interface IcmpSession {

@@ -3,7 +3,7 @@
  * two apart: a timeout is a measured loss, a caller abort (shutdown, task removed) is no
  * measurement at all. Built on `setTimeout` so fake timers drive it in tests.
  */
-import { Cancellation, type CancelSignal } from '../time/cancel.js';
+import { abortReason, Cancellation, type CancelSignal } from '../time/cancel.js';
 
 export interface Deadline {
   signal: CancelSignal;
@@ -31,22 +31,13 @@ export function deadline(parent: CancelSignal, ms: number): Deadline {
   if (parent.aborted) onParentAbort();
   else parent.addEventListener('abort', onParentAbort, { once: true });
   return {
-    signal: controller,
+    signal: controller.signal,
     timedOut: () => expired && !parent.aborted,
     clear: () => {
       clearTimeout(timer);
       parent.removeEventListener('abort', onParentAbort);
     },
   };
-}
-
-/** The reason a caller abort carries, as an Error to reject with. */
-export function abortReason(signal: CancelSignal): Error {
-  const r: unknown = signal.reason;
-  if (r instanceof Error) return r;
-  const e = new Error('aborted');
-  e.name = 'AbortError';
-  return e;
 }
 
 /**

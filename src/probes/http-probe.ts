@@ -16,9 +16,10 @@
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher, interceptors, request } from 'undici';
-import { abortReason, deadline } from './deadline.js';
+import { deadline } from './deadline.js';
 import { certificateSummary, type HttpRule, isSuccessStatus, MAX_REDIRECTS, NEZHA_BODY_LIMIT, readsBody } from './http-rules.js';
 import type { ProbeOptions } from './tcp-probe.js';
+import { abortReason } from '../time/cancel.js';
 
 export type { HttpRule } from './http-rules.js';
 

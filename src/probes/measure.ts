@@ -6,12 +6,13 @@
 import { performance } from 'node:perf_hooks';
 import type { RouterRest } from '../routeros/rest.js';
 import type { BridgeIcmp } from './bridge-icmp.js';
-import { abortReason, deadline } from './deadline.js';
+import { deadline } from './deadline.js';
 import type { HttpProber } from './http-probe.js';
 import type { Probe } from './kinds.js';
 import { type Lookup, resolveHost } from './resolve.js';
 import { pingFromRouter } from './router-icmp.js';
 import { type ProbeOptions, probeTcp } from './tcp-probe.js';
+import { abortReason } from '../time/cancel.js';
 
 /** The timeout and caller signal every probe takes. */
 export type MeasureOptions = ProbeOptions;

@@ -6,10 +6,10 @@
  */
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { abortReason, deadline } from './deadline.js';
+import { deadline } from './deadline.js';
 import { type Lookup, resolveHost } from './resolve.js';
 import type { HostPort } from './targets.js';
-import type { CancelSignal } from '../time/cancel.js';
+import { abortReason, type CancelSignal } from '../time/cancel.js';
 
 export interface ProbeOptions {
   timeoutMs: number;

@@ -4,8 +4,9 @@
  * kept in maps of records, and a controller, a signal and a listener record per poll, per
  * report and per request were ~3 % of the bridge's CPU and ~5 % of its garbage at 1 000
  * routers (bench/README.md, "Cancellation without EventTarget"). An AbortSignal has the same
- * shape, so code that takes a CancelSignal takes either; an API of the runtime that needs a
- * real AbortSignal gets one from `probes/deadline.ts` (a probe's own deadline).
+ * shape, so code that takes a CancelSignal takes either. A CancelSignal is not an AbortSignal:
+ * an API of the runtime that needs one (a listener limit, a socket option) is given a real
+ * AbortController's signal by the code that owns it (the ping scheduler's stop, a Nezha link).
  */
 type Listener = () => void;
 
@@ -23,6 +24,12 @@ export function abortError(): Error {
   const err = new Error('This operation was aborted');
   err.name = 'AbortError';
   return err;
+}
+
+/** The reason a cancelled signal carries, as an Error to reject with. */
+export function abortReason(signal: CancelSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : abortError();
 }
 
 /**

@@ -121,7 +121,7 @@ export class Loop {
     this.abort = abort;
     let result: TickResult;
     try {
-      result = await this.options.tick(abort);
+      result = await this.options.tick(abort.signal);
     } catch (err) {
       this.options.onCrash(err);
       result = { ok: false };

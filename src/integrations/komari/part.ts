@@ -34,7 +34,7 @@ export class KomariPart implements RouterPart {
   start(): void {
     // Registration (or loading a saved one) runs in the background; reports wait for its token.
     const abort = this.abort ?? new Cancellation();
-    this.starting = this.sink.start(abort).finally(() => {
+    this.starting = this.sink.start(abort.signal).finally(() => {
       if (this.abort === abort) this.abort = undefined;
     });
     this.pings?.start();

@@ -3,10 +3,9 @@
  * is sent unchanged each time: its `finished_at` stays the moment the probe finished.
  */
 import { TikprobeError } from '../../errors.js';
-import { abortReason } from '../../probes/deadline.js';
 import { type Clock, systemClock } from '../../time/timers.js';
 import type { PingResult, PingTaskSource } from './task-source.js';
-import type { CancelSignal } from '../../time/cancel.js';
+import { abortReason, type CancelSignal } from '../../time/cancel.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
