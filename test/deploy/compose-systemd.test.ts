@@ -78,7 +78,7 @@ describe('systemd/tikprobe.service', () => {
 
   it('sets the memory settings the benchmarks measured: a small young generation, fixed malloc thresholds', () => {
     expect(settings.get('Environment')).toEqual(
-      expect.arrayContaining(['NODE_OPTIONS=--max-semi-space-size=2', 'MALLOC_MMAP_THRESHOLD_=65536', 'MALLOC_TRIM_THRESHOLD_=65536']),
+      expect.arrayContaining(['NODE_OPTIONS=--max-semi-space-size=4', 'MALLOC_MMAP_THRESHOLD_=65536', 'MALLOC_TRIM_THRESHOLD_=65536']),
     );
   });
 

@@ -118,6 +118,14 @@ describe('Dockerfile', () => {
     expect(runText(final)).toMatch(/chown 10001:10001 \/data/);
   });
 
+  it('starts Node.js with the same V8 memory settings as the systemd unit (the ones the benchmarks measured)', () => {
+    const unit = readFileSync(join(ROOT, 'systemd', 'tikprobe.service'), 'utf8');
+    const unitOptions = /^Environment=NODE_OPTIONS=(.+)$/m.exec(unit)?.[1];
+    expect(unitOptions).toMatch(/--max-semi-space-size=\d+/);
+    const env = all(final, 'ENV').map((i) => i.args).join(' ');
+    expect(env).toMatch(new RegExp(`\\bNODE_OPTIONS=${unitOptions!.replace(/[-=]/g, '\\$&')}(\\s|$)`));
+  });
+
   it('checks health against /healthz with busybox wget, not a second Node.js process', () => {
     const hc = all(final, 'HEALTHCHECK');
     expect(hc).toHaveLength(1);
