@@ -125,15 +125,16 @@ export async function freePort() {
 }
 
 /**
- * Polls the receiver's `/sim/summary` every `everyMs` until `done(summary)` or `timeoutMs`,
+ * Polls the receiver's `/sim/summary` (with `query`, e.g. a beat to count the routers keeping
+ * it) every `everyMs` until `done(summary)` or `timeoutMs`,
  * and returns the last summary. Throws at once when the bridge has exited.
  */
-export async function waitForSummary(receiverUrl, bridge, done, { timeoutMs, everyMs }) {
+export async function waitForSummary(receiverUrl, bridge, done, { timeoutMs, everyMs, query = '' }) {
   const until = Date.now() + timeoutMs;
   let s = { nodes: 0, reporting: 0, reports: 0, rejected: 0 };
   while (Date.now() < until) {
     if (bridge.child.exitCode !== null) throw new Error(`the bridge exited with ${bridge.child.exitCode}`);
-    s = await getJson(`${receiverUrl}/sim/summary`);
+    s = await getJson(`${receiverUrl}/sim/summary${query}`);
     if (done(s)) return s;
     await sleep(everyMs);
   }

@@ -38,6 +38,28 @@ describe('built-in Komari receiver', () => {
     expect(node?.rejected).toBe(0);
   });
 
+  it('counts in its summary, when asked with a beat, the nodes whose last three reports came one interval apart', async () => {
+    const summary = async (query = '') => {
+      const res = await request(`${receiver.url}/sim/summary${query}`);
+      return (await res.body.json()) as Record<string, number>;
+    };
+    // A fleet catching up after its start: gaps of 3 s, then two on the 5 s beat (± 1 s).
+    for (const at of [1000, 4000, 7000]) {
+      clock = at;
+      await post('/api/clients/report', VALID_REPORT);
+    }
+    expect(await summary('?interval=5000&tolerance=1000')).toEqual({ nodes: 1, reporting: 1, reports: 3, rejected: 0, onBeat: 0 });
+    clock = 12_900;
+    await post('/api/clients/report', VALID_REPORT);
+    expect((await summary('?interval=5000&tolerance=1000')).onBeat).toBe(0);
+    clock = 17_100;
+    await post('/api/clients/report', VALID_REPORT);
+    expect((await summary('?interval=5000&tolerance=1000')).onBeat).toBe(1);
+    expect((await summary('?interval=5000&tolerance=100')).onBeat).toBe(0);
+    // Without a beat the summary is what it always was.
+    expect(await summary()).toEqual({ nodes: 1, reporting: 1, reports: 5, rejected: 0 });
+  });
+
   it('answers 400 to a fraction in an integer field, as the rules require, and does not count it', async () => {
     const r = await post('/api/clients/report', VALID_REPORT.replace('"tcp":123', '"tcp":12.5'));
     expect(r.status).toBe(400);

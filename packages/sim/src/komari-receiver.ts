@@ -95,7 +95,7 @@ export async function startKomariReceiver(options: ReceiverOptions): Promise<Kom
     if (route === 'GET /ping') return reply(res, 200, 'pong', 'text/plain; charset=utf-8');
     if (route === 'GET /api/version') return reply(res, 200, JSON.stringify({ status: 'success', message: '', data: { version: '1.4.3', hash: 'tikprobe-sim' } }));
     if (route === 'GET /sim/nodes') return reply(res, 200, JSON.stringify([...records.values()]));
-    if (route === 'GET /sim/summary') return reply(res, 200, JSON.stringify(summary(records.values())));
+    if (route === 'GET /sim/summary') return reply(res, 200, JSON.stringify(summary(records.values(), beatOf(url.searchParams))));
     const endpoint = ENDPOINTS[route];
     if (!endpoint) return reply(res, 404, '404 page not found', 'text/plain');
     const node = records.get(url.searchParams.get('token') ?? '');
@@ -137,19 +137,44 @@ export async function startKomariReceiver(options: ReceiverOptions): Promise<Kom
   };
 }
 
+/** A report interval and tolerance asked for with `?interval=MS&tolerance=MS`, if both are given. */
+function beatOf(query: URLSearchParams): { intervalMs: number; toleranceMs: number } | undefined {
+  const intervalMs = Number(query.get('interval'));
+  const toleranceMs = Number(query.get('tolerance'));
+  return intervalMs > 0 && toleranceMs >= 0 && query.has('tolerance') ? { intervalMs, toleranceMs } : undefined;
+}
+
+export interface ReceiverSummary {
+  nodes: number;
+  reporting: number;
+  reports: number;
+  rejected: number;
+  /**
+   * With a beat asked for: the nodes whose last three reports came one interval apart each,
+   * within the tolerance (a fleet still catching up after its start reports at shorter gaps).
+   */
+  onBeat?: number;
+}
+
 /** How many nodes have reported and how often: cheap enough to poll while 5 000 nodes report. */
-function summary(nodes: Iterable<NodeRecord>): { nodes: number; reporting: number; reports: number; rejected: number } {
+export function summary(nodes: Iterable<NodeRecord>, beat?: { intervalMs: number; toleranceMs: number }): ReceiverSummary {
   let n = 0;
   let reporting = 0;
   let reports = 0;
   let rejected = 0;
+  let onBeat = 0;
   for (const node of nodes) {
     n++;
-    if (node.reportTimes.length > 0) reporting++;
-    reports += node.reportTimes.length;
+    const times = node.reportTimes;
+    if (times.length > 0) reporting++;
+    reports += times.length;
     rejected += node.rejected;
+    if (beat !== undefined && times.length >= 3) {
+      const gap = (i: number) => Math.abs(times[i]! - times[i - 1]! - beat.intervalMs) <= beat.toleranceMs;
+      if (gap(times.length - 1) && gap(times.length - 2)) onBeat++;
+    }
   }
-  return { nodes: n, reporting, reports, rejected };
+  return { nodes: n, reporting, reports, rejected, ...(beat === undefined ? {} : { onBeat }) };
 }
 
 type Endpoint = 'report' | 'basicInfo' | 'tasks' | 'result';
