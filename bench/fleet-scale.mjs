@@ -46,7 +46,8 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
   const floor = requestFloor({ hasTaskset, tls, log });
   for (const routers of sizes) {
     const dir = mkdtempSync(join(tmpdir(), `tikprobe-bench-fleet-${routers}-`));
-    log(`fleet scale: ${routers} routers, warm-up (≥ ${warmupS} s, until all report) + ${windowS} s window …`);
+    const until = routers >= OVERLOAD_ROUTERS ? 'until all report' : 'until all report and 99 % keep their beat';
+    log(`fleet scale: ${routers} routers, warm-up (≥ ${warmupS} s, ${until}) + ${windowS} s window …`);
     const started = Date.now();
     const sim = await startSimProcess({ routers, conntrack: 1000, tls, dir }, { cpu: 0, hasTaskset, logFile: join(dir, 'sim.log') });
     const simReadyS = (Date.now() - started) / 1000;
