@@ -144,7 +144,7 @@ function beatOf(query: URLSearchParams): { intervalMs: number; toleranceMs: numb
   return intervalMs > 0 && toleranceMs >= 0 && query.has('tolerance') ? { intervalMs, toleranceMs } : undefined;
 }
 
-export interface ReceiverSummary {
+interface ReceiverSummary {
   nodes: number;
   reporting: number;
   reports: number;
@@ -157,7 +157,7 @@ export interface ReceiverSummary {
 }
 
 /** How many nodes have reported and how often: cheap enough to poll while 5 000 nodes report. */
-export function summary(nodes: Iterable<NodeRecord>, beat?: { intervalMs: number; toleranceMs: number }): ReceiverSummary {
+function summary(nodes: Iterable<NodeRecord>, beat?: { intervalMs: number; toleranceMs: number }): ReceiverSummary {
   let n = 0;
   let reporting = 0;
   let reports = 0;
