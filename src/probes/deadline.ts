@@ -3,7 +3,8 @@
  * two apart: a timeout is a measured loss, a caller abort (shutdown, task removed) is no
  * measurement at all. Built on `setTimeout` so fake timers drive it in tests.
  */
-import { abortReason, Cancellation, type CancelSignal } from '../time/cancel.js';
+import { abortReason, type CancelSignal } from '../time/cancel.js';
+import { RequestDeadline } from '../time/request-deadline.js';
 
 export interface Deadline {
   signal: CancelSignal;
@@ -13,30 +14,14 @@ export interface Deadline {
   clear(): void;
 }
 
-export class DeadlineExceeded extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
-    this.name = 'DeadlineExceeded';
-  }
-}
-
+/** A deadline of `ms` on the caller's work: the request deadline, seen from a probe. */
 export function deadline(parent: CancelSignal, ms: number): Deadline {
-  const controller = new Cancellation();
-  let expired = false;
-  const onParentAbort = () => controller.abort(parent.reason);
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new DeadlineExceeded(ms));
-  }, ms);
-  if (parent.aborted) onParentAbort();
-  else parent.addEventListener('abort', onParentAbort, { once: true });
+  const d = new RequestDeadline(ms, parent);
   return {
-    signal: controller.signal,
-    timedOut: () => expired && !parent.aborted,
-    clear: () => {
-      clearTimeout(timer);
-      parent.removeEventListener('abort', onParentAbort);
-    },
+    signal: d.cancel.signal,
+    // A timeout the caller's own abort then overtook is no measurement either.
+    timedOut: () => d.timedOut && !parent.aborted,
+    clear: () => d.dispose(),
   };
 }
 
