@@ -16,8 +16,8 @@
  */
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorMessage, TikprobeError } from '../errors.js';
+import { Turns } from '../time/turns.js';
 import type { Logger } from '../log.js';
 import { fsyncDir, writeSynced } from './atomic-write.js';
 import { ioError } from './io.js';
@@ -118,17 +118,14 @@ class DocumentStore implements StateStore {
     if (this.refusal) throw new TikprobeError('STATE_IO', `${this.path} is from a newer tikprobe; not overwriting it`);
     // Each entry is checked to load again (~6 µs): a flush of thousands of routers gives the
     // event loop its turn every few ms instead of holding the fleet's polls for all of them.
-    let sliceStart = performance.now();
+    const turns = new Turns(ENCODE_SLICE_MS);
     for (const [router, state] of states) {
       checkName(router);
       const entry = encodeEntry(state);
       if (!entry.ok) throw new TikprobeError('STATE_IO', `refusing to save state for ${router} that would not load again: ${entry.reason}`);
       this.entries.set(router, entry.json);
       this.states.set(router, state);
-      if (performance.now() - sliceStart >= ENCODE_SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
+      if (turns.due()) await turns.take();
     }
     return this.queueWrite();
   }
