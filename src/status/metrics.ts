@@ -15,7 +15,7 @@ import { extendedFamilies } from './extended-metrics.js';
 import { deliveryFamilies, type LinkActivity, LinkActivityStore } from './integration-metrics.js';
 import { PingSeries } from './ping-series.js';
 import { createProcessCollector, type ProcessCollector } from './process-metrics.js';
-import { expositionPieces, type MetricFamily, renderExposition } from './prom-text.js';
+import { expositionPieces, type MetricFamily } from './prom-text.js';
 import { routerFamilies } from './router-metrics.js';
 import { CounterSet, HistogramSet } from './series-sets.js';
 
@@ -46,9 +46,7 @@ export interface SinkEndpointView {
 export type { LinkActivity };
 
 export interface MetricsRegistry {
-  /** The whole Prometheus exposition for this scrape. */
-  render(input: ScrapeInput): string;
-  /** The same exposition as pieces, a line each, for a reply written in slices. */
+  /** The Prometheus exposition for this scrape as pieces, a line each, for a reply written in slices. */
   exposition(input: ScrapeInput): Iterable<string>;
   /** What each sink endpoint last answered for `router`. */
   sinkEndpoints(router: string): SinkEndpointView[];
@@ -101,14 +99,9 @@ export function createMetricsRegistry(options: MetricsOptions = {}): MetricsRegi
 
     linkActivity: (router) => links.of(router),
 
-    render(input) {
-      return renderExposition(scrapeFamilies(input, sets));
-    },
-
     exposition(input) {
       return expositionPieces(scrapeFamilies(input, sets));
     },
-
   };
 }
 

@@ -12,14 +12,9 @@ export type { HistogramFamily, HistogramSeries, Labels, MetricFamily, Sample, Sc
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** The whole exposition: every family with its HELP and TYPE, then its samples. */
-export function renderExposition(families: Iterable<MetricFamily>): string {
-  return [...expositionPieces(families)].join('');
-}
-
 /**
- * The exposition as pieces, a line each (with its newline), in the order of
- * `renderExposition`: a large fleet's exposition is written in slices (paced-reply.ts).
+ * The exposition (every family with its HELP and TYPE, then its samples) as pieces, a line
+ * each with its newline: a large fleet's exposition is written in slices (paced-reply.ts).
  */
 export function* expositionPieces(families: Iterable<MetricFamily>): Generator<string> {
   for (const f of families) {

@@ -72,7 +72,7 @@ describe('deployment docs', () => {
     // The bridge's load section, with every family it can expose populated.
     const load = new LoadMonitor({ now: () => 0, cpuBusyMs: () => 0, slots: () => ({ active: 0, waiting: 0, busyMs: 0, waitedMs: 0, waited: 0, size: 1 }), logger: bufferLogger().logger });
     load.ledger.join(5000);
-    const text = metrics.render({ views: [view], healthy: true, version: 'x', startedAt: 0, extra: [...clusterFamilies(cluster, 1), ...load.metrics()] });
+    const text = [...metrics.exposition({ views: [view], healthy: true, version: 'x', startedAt: 0, extra: [...clusterFamilies(cluster, 1), ...load.metrics()] })].join('');
     const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
     const doc = read('docs/metrics.md');
     for (const name of names) {

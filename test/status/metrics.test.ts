@@ -22,7 +22,7 @@ function view(name: string, over: Partial<RouterView> = {}): RouterView {
 }
 
 const scrape = (m: ReturnType<typeof createMetricsRegistry>, views: RouterView[]) =>
-  parseExposition(m.render({ views, healthy: true, version: '1.2.3', startedAt: 1_700_000_000_000 }));
+  parseExposition([...m.exposition({ views, healthy: true, version: '1.2.3', startedAt: 1_700_000_000_000 })].join(''));
 
 describe('the metrics registry', () => {
   it('sorts poll durations into the histogram buckets and counts errors by code', () => {

@@ -45,5 +45,5 @@ export function populatedExposition(): string {
     view('b', { parts: [ok], lastSample: routerSample({ router: 'b', connections: { tcp: 900, udp: 0, source: 'tracking-total' } }) }),
     view('c', { state: 'down', lastSample: undefined, lastErrorCode: 'ROUTER_TIMEOUT', parts: [ok] }),
   ];
-  return m.render({ views, healthy: true, version: '1.2.3', startedAt: 1_700_000_000_000 });
+  return [...m.exposition({ views, healthy: true, version: '1.2.3', startedAt: 1_700_000_000_000 })].join('');
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLabelValue, formatValue, renderExposition } from '../../src/status/prom-text.js';
+import { escapeLabelValue, expositionPieces, formatValue, type MetricFamily } from '../../src/status/prom-text.js';
+
+const renderExposition = (families: MetricFamily[]): string => [...expositionPieces(families)].join('');
 import { parseExposition, seriesValue } from './prom-parse.js';
 
 describe('renderExposition', () => {

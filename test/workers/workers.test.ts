@@ -90,7 +90,7 @@ describe('workers: 2', () => {
       [1, false],
     ]);
     const extra = running.sections().flatMap((s) => s.metrics?.() ?? []);
-    const scrape = metrics.render({ views: running.bridge.view(), healthy: true, version: 't', startedAt: running.startedAt, extra });
+    const scrape = [...metrics.exposition({ views: running.bridge.view(), healthy: true, version: 't', startedAt: running.startedAt, extra })].join('');
     for (const w of ['0', '1']) expect(scrape).toContain(`tikprobe_overloaded{worker="${w}"} 0`);
     expect(scrape).toContain('tikprobe_worker_routers{worker="0"}');
     for (const r of first) expect(scrape).toContain(`tikprobe_poll_duration_seconds_count{router="${r.name}"}`);
