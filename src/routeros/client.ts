@@ -112,6 +112,10 @@ class RestClient implements RouterRest {
     this.client = new Client(new URL(options.url).origin, {
       pipelining: 1,
       keepAliveTimeout: KEEP_ALIVE_MS,
+      // The request's own deadline (RequestDeadline) bounds the whole exchange: undici's timers
+      // would only add a timer object per request that outlives the young generation.
+      headersTimeout: 0,
+      bodyTimeout: 0,
       maxResponseSize: MAX_REPLY_BYTES,
       connect: buildTlsConnect(options.tls, options.timeoutMs, options.tlsContexts),
     });

@@ -79,8 +79,16 @@ export class KomariTransport {
   constructor(private readonly options: TransportOptions) {
     const base = new URL(options.baseUrl);
     this.prefix = base.pathname.replace(/\/+$/, '');
+    // No headers or body timeout of undici's: each request's RequestDeadline bounds it whole.
     const pool = (connections: number) =>
-      new Pool(base.origin, { connections: Math.max(1, connections), pipelining: 1, keepAliveTimeout: KEEP_ALIVE_MS, maxResponseSize: MAX_REPLY_BYTES });
+      new Pool(base.origin, {
+        connections: Math.max(1, connections),
+        pipelining: 1,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        maxResponseSize: MAX_REPLY_BYTES,
+      });
     this.pools = { main: pool(options.connections ?? DEFAULT_CONNECTIONS), tasks: pool(options.taskConnections ?? DEFAULT_TASK_CONNECTIONS) };
     this.now = options.now ?? Date.now;
   }
