@@ -94,7 +94,8 @@ export interface RouterFakeState {
   menus: Record<string, Rec | Rec[]>;
 }
 
-export type FaultKind = '401' | '500' | 'timeout' | 'malformed' | 'control-char' | 'html403' | 'reset';
+/** `timeout`: no reply until released; `stall`: a 200 head and the start of a body, then nothing until released. */
+export type FaultKind = '401' | '500' | 'timeout' | 'stall' | 'malformed' | 'control-char' | 'html403' | 'reset';
 
 export interface RouterFakeOptions {
   state?: Partial<RouterFakeState>;
@@ -381,6 +382,12 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
 
   // ---- request handling ----------------------------------------------------------------
 
+  const announceHang = (): void => {
+    const waiters = hangWaiters;
+    hangWaiters = [];
+    for (const w of waiters) w();
+  };
+
   const applyFault = (path: string): Reply | undefined => {
     const f = faults.get(path);
     if (!f || f.left <= 0) return undefined;
@@ -407,10 +414,21 @@ export function createRouterFake(options: RouterFakeOptions = {}): RouterFake {
       case 'timeout':
         return new Promise<Response>((resolve) => {
           hangs.push(resolve);
-          const waiters = hangWaiters;
-          hangWaiters = [];
-          for (const w of waiters) w();
+          announceHang();
         });
+      case 'stall': {
+        let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            stream = controller;
+            controller.enqueue(new TextEncoder().encode(`{"uptime":"1d2h",`));
+          },
+        });
+        // Released: the body ends where it stopped (malformed JSON), as a cut reply would.
+        hangs.push(() => stream?.close());
+        announceHang();
+        return new HttpResponse(body, { status: 200, headers: { 'content-type': 'application/json' } });
+      }
     }
   };
 

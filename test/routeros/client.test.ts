@@ -277,6 +277,16 @@ describe('createRouterClient against the strict fake', () => {
     expectNoSecrets(err);
   });
 
+  it('a reply whose body stops half-way → ROUTER_TIMEOUT after timeoutMs (the request deadline bounds the whole exchange)', async () => {
+    fake.fault('system/resource', 'stall');
+    const started = performance.now();
+    const err = await failure(client({ timeoutMs: 300 }).get('system/resource'));
+    expect(err.code).toBe('ROUTER_TIMEOUT');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expectNoSecrets(err);
+    fake.releaseHangs();
+  });
+
   it('a per-call timeoutMs overrides the configured one', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     fake.fault('ping', 'timeout');
