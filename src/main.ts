@@ -110,11 +110,15 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     flushState: () => flusher.flush(),
     reload: async (next) => void (attached ? await attached.reload(next) : await running.reload(next)),
     async stop() {
-      await attached?.stop();
-      await running.stop();
-      flusher.stop?.();
-      lines.close();
-      await closeProbes(probes);
+      try {
+        await attached?.stop();
+        await running.stop();
+      } finally {
+        // Also after a failed save: no retry timer, line window or probe socket is left behind.
+        flusher.stop?.();
+        lines.close();
+        await closeProbes(probes);
+      }
     },
   };
 }
