@@ -5,7 +5,7 @@
  * shutdown order. Nothing below it reaches for a global: every dependency arrives as an
  * argument.
  */
-import { startupWarnings } from './config/startup-warnings.js';
+import { startupWarnings, warningFields } from './config/startup-warnings.js';
 import { performance } from 'node:perf_hooks';
 import { Bridge, type FleetFactory } from './bridge/bridge.js';
 import { LoadMonitor } from './bridge/load-monitor.js';
@@ -60,7 +60,7 @@ export interface RunningBridge extends RunningFleet {
 
 export async function startBridge(config: Config, deps: AppDeps): Promise<RunningBridge> {
   const { clock = systemClock, random = Math.random, logger } = deps;
-  for (const w of startupWarnings(config)) logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
+  for (const w of startupWarnings(config)) logger.warn(warningFields(w), w.message);
   const cluster = config.cluster && !deps.store ? createCluster(config.cluster, logger) : undefined;
   if (!cluster && !deps.store) await ensureWritableDir(config.stateDir);
   const store = deps.store ?? cluster?.store ?? createStateStore(config.stateDir, { logger });

@@ -4,7 +4,7 @@
  * keep their loop, cadence and in-memory state.
  */
 import type { Config, RouterConfig } from '../config/schema.js';
-import { startupWarnings } from '../config/startup-warnings.js';
+import { startupWarnings, warningFields } from '../config/startup-warnings.js';
 import { shareEqualBlocks } from '../config/shared-parts.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -131,7 +131,7 @@ export class Bridge implements FleetHealth, FleetView {
     }
     this.config = next;
     const added = next.routers.filter((r) => summary.added.includes(r.name));
-    for (const w of startupWarnings(next, added)) this.logger.warn(w.router === undefined ? {} : { router: w.router }, w.message);
+    for (const w of startupWarnings(next, added)) this.logger.warn(warningFields(w), w.message);
     const starting = [...summary.added, ...summary.changed].map((n) => nextByName.get(n)!);
     await this.startRouters(starting, options.start === 'takeover' ? starting.length * TAKEOVER_SPREAD_PER_ROUTER_MS : undefined);
     this.logger.info(
