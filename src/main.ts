@@ -109,18 +109,22 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
     sections: () => [load, ...(attached?.sections() ?? [])],
     flushState: () => flusher.flush(),
     reload: async (next) => void (attached ? await attached.reload(next) : await running.reload(next)),
-    async stop() {
-      try {
-        await attached?.stop();
-        await running.stop();
-      } finally {
-        // Also after a failed save: no retry timer, line window or probe socket is left behind.
+    stop: () =>
+      stopInOrder([() => attached?.stop(), () => running.stop()], async () => {
         flusher.stop?.();
         lines.close();
         await closeProbes(probes);
-      }
-    },
+      }),
   };
+}
+
+/** Runs the stops in order, then `after` whatever they did: a save that failed at stop still leaves no retry timer, line window or probe socket behind. */
+async function stopInOrder(stops: readonly (() => Promise<void> | undefined)[], after: () => Promise<void>): Promise<void> {
+  try {
+    for (const stop of stops) await stop();
+  } finally {
+    await after();
+  }
 }
 
 /**
