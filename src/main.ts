@@ -5,9 +5,9 @@
  * shutdown order. Nothing below it reaches for a global: every dependency arrives as an
  * argument.
  */
-import { startupWarnings, warningFields } from './config/startup-warnings.js';
+import { startupWarnings } from './config/startup-warnings.js';
 import { performance } from 'node:perf_hooks';
-import { Bridge, type FleetFactory } from './bridge/bridge.js';
+import { Bridge, type FleetFactory, sayStartupWarnings } from './bridge/bridge.js';
 import { LoadMonitor } from './bridge/load-monitor.js';
 import { RouterStateCache } from './bridge/state-cache.js';
 import { type AttachedCluster, attachCluster, withoutRouters } from './cluster/attach.js';
@@ -60,7 +60,8 @@ export interface RunningBridge extends RunningFleet {
 
 export async function startBridge(config: Config, deps: AppDeps): Promise<RunningBridge> {
   const { clock = systemClock, random = Math.random, logger } = deps;
-  for (const w of startupWarnings(config)) logger.warn(warningFields(w), w.message);
+  const { load, newSlots, gateFor, lines, tlsContexts } = fleetLoad(clock, logger, deps.cpuBusyMs);
+  sayStartupWarnings(startupWarnings(config), lines, logger);
   const cluster = config.cluster && !deps.store ? createCluster(config.cluster, logger) : undefined;
   if (!cluster && !deps.store) await ensureWritableDir(config.stateDir);
   const store = deps.store ?? cluster?.store ?? createStateStore(config.stateDir, { logger });
@@ -72,7 +73,6 @@ export async function startBridge(config: Config, deps: AppDeps): Promise<Runnin
   let current: Integration[] = [];
   const fleet: FleetView = { view: () => bridge?.view() ?? [], tagOf: (name) => bridge?.tagOf(name) };
   const telemetry = fanOut(deps.telemetry ?? nullTelemetry, () => current.map((i) => i.listen ?? {}));
-  const { load, newSlots, gateFor, lines, tlsContexts } = fleetLoad(clock, logger, deps.cpuBusyMs);
   const integrationDeps: IntegrationDeps = { logger, clock, random, version: deps.version, probes, telemetry, fleet, workers: deps.workers, lines };
 
   const factory: FleetFactory = {

@@ -4,9 +4,10 @@
  * keep their loop, cadence and in-memory state.
  */
 import type { Config, RouterConfig } from '../config/schema.js';
-import { startupWarnings, warningFields } from '../config/startup-warnings.js';
+import { type StartupWarning, startupWarnings } from '../config/startup-warnings.js';
 import { shareEqualBlocks } from '../config/shared-parts.js';
 import { errorMessage } from '../errors.js';
+import { type FleetLines, sayLine } from '../fleet-lines.js';
 import type { Logger } from '../log.js';
 import { byRouterName, type FleetHealth, type FleetView, type RouterView } from '../router-view.js';
 import { settlesWithin } from '../time/timers.js';
@@ -42,6 +43,14 @@ export const TAKEOVER_SPREAD_PER_ROUTER_MS = 1;
 export const CLOSE_AFTER_FLUSH_MS = 500;
 /** Routers are stopped in slices of this much work at a time (see `stop`). */
 const STOP_SLICE_MS = 5;
+
+/**
+ * Says the startup warnings through the fleet's lines: a warning of a few routers is a line
+ * each, one of thousands (5 000 plain-HTTP routers) is five lines and one summary with the count.
+ */
+export function sayStartupWarnings(warnings: readonly StartupWarning[], lines: FleetLines | undefined, logger: Logger): void {
+  for (const w of warnings) sayLine(lines, w.message, logger, 'warn', w.router === undefined ? {} : { router: w.router }, w.message);
+}
 
 export interface ReloadSummary {
   added: string[];
@@ -131,7 +140,7 @@ export class Bridge implements FleetHealth, FleetView {
     }
     this.config = next;
     const added = next.routers.filter((r) => summary.added.includes(r.name));
-    for (const w of startupWarnings(next, added)) this.logger.warn(warningFields(w), w.message);
+    sayStartupWarnings(startupWarnings(next, added), this.shared.lines, this.logger);
     const starting = [...summary.added, ...summary.changed].map((n) => nextByName.get(n)!);
     await this.startRouters(starting, options.start === 'takeover' ? starting.length * TAKEOVER_SPREAD_PER_ROUTER_MS : undefined);
     this.logger.info(

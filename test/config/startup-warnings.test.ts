@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PER_ROUTER_UP_TO, startupWarnings, warningFields } from '../../src/config/startup-warnings.js';
+import { startupWarnings } from '../../src/config/startup-warnings.js';
 
 const router = (name: string, over: Partial<{ url: string; verify: boolean; report: number }> = {}) => ({
   name,
@@ -24,21 +24,6 @@ describe('startupWarnings', () => {
     expect(got.map((w) => w.router)).toEqual(['a', 'b']);
     expect(got[0]!.message).toMatch(/Komari 1\.2\.1 and older show the node offline 11 s/);
     expect(startupWarnings({ routers: cfg.routers })).toEqual([]);
-  });
-
-  it('says a warning of more than PER_ROUTER_UP_TO routers once, with how many and the first five names', () => {
-    const plain = Array.from({ length: 5000 }, (_, i) => router(`r${i}`, { url: 'http://h' }));
-    const got = startupWarnings({ routers: [router('v', { verify: false }), ...plain] });
-    expect(got).toEqual([
-      { router: 'v', message: expect.stringMatching(/^tls\.verify is false/) },
-      { routers: { count: 5000, first: ['r0', 'r1', 'r2', 'r3', 'r4'] }, message: 'plain http: the RouterOS password crosses the network unencrypted' },
-    ]);
-    expect(warningFields(got[0]!)).toEqual({ router: 'v' });
-    expect(warningFields(got[1]!)).toEqual({ routers: 5000, first: ['r0', 'r1', 'r2', 'r3', 'r4'] });
-    // Up to PER_ROUTER_UP_TO, a line each.
-    const few = startupWarnings({ routers: plain.slice(0, PER_ROUTER_UP_TO) });
-    expect(few.map((w) => w.router)).toEqual(['r0', 'r1', 'r2']);
-    expect(startupWarnings({ routers: plain.slice(0, PER_ROUTER_UP_TO + 1) })).toHaveLength(1);
   });
 
   it('covers only the routers given (the ones a SIGHUP added)', () => {
