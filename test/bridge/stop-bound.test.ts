@@ -11,17 +11,22 @@ import { createFleet, type Fleet } from './fleet.js';
 
 const never = () => new Promise<void>(() => undefined);
 
+/** An integration whose parts do nothing but stop with `stop`, and whose client closes with `close`. */
+function stoppingWith(name: string, stop: () => Promise<void>, close: () => Promise<void> = async () => undefined): IntegrationFactory {
+  return () => ({
+    name,
+    attach: (): RouterPart => ({
+      start: () => undefined,
+      offer: () => undefined,
+      stop,
+      status: () => ({ lastSuccessAt: undefined, lastErrorAt: undefined, lastError: undefined, sending: false, queueAgeMs: 0, dropped: 0 }),
+    }),
+    close,
+  });
+}
+
 /** Parts that never finish stopping, and a client that never finishes closing. */
-const stuck: IntegrationFactory = () => ({
-  name: 'stuck',
-  attach: (): RouterPart => ({
-    start: () => undefined,
-    offer: () => undefined,
-    stop: never,
-    status: () => ({ lastSuccessAt: undefined, lastErrorAt: undefined, lastError: undefined, sending: false, queueAgeMs: 0, dropped: 0 }),
-  }),
-  close: never,
-});
+const stuck = stoppingWith('stuck', never, never);
 
 let fleet: Fleet;
 afterEach(async () => {
@@ -57,20 +62,11 @@ describe('bridge stop', () => {
     const savedAtPartStop: boolean[] = [];
     let turnAfter: number | undefined;
     // Each part's stop costs 4 ms of CPU: three in one go would hold the loop for 12 ms.
-    const slow: IntegrationFactory = () => ({
-      name: 'slow',
-      attach: (): RouterPart => ({
-        start: () => undefined,
-        offer: () => undefined,
-        stop: async () => {
-          if (savedAtPartStop.length === 0) setImmediate(() => (turnAfter = savedAtPartStop.length));
-          savedAtPartStop.push(readdirSync(fleet.stateDir).includes('routers.state'));
-          const end = performance.now() + 4;
-          while (performance.now() < end);
-        },
-        status: () => ({ lastSuccessAt: undefined, lastErrorAt: undefined, lastError: undefined, sending: false, queueAgeMs: 0, dropped: 0 }),
-      }),
-      close: async () => undefined,
+    const slow = stoppingWith('slow', async () => {
+      if (savedAtPartStop.length === 0) setImmediate(() => (turnAfter = savedAtPartStop.length));
+      savedAtPartStop.push(readdirSync(fleet.stateDir).includes('routers.state'));
+      const end = performance.now() + 4;
+      while (performance.now() < end);
     });
     fleet = await createFleet({ routers: ROUTERS, integrations: () => [...INTEGRATIONS, slow] });
     const running = await fleet.start();
@@ -85,17 +81,8 @@ describe('bridge stop', () => {
 
   it('stops the parts also when the save fails, and the stop fails with the save\'s error', async () => {
     let partsStopped = 0;
-    const counting: IntegrationFactory = () => ({
-      name: 'counting',
-      attach: (): RouterPart => ({
-        start: () => undefined,
-        offer: () => undefined,
-        stop: async () => {
-          partsStopped += 1;
-        },
-        status: () => ({ lastSuccessAt: undefined, lastErrorAt: undefined, lastError: undefined, sending: false, queueAgeMs: 0, dropped: 0 }),
-      }),
-      close: async () => undefined,
+    const counting = stoppingWith('counting', async () => {
+      partsStopped += 1;
     });
     fleet = await createFleet({ routers: 2, integrations: () => [...INTEGRATIONS, counting] });
     const running = await fleet.start();
