@@ -104,7 +104,13 @@ export class ConnectionCounter {
   }
 }
 
+/** The count-only bodies, frozen: the client serialises each once (routeros/client.ts). */
+const COUNT_BODIES = {
+  tcp: Object.freeze({ 'count-only': '', '.query': Object.freeze(['protocol=tcp']) }),
+  udp: Object.freeze({ 'count-only': '', '.query': Object.freeze(['protocol=udp']) }),
+};
+
 async function countProtocol(rest: RouterRest, signal: CancelSignal, menu: string, protocol: 'tcp' | 'udp'): Promise<number> {
-  const reply = await rest.post(`${menu}/print`, { 'count-only': '', '.query': [`protocol=${protocol}`] }, { signal });
+  const reply = await rest.post(`${menu}/print`, COUNT_BODIES[protocol], { signal });
   return parseCountOnly(reply, `${menu}/print count-only`);
 }

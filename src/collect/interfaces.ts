@@ -17,7 +17,7 @@ export interface InterfaceCounters {
   missing: string[];
 }
 
-const PROPLIST = ['.id', 'name', 'rx-byte', 'tx-byte'];
+const PROPLIST = Object.freeze(['.id', 'name', 'rx-byte', 'tx-byte']);
 
 /** `.query` words selecting any of `names`: `name=a`, `name=b`, `#|` (the API query stack). Pure. */
 export function nameQuery(names: readonly string[]): string[] {
@@ -25,12 +25,27 @@ export function nameQuery(names: readonly string[]): string[] {
   return [...unique.map((n) => `name=${n}`), ...unique.slice(1).map(() => '#|')];
 }
 
+/**
+ * The print body for one list of names, made once per list (a poller keeps its list until the
+ * interfaces change) and frozen, so the client serialises it once too.
+ */
+const printBodies = new WeakMap<readonly string[], Readonly<Record<string, unknown>>>();
+
+function printBody(names: readonly string[]): Readonly<Record<string, unknown>> {
+  let body = printBodies.get(names);
+  if (body === undefined) {
+    body = Object.freeze({ '.proplist': PROPLIST, '.query': Object.freeze(nameQuery(names)) });
+    printBodies.set(names, body);
+  }
+  return body;
+}
+
 export async function collectInterfaceCounters(
   rest: RouterRest,
   signal: CancelSignal,
   names: readonly string[],
 ): Promise<InterfaceCounters> {
-  const reply = await rest.post('interface/print', { '.proplist': PROPLIST, '.query': nameQuery(names) }, { signal });
+  const reply = await rest.post('interface/print', printBody(names), { signal });
   const byName = new Map<string, InterfaceCounter>();
   for (const counter of parseInterfaces(reply)) {
     if (!byName.has(counter.name)) byName.set(counter.name, counter);

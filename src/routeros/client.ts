@@ -68,6 +68,23 @@ export function restQuery(options: Pick<RestOptions, 'proplist' | 'filter'>): st
 const restPaths = new Map<string, string>();
 const MAX_CACHED_PATHS = 256;
 
+/**
+ * Bodies a poll sends every cycle are frozen constants (the connection counts' queries, a
+ * router's interface query): each is serialised once, not once per request. A frozen body
+ * and everything it holds never change.
+ */
+const frozenBodies = new WeakMap<object, string>();
+
+function bodyText(body: Readonly<Record<string, unknown>>): string {
+  if (!Object.isFrozen(body)) return JSON.stringify(body);
+  let text = frozenBodies.get(body);
+  if (text === undefined) {
+    text = JSON.stringify(body);
+    frozenBodies.set(body, text);
+  }
+  return text;
+}
+
 function cachedRestPath(path: string): string {
   let where = restPaths.get(path);
   if (where === undefined) {
@@ -132,7 +149,7 @@ class RestClient implements RouterRest {
     if (opts.filter && Object.keys(opts.filter).length > 0) {
       return Promise.reject(new TypeError('filter applies to GET only; POST …/print takes a ".query" in the body'));
     }
-    return this.queued('POST', path, JSON.stringify(withProplist), opts);
+    return this.queued('POST', path, bodyText(withProplist), opts);
   }
 
   stats(): { requests: number; bytes: number } {
@@ -160,22 +177,21 @@ class RestClient implements RouterRest {
     try {
       if (slots === undefined) return await this.limit(() => this.send(method, path, body, opts, timeoutMs));
       const asked = this.now();
-      let sent = false;
+      // The slot is taken and given back here, around the request: no closure, no extra promise per request.
+      const waiting = slots.acquire(opts.signal, timeoutMs, this.rankOf(opts.signal, asked));
+      if (waiting !== undefined) {
+        try {
+          await waiting;
+        } catch (err) {
+          throw this.unsent(method, path, err);
+        } finally {
+          this.waitedMs += this.now() - asked;
+        }
+      }
       try {
-        return await slots.run(
-          () => {
-            sent = true;
-            this.waitedMs += this.now() - asked;
-            return this.send(method, path, body, opts, timeoutMs);
-          },
-          opts.signal,
-          timeoutMs,
-          this.rankOf(opts.signal, asked),
-        );
-      } catch (err) {
-        if (sent) throw err;
-        this.waitedMs += this.now() - asked;
-        throw this.unsent(method, path, err);
+        return await this.send(method, path, body, opts, timeoutMs);
+      } finally {
+        slots.release();
       }
     } finally {
       this.settledAt = this.now();

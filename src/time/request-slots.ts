@@ -66,17 +66,25 @@ export class RequestSlots {
   }
 
   /**
-   * Runs `fn` in a slot, at once when one is free, else after the waiting requests of a
-   * smaller `rank` (default: now, i.e. after every request queued before it) and those of the
-   * same rank queued before it. Without running `fn`, rejects with the cancel handle's reason
-   * when it is aborted first, and with SlotWaitExpired when `maxWaitMs` (real time) pass first.
+   * Takes a slot for the caller, who gives it back with `release()` once its request has
+   * settled. Returns undefined when one was free: taken at once, with no promise, timer or
+   * listener. Else a promise that resolves once a slot is the caller's (after the waiting
+   * requests of a smaller `rank`, default now, and those of the same rank queued before it),
+   * or rejects, holding none, with the cancel handle's reason when it is aborted first and
+   * with SlotWaitExpired when `maxWaitMs` (real time) pass first.
    */
-  run<T>(fn: () => Promise<T>, cancel?: CancelSignal, maxWaitMs?: number, rank?: number): Promise<T> {
+  acquire(cancel?: CancelSignal, maxWaitMs?: number, rank?: number): Promise<void> | undefined {
     if (cancel?.aborted) return Promise.reject(cancel.reason);
-    if (this.running < this.size && this.live === 0) return this.hold(fn);
-    return new Promise<T>((resolve, reject) => {
+    if (this.running < this.size && this.live === 0) {
+      this.take();
+      return undefined;
+    }
+    return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
-        start: () => this.hold(fn).then(resolve, reject),
+        start: () => {
+          this.take();
+          resolve();
+        },
         fail: reject,
         cancel,
         onAbort: undefined,
@@ -94,26 +102,20 @@ export class RequestSlots {
     });
   }
 
+  /** Gives back a slot `acquire` gave; the next waiting request takes it. */
+  release(): void {
+    this.account();
+    this.running -= 1;
+    this.next();
+  }
+
   figures(): SlotFigures {
     return { active: this.running, waiting: this.live, busyMs: this.busyDoneMs + this.running * (this.now() - this.changedAt), waitedMs: this.waitedMs, waited: this.waited };
   }
 
-  private hold<T>(fn: () => Promise<T>): Promise<T> {
+  private take(): void {
     this.account();
     this.running += 1;
-    let result: Promise<T>;
-    try {
-      result = fn();
-    } catch (err) {
-      result = Promise.reject(err);
-    }
-    return result.finally(() => this.release());
-  }
-
-  private release(): void {
-    this.account();
-    this.running -= 1;
-    this.next();
   }
 
   /** Folds the slot time since the last change into the total. */

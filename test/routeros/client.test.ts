@@ -117,6 +117,23 @@ describe('createRouterClient against the strict fake', () => {
     expect(server.requests[1]?.body).toBe('{".proplist":"ret"}');
   });
 
+  it('serialises a body each time it is sent unless it is frozen (a frozen body never changes)', async () => {
+    const c = client();
+    const body: Record<string, unknown> = { 'count-only': '', '.query': ['protocol=tcp'] };
+    await c.post('ip/firewall/connection/print', body);
+    body['.query'] = ['protocol=udp'];
+    await c.post('ip/firewall/connection/print', body);
+    const frozen = Object.freeze({ 'count-only': '', '.query': Object.freeze(['protocol=tcp']) });
+    await c.post('ip/firewall/connection/print', frozen);
+    await c.post('ip/firewall/connection/print', frozen, { proplist: ['ret'] });
+    expect(server.requests.map((r) => r.body)).toEqual([
+      '{"count-only":"",".query":["protocol=tcp"]}',
+      '{"count-only":"",".query":["protocol=udp"]}',
+      '{"count-only":"",".query":["protocol=tcp"]}',
+      '{"count-only":"",".query":["protocol=tcp"],".proplist":"ret"}',
+    ]);
+  });
+
   it('counts requests and reply bytes', async () => {
     const c = client();
     await c.get('system/identity');

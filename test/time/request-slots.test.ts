@@ -1,6 +1,6 @@
 import { seededRng } from '@tikprobe/sim/prng.js';
 import { describe, expect, it } from 'vitest';
-import { Cancellation } from '../../src/time/cancel.js';
+import { type CancelSignal, Cancellation } from '../../src/time/cancel.js';
 import { RequestSlots, SlotWaitExpired } from '../../src/time/request-slots.js';
 
 /** A request the test finishes by hand. */
@@ -14,13 +14,24 @@ function gate(): { promise: Promise<string>; open: (v: string) => void } {
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A request in a slot as the RouterOS client makes one: acquire (waiting if need be), the request, release. */
+async function runIn<T>(slots: RequestSlots, fn: () => Promise<T>, cancel?: CancelSignal, maxWaitMs?: number, rank?: number): Promise<T> {
+  const waiting = slots.acquire(cancel, maxWaitMs, rank);
+  if (waiting !== undefined) await waiting;
+  try {
+    return await fn();
+  } finally {
+    slots.release();
+  }
+}
+
 describe('RequestSlots', () => {
   it('runs at once while a slot is free, then first come first served', async () => {
     const slots = new RequestSlots(2, () => 0);
     const started: string[] = [];
     const gates = ['a', 'b', 'c', 'd'].map((name) => ({ name, ...gate() }));
     const done = gates.map((g) =>
-      slots.run(() => {
+      runIn(slots, () => {
         started.push(g.name);
         return g.promise;
       }),
@@ -48,11 +59,11 @@ describe('RequestSlots', () => {
       return new Promise<void>((resolve) => release.push(resolve));
     };
     const all = [
-      slots.run(job('holder')),
-      slots.run(job('new poll, first request'), undefined, undefined, 900),
-      slots.run(job('untagged'), undefined, undefined),
-      slots.run(job('old poll, second request'), undefined, undefined, 500),
-      slots.run(job('other new poll'), undefined, undefined, 900),
+      runIn(slots, job('holder')),
+      runIn(slots, job('new poll, first request'), undefined, undefined, 900),
+      runIn(slots, job('untagged'), undefined, undefined),
+      runIn(slots, job('old poll, second request'), undefined, undefined, 500),
+      runIn(slots, job('other new poll'), undefined, undefined, 900),
     ];
     while (starts.length < 5) {
       await flush();
@@ -67,10 +78,10 @@ describe('RequestSlots', () => {
   it('a request cancelled while it waits leaves the queue at once, unsent, with the cancel reason', async () => {
     const slots = new RequestSlots(1, () => 0);
     const first = gate();
-    const running = slots.run(() => first.promise);
+    const running = runIn(slots, () => first.promise);
     const cancel = new Cancellation();
     let ran = false;
-    const waiting = slots.run(async () => {
+    const waiting = runIn(slots, async () => {
       ran = true;
       return 'x';
     }, cancel);
@@ -84,15 +95,15 @@ describe('RequestSlots', () => {
     expect(ran).toBe(false);
     // The handle is free for the HTTP client again: the queue took its listener away.
     const after = new Cancellation();
-    await expect(slots.run(async () => 'ok', after)).resolves.toBe('ok');
+    await expect(runIn(slots, async () => 'ok', after)).resolves.toBe('ok');
   });
 
   it('a request that waited its longest leaves the queue unrun with SlotWaitExpired; one that got a slot has no bound', async () => {
     const slots = new RequestSlots(1);
     const first = gate();
-    const running = slots.run(() => first.promise, undefined, 10); // ran at once: 10 ms mean nothing to it
+    const running = runIn(slots, () => first.promise, undefined, 10); // ran at once: 10 ms mean nothing to it
     let ran = false;
-    const waiting = slots.run(async () => {
+    const waiting = runIn(slots, async () => {
       ran = true;
     }, undefined, 20);
     await expect(waiting).rejects.toBeInstanceOf(SlotWaitExpired);
@@ -108,7 +119,7 @@ describe('RequestSlots', () => {
     const slots = new RequestSlots(1);
     const cancel = new Cancellation();
     cancel.abort(new Error('aborted'));
-    await expect(slots.run(async () => 'ran', cancel)).rejects.toThrow('aborted');
+    await expect(runIn(slots, async () => 'ran', cancel)).rejects.toThrow('aborted');
   });
 
   it('counts slot time as the integral of requests in flight, and the wait of those that waited', async () => {
@@ -117,9 +128,9 @@ describe('RequestSlots', () => {
     const a = gate();
     const b = gate();
     const c = gate();
-    const pa = slots.run(() => a.promise);
-    const pb = slots.run(() => b.promise);
-    const pc = slots.run(() => c.promise);
+    const pa = runIn(slots, () => a.promise);
+    const pb = runIn(slots, () => b.promise);
+    const pc = runIn(slots, () => c.promise);
     now = 1100; // a and b in flight: 200 slot-ms so far
     expect(slots.figures().busyMs).toBe(200);
     a.open('a');
@@ -136,12 +147,31 @@ describe('RequestSlots', () => {
   it('a throwing or rejecting request frees its slot', async () => {
     const slots = new RequestSlots(1);
     await expect(
-      slots.run(() => {
+      runIn(slots, () => {
         throw new Error('sync');
       }),
     ).rejects.toThrow('sync');
-    await expect(slots.run(() => Promise.reject(new Error('async')))).rejects.toThrow('async');
-    await expect(slots.run(async () => 'free')).resolves.toBe('free');
+    await expect(runIn(slots, () => Promise.reject(new Error('async')))).rejects.toThrow('async');
+    await expect(runIn(slots, async () => 'free')).resolves.toBe('free');
+  });
+
+  it('a free slot is taken at once (no promise); a waiter takes the slot a release gives back; a rejected wait holds none', async () => {
+    const slots = new RequestSlots(1);
+    expect(slots.acquire()).toBeUndefined();
+    expect(slots.figures()).toMatchObject({ active: 1, waiting: 0 });
+    const granted = slots.acquire();
+    const expiring = slots.acquire(undefined, 5);
+    expect(granted).toBeInstanceOf(Promise);
+    expect(slots.figures()).toMatchObject({ active: 1, waiting: 2 });
+    slots.release();
+    await expect(granted).resolves.toBeUndefined();
+    // The waiter holds the slot now: the one behind it still waits, then expires holding nothing.
+    expect(slots.figures()).toMatchObject({ active: 1, waiting: 1 });
+    await expect(expiring).rejects.toBeInstanceOf(SlotWaitExpired);
+    expect(slots.figures()).toMatchObject({ active: 1, waiting: 0 });
+    slots.release();
+    expect(slots.figures()).toMatchObject({ active: 0, waiting: 0 });
+    expect(slots.acquire()).toBeUndefined();
   });
 
   it('rejects a size that is not a positive integer', () => {
@@ -168,8 +198,9 @@ describe('RequestSlots', () => {
       for (let id = 0; id < 300; id++) {
         const cancel = new Cancellation();
         cancels.push(cancel);
-        const done = slots
-          .run(() => {
+        const done = runIn(
+          slots,
+          () => {
             if (cancel.aborted) violations.push(`${id} ran after it was cancelled`);
             inFlight += 1;
             if (inFlight > size) violations.push(`${inFlight} in flight with ${size} slots`);
