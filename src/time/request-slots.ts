@@ -104,6 +104,7 @@ export class RequestSlots {
 
   /** Gives back a slot `acquire` gave; the next waiting request takes it. */
   release(): void {
+    if (this.running === 0) throw new RangeError('request slots: release() without a slot taken');
     this.account();
     this.running -= 1;
     this.next();

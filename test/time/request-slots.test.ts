@@ -171,6 +171,8 @@ describe('RequestSlots', () => {
     expect(slots.figures()).toMatchObject({ active: 1, waiting: 0 });
     slots.release();
     expect(slots.figures()).toMatchObject({ active: 0, waiting: 0 });
+    // A release with no slot taken is a caller's bug, said at once rather than a limit gone wrong.
+    expect(() => slots.release()).toThrow(/without a slot/);
     expect(slots.acquire()).toBeUndefined();
   });
 
