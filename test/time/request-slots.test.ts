@@ -1,5 +1,5 @@
 import { seededRng } from '@tikprobe/sim/prng.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { type CancelSignal, Cancellation } from '../../src/time/cancel.js';
 import { RequestSlots, SlotWaitExpired } from '../../src/time/request-slots.js';
 
@@ -156,6 +156,10 @@ describe('RequestSlots', () => {
   });
 
   it('a free slot is taken at once (no promise); a waiter takes the slot a release gives back; a rejected wait holds none', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const slots = new RequestSlots(1);
     expect(slots.acquire()).toBeUndefined();
     expect(slots.figures()).toMatchObject({ active: 1, waiting: 0 });
@@ -167,7 +171,9 @@ describe('RequestSlots', () => {
     await expect(granted).resolves.toBeUndefined();
     // The waiter holds the slot now: the one behind it still waits, then expires holding nothing.
     expect(slots.figures()).toMatchObject({ active: 1, waiting: 1 });
-    await expect(expiring).rejects.toBeInstanceOf(SlotWaitExpired);
+    const expired = expect(expiring).rejects.toBeInstanceOf(SlotWaitExpired);
+    await vi.advanceTimersByTimeAsync(5);
+    await expired;
     expect(slots.figures()).toMatchObject({ active: 1, waiting: 0 });
     slots.release();
     expect(slots.figures()).toMatchObject({ active: 0, waiting: 0 });
