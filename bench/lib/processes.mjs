@@ -54,14 +54,14 @@ const UNIT_ENV = Object.fromEntries(
 const UNIT_NODE_ARGS = (UNIT_ENV.NODE_OPTIONS ?? '').split(' ').filter((a) => a !== '');
 const UNIT_MALLOC_ENV = Object.fromEntries(Object.entries(UNIT_ENV).filter(([name]) => name.startsWith('MALLOC_')));
 
-/** Starts `node dist/cli.js run --config FILE` (the real bridge), optionally with a preload. */
-export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload, profileDir }) {
+/** Starts `node dist/cli.js run --config FILE` (the real bridge; `root`: another built checkout's), optionally with a preload. */
+export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload, profileDir, root = ROOT }) {
   // TIKPROBE_BENCH_NODE_ARGS: extra Node/V8 flags for an experiment (space-separated), e.g. `--trace-gc`.
   const extra = (process.env.TIKPROBE_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const nodeArgs = [...UNIT_NODE_ARGS, ...extra, ...(preload ? ['--import', preload] : [])];
   // A CPU profile of the whole run, written at exit (the bench's SIGTERM), for `--profile DIR`.
   if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
-  const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(ROOT, 'dist', 'cli.js'), 'run', '--config', configFile], hasTaskset);
+  const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(root, 'dist', 'cli.js'), 'run', '--config', configFile], hasTaskset);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...UNIT_MALLOC_ENV, ...process.env, ...env } });
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);
