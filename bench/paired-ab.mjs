@@ -3,9 +3,9 @@
  * with its own simulated fleet (both simulators on CPU 0), both bridges on CPU 1 at the same
  * moments. This machine's cores change speed within seconds (bench/core-speed.mjs), which moves
  * any one run's CPU share by more than most changes do; two bridges measured over the same
- * windows see the same speed, so their ratio keeps what the change did. A bridge also keeps a
- * cost level of its own from its start (the same build against itself read 0.89 and 1.02), so
- * judge a change on several runs (`--runs`); the order of the starts alternates between runs.
+ * windows see the same speed, so their ratio keeps what the change did. Each side also keeps a
+ * cost level of its own (the same build against itself read 0.89 and 1.02), so judge a change
+ * on several runs (`--runs`); the order of the starts alternates between runs.
  *
  *   npm run build && (cd ../other && npm run build) && node bench/paired-ab.mjs --base ../other [--routers 2000] [--window 60] [--runs 3] [--same]
  *
