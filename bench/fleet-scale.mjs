@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summariseLateness } from '@tikprobe/sim/lateness.js';
 import { cpuMeter, memory } from './lib/proc.mjs';
-import { bridgeLogSummary, freePort, getJson, ROOT, sleep, startBridge, startSimProcess, stop, waitForSummary } from './lib/processes.mjs';
+import { bridgeLogSummary, freePort, getJson, ROOT, sleep, startBridge, startSimProcess, stop, waitForSummary, waitOnBeat } from './lib/processes.mjs';
 import { mb, table, verdict } from './lib/report.mjs';
 
 const INTERVAL_MS = 5000;
@@ -81,11 +81,7 @@ export async function fleetScale({ sizes, windowS, warmupS, hasTaskset, tls, kee
       const settled =
         routers >= OVERLOAD_ROUTERS
           ? undefined
-          : await waitForSummary(sim.receiverUrl, bridge, (s) => s.onBeat >= SETTLED * routers, {
-              timeoutMs: MAX_SETTLE_MS,
-              everyMs: 500,
-              query: `?interval=${INTERVAL_MS}&tolerance=${TOLERANCE_MS}`,
-            });
+          : await waitOnBeat(sim.receiverUrl, bridge, routers, { share: SETTLED, intervalMs: INTERVAL_MS, toleranceMs: TOLERANCE_MS, timeoutMs: MAX_SETTLE_MS });
       const onBeatS = (Date.now() - bridgeStart) / 1000;
       const rest = Math.max(warmupS * 1000 - (Date.now() - bridgeStart), settled === undefined ? INTERVAL_MS : 0);
       await sleep(rest);

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuMeter } from './lib/proc.mjs';
-import { ROOT, sleep, startBridge, startSimProcess, stop, waitForSummary } from './lib/processes.mjs';
+import { ROOT, sleep, startBridge, startSimProcess, stop, waitOnBeat } from './lib/processes.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -49,8 +49,7 @@ async function pairedRun(baseFirst) {
       await sleep(200);
     }
     for (const s of sides) {
-      const beat = `?interval=5000&tolerance=1000`;
-      await waitForSummary(s.sim.receiverUrl, s.bridge, (x) => x.onBeat >= 0.99 * routers, { timeoutMs: 180_000, everyMs: 500, query: beat });
+      await waitOnBeat(s.sim.receiverUrl, s.bridge, routers, { share: 0.99, intervalMs: 5000, toleranceMs: 1000, timeoutMs: 180_000 });
     }
     await sleep(5000);
     const ratios = [];

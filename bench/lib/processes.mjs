@@ -141,6 +141,18 @@ export async function waitForSummary(receiverUrl, bridge, done, { timeoutMs, eve
   return s;
 }
 
+/**
+ * Waits (at most `timeoutMs`) until `share` of the `routers` keep their beat: their last three
+ * reports one `intervalMs` apart within `toleranceMs`. Returns the last summary.
+ */
+export function waitOnBeat(receiverUrl, bridge, routers, { share, intervalMs, toleranceMs, timeoutMs }) {
+  return waitForSummary(receiverUrl, bridge, (s) => s.onBeat >= share * routers, {
+    timeoutMs,
+    everyMs: 500,
+    query: `?interval=${intervalMs}&tolerance=${toleranceMs}`,
+  });
+}
+
 /** Warnings and errors the bridge logged (pino JSON lines), by error code: a clean run has none. */
 export function bridgeLogSummary(logFile) {
   let text = '';
