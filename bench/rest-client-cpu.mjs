@@ -1,8 +1,10 @@
 /**
  * CPU cost of one REST request through the router client (undici dispatch on its keep-alive
  * Client, Basic auth, JSON parse), in µs of client-process CPU per request.
- *   npm run build && node bench/rest-client-cpu.mjs [--requests 5000] [--json]
+ *   npm run build && node bench/rest-client-cpu.mjs [--requests 5000] [--json] [--connect]
  * --json prints the rows as one JSON line (the fleet benchmark's floor per request).
+ * --connect adds a row for a router's first contact: a new pinned TLS connection, one request
+ * and its close (a fleet's start-up pays it once per router), over requests / 10 connections.
  * The responder runs in a child process (this file with --serve) so the figure is the
  * client's alone. It is strict where it matters for the cost: Basic auth is checked on every
  * request, replies are real RouterOS bodies from test/fixtures/routeros, keep-alive as a
@@ -21,7 +23,12 @@ const USER = 'bench';
 const PASSWORD = 'bench-password';
 
 const { values } = parseArgs({
-  options: { serve: { type: 'string' }, requests: { type: 'string', default: '5000' }, json: { type: 'boolean', default: false } },
+  options: {
+    serve: { type: 'string' },
+    requests: { type: 'string', default: '5000' },
+    json: { type: 'boolean', default: false },
+    connect: { type: 'boolean', default: false },
+  },
 });
 
 if (values.serve !== undefined) await serve(JSON.parse(values.serve));
@@ -104,6 +111,33 @@ async function measure(createRouterClient, { label, url, tls, path, proplist, re
   };
 }
 
+/**
+ * A router's first contact, as at a fleet's start: a new client (its pinned TLS handshake and
+ * the pin's check) and one request, then its close; µs of CPU per connection.
+ */
+async function measureConnect(createRouterClient, contexts, { label, url, tls, path, connections }) {
+  const once = async () => {
+    const rest = createRouterClient({ name: 'bench', url, username: USER, password: PASSWORD, tls, tlsContexts: contexts, timeoutMs: 10_000 });
+    await rest.get(path);
+    await rest.close();
+  };
+  for (let i = 0; i < 100; i++) await once(); // warm-up: JIT
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < connections; i++) await once();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    label,
+    requests: connections,
+    cpuUsPerRequest: Math.round((cpu.user + cpu.system) / connections),
+    userUs: Math.round(cpu.user / connections),
+    systemUs: Math.round(cpu.system / connections),
+    replyBytes: undefined,
+    wallUsPerRequest: Math.round((wallMs * 1000) / connections),
+  };
+}
+
 async function main(requests) {
   const built = join(ROOT, 'dist', 'routeros', 'client.js');
   if (!existsSync(built)) {
@@ -111,6 +145,7 @@ async function main(requests) {
     process.exit(1);
   }
   const { createRouterClient } = await import(built);
+  const { TlsContexts } = await import(join(ROOT, 'dist', 'routeros', 'tls-contexts.js'));
   const { makeSelfSigned } = await import('@tikprobe/sim/self-signed.js');
   const rows = [];
   const plain = await startResponder(undefined);
@@ -137,6 +172,10 @@ async function main(requests) {
     const url = `https://127.0.0.1:${secure.port}`;
     const tls = { verify: true, fingerprint: cert.fingerprint256 };
     rows.push(await measure(createRouterClient, { label: 'https system/resource (pinned)', url, tls, path: 'system/resource', requests }));
+    if (values.connect) {
+      const connections = Math.max(100, Math.round(requests / 10));
+      rows.push(await measureConnect(createRouterClient, new TlsContexts(), { label: 'https new connection + 1 request', url, tls, path: 'system/resource', connections }));
+    }
   } finally {
     secure.stop();
   }
@@ -145,10 +184,10 @@ async function main(requests) {
     return;
   }
   console.log(`Node ${process.version}, ${requests} sequential requests per row after 500 warm-up, on the keep-alive Client (one connection)`);
-  console.log('case                             CPU µs/req  (user/sys)  reply bytes  wall µs/req');
+  console.log('case                             CPU µs/req  (user/sys)  reply bytes  wall µs/req   (the "new connection" row: per connection)');
   for (const r of rows) {
     console.log(
-      `${r.label.padEnd(32)} ${String(r.cpuUsPerRequest).padStart(10)}  ${`${r.userUs}/${r.systemUs}`.padStart(10)}  ${String(r.replyBytes).padStart(11)}  ${String(r.wallUsPerRequest).padStart(11)}`,
+      `${r.label.padEnd(32)} ${String(r.cpuUsPerRequest).padStart(10)}  ${`${r.userUs}/${r.systemUs}`.padStart(10)}  ${String(r.replyBytes ?? '-').padStart(11)}  ${String(r.wallUsPerRequest).padStart(11)}`,
     );
   }
 }
