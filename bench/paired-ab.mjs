@@ -9,10 +9,12 @@
  *
  *   npm run build && (cd ../other && npm run build) && node bench/paired-ab.mjs --base ../other [--routers 2000] [--window 60] [--runs 3] [--same]
  *
- * `--same` runs this checkout's build on both sides (the pairing's own spread). Prints each
+ * `--same` runs this checkout's build on both sides (the pairing's own spread); with
+ * `--this-config 'concurrency: 128'` (YAML appended to this side's config) it compares a setting
+ * instead of a build. Prints each
  * quarter of each window: both CPU shares and this/base; then the mean ratio per run and over all.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '60' },
     runs: { type: 'string', default: '3' },
     same: { type: 'boolean', default: false },
+    'this-config': { type: 'string' },
   },
 });
 if (values.base === undefined && !values.same) throw new Error('--base DIR (a built checkout to compare with) or --same');
@@ -37,6 +40,7 @@ const baseRoot = values.same ? ROOT : resolve(values.base);
 async function side(tag, root) {
   const dir = mkdtempSync(join(tmpdir(), `tikprobe-bench-pair-${tag}-`));
   const sim = await startSimProcess({ routers, conntrack: 1000, tls: true, dir }, { cpu: 0, hasTaskset: true, logFile: join(dir, 'sim.log') });
+  if (tag === 'this' && values['this-config'] !== undefined) appendFileSync(sim.configFile, `\n${values['this-config']}\n`);
   return { tag, root, dir, sim, bridge: undefined };
 }
 

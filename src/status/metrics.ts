@@ -165,8 +165,15 @@ class SinkEndpoints {
     }
     const key = `${sink}/${endpoint}`;
     const accepted = typeof status === 'number' && status >= 200 && status < 300;
-    const previous = byEndpoint.get(key);
-    byEndpoint.set(key, { sink, endpoint, lastStatus: status, lastAt: at, lastAcceptedAt: accepted ? at : previous?.lastAcceptedAt });
+    // Updated in place (every report of every router lands here; `of` hands out copies).
+    const entry = byEndpoint.get(key);
+    if (entry === undefined) {
+      byEndpoint.set(key, { sink, endpoint, lastStatus: status, lastAt: at, lastAcceptedAt: accepted ? at : undefined });
+      return;
+    }
+    entry.lastStatus = status;
+    entry.lastAt = at;
+    if (accepted) entry.lastAcceptedAt = at;
   }
 
   of(router: string): SinkEndpointView[] {

@@ -62,6 +62,28 @@ describe('the metrics registry', () => {
       { sink: 'komari', endpoint: 'basicInfo', lastStatus: 'error', lastAt: 3000, lastAcceptedAt: undefined },
     ]);
     expect(m.sinkEndpoints('unknown')).toEqual([]);
+    // What was handed out is a copy: a later answer updates the registry, not it.
+    const handed = m.sinkEndpoints('r1');
+    now = 4000;
+    m.sinkResult('r1', 'komari', 'report', 204);
+    expect(handed[0]).toEqual({ sink: 'komari', endpoint: 'report', lastStatus: 400, lastAt: 3000, lastAcceptedAt: 2000 });
+    expect(m.sinkEndpoints('r1')[0]).toEqual({ sink: 'komari', endpoint: 'report', lastStatus: 204, lastAt: 4000, lastAcceptedAt: 4000 });
+  });
+
+  it('keeps series apart whose label values differ in any label, also where a value ends another', () => {
+    const m = createMetricsRegistry();
+    m.sinkResult('r.1', 'komari', 'report', 200);
+    m.sinkResult('r.1', 'komari', 'report', 200);
+    m.sinkResult('r.1', 'komari', 'basicInfo', 200);
+    m.sinkResult('r.1-b', 'komari', 'report', 200);
+    m.pollFinished('r.1', 10, 'ROUTER_TIMEOUT');
+    m.pollFinished('r.1-b', 10, 'ROUTER_TIMEOUT');
+    const f = scrape(m, [view('r.1'), view('r.1-b')]);
+    expect(seriesValue(f, 'tikprobe_sink_requests_total', { router: 'r.1', sink: 'komari', endpoint: 'report', status: '200' })).toBe(2);
+    expect(seriesValue(f, 'tikprobe_sink_requests_total', { router: 'r.1', sink: 'komari', endpoint: 'basicInfo', status: '200' })).toBe(1);
+    expect(seriesValue(f, 'tikprobe_sink_requests_total', { router: 'r.1-b', sink: 'komari', endpoint: 'report', status: '200' })).toBe(1);
+    expect(seriesValue(f, 'tikprobe_poll_errors_total', { router: 'r.1', code: 'ROUTER_TIMEOUT' })).toBe(1);
+    expect(seriesValue(f, 'tikprobe_poll_errors_total', { router: 'r.1-b', code: 'ROUTER_TIMEOUT' })).toBe(1);
   });
 
   it('labels ping series by task and marks a loss: the RTT gauge is NaN, not the last good value', () => {
