@@ -11,7 +11,8 @@
  *
  * `--same` runs this checkout's build on both sides (the pairing's own spread); with
  * `--this-config 'concurrency: 128'` (YAML appended to this side's config) it compares a setting
- * instead of a build. Prints each
+ * instead of a build, and `--this-node-args=--max-semi-space-size=8` Node flags (after the
+ * systemd unit's, so they win). Prints each
  * quarter of each window: both CPU shares and this/base; then the mean ratio per run and over all.
  */
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     same: { type: 'boolean', default: false },
     'this-config': { type: 'string' },
+    'this-node-args': { type: 'string' },
   },
 });
 if (values.base === undefined && !values.same) throw new Error('--base DIR (a built checkout to compare with) or --same');
@@ -49,7 +51,8 @@ async function pairedRun(baseFirst) {
   const order = baseFirst ? sides : [...sides].reverse();
   try {
     for (const s of order) {
-      s.bridge = startBridge(s.sim.configFile, { cpu: '1', hasTaskset: true, logFile: join(s.dir, 'bridge.log'), root: s.root });
+      const nodeFlags = s.tag === 'this' ? values['this-node-args'] : undefined;
+      s.bridge = startBridge(s.sim.configFile, { cpu: '1', hasTaskset: true, logFile: join(s.dir, 'bridge.log'), root: s.root, nodeFlags });
       await sleep(200);
     }
     for (const s of sides) {

@@ -55,9 +55,9 @@ const UNIT_NODE_ARGS = (UNIT_ENV.NODE_OPTIONS ?? '').split(' ').filter((a) => a 
 const UNIT_MALLOC_ENV = Object.fromEntries(Object.entries(UNIT_ENV).filter(([name]) => name.startsWith('MALLOC_')));
 
 /** Starts `node dist/cli.js run --config FILE` (the real bridge; `root`: another built checkout's), optionally with a preload. */
-export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload, profileDir, root = ROOT }) {
-  // TIKPROBE_BENCH_NODE_ARGS: extra Node/V8 flags for an experiment (space-separated), e.g. `--trace-gc`.
-  const extra = (process.env.TIKPROBE_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+export function startBridge(configFile, { cpu, hasTaskset, logFile, env = {}, preload, profileDir, root = ROOT, nodeFlags }) {
+  // TIKPROBE_BENCH_NODE_ARGS (or `nodeFlags`, one bridge's): extra Node/V8 flags for an experiment (space-separated), e.g. `--trace-gc`.
+  const extra = (nodeFlags ?? process.env.TIKPROBE_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const nodeArgs = [...UNIT_NODE_ARGS, ...extra, ...(preload ? ['--import', preload] : [])];
   // A CPU profile of the whole run, written at exit (the bench's SIGTERM), for `--profile DIR`.
   if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
