@@ -242,6 +242,12 @@ function fleetTargets(runs, floor) {
       const g = r.latenessOnGrid;
       out.push({ target: `${label}: (information) on time, slots on each router's own beat`, value: `${(100 * g.onTimeShare).toFixed(2)} % (${g.onTime}/${g.due}, p99 ${Math.round(g.p99Ms)} ms)`, pass: true });
     }
+    const l = r.bridge.load ?? {};
+    if (l.overloaded !== undefined) {
+      // A fleet on time is not overloaded once its start is over (the start itself is not judged).
+      const said = `overloaded ${l.overloaded ? 'yes' : 'no'}${l.starting ? ', still starting' : ''}, ${(100 * l.lateShare).toFixed(1)} % late, needs cpu ${l.needed?.cpu}×, carries ≈ ${l.capacityRouters}; overload line ${r.bridge.logged.overload ? 'seen' : 'absent'}`;
+      out.push({ target: `${label}: (information) the bridge's own load at the window's end (/status load)`, value: said, pass: true });
+    }
     const t = TARGETS.find((x) => x.routers === r.routers && x.tls === r.tls);
     if (t?.cpuPercent !== undefined) {
       out.push({ target: `${label}: bridge CPU ≤ ${t.cpuPercent} % of a core`, value: `${r.bridge.cpuPercentOfCore.toFixed(1)} %`, pass: r.bridge.cpuPercentOfCore <= t.cpuPercent });

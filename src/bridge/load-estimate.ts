@@ -13,6 +13,12 @@
  * resources, at the cost measured in the window: event-loop busy time per router-cycle
  * against one core, and request-slot time per router-cycle against `concurrency` slots.
  * Capacity: the routers that fit at that cost with 20 % headroom.
+ *
+ * The fleet's start is not judged: first polls (a TLS handshake and a dozen reads each) and
+ * the catch-up after them make a large fleet's polls late for its first minute even where its
+ * steady state takes half a core, and their cost would inflate the figures. The judgement
+ * starts once every router has polled once and a 5 s slice saw less than the entry share late,
+ * or a minute after the start at the latest (a fleet too large for the process never settles).
  */
 
 /** Upper bounds (seconds) of the tick-lateness histogram. */
@@ -25,6 +31,8 @@ export const LEAVE_LATE_SHARE = 0.01;
 export const MIN_DUE = 10;
 /** Share of a resource the capacity estimate leaves free. */
 export const HEADROOM = 0.8;
+/** The fleet's start is over this long after the estimate began, whatever it looks like. */
+export const STARTUP_MAX_MS = 60_000;
 
 /** Cumulative counters of every router loop's ticks; one per process. */
 export class TickLedger {
@@ -32,6 +40,8 @@ export class TickLedger {
   /** Router-cycles the fleet asks for per second (the sum of 1 / intervals.report). */
   demandPerS = 0;
   ticks = 0;
+  /** Routers that have finished their first tick (it counts once per router that joined). */
+  started = 0;
   delivered = 0;
   dueSlots = 0;
   lateSlots = 0;
@@ -150,6 +160,16 @@ export function loadFigures(older: LoadSample, newer: LoadSample): LoadFigures {
     cpuMsPerCycle,
     meanWaitMs: waited > 0 ? (newer.waitedMs - older.waitedMs) / waited : 0,
   };
+}
+
+/**
+ * Whether the fleet's start is over at `elapsedMs` after the estimate began: every router has
+ * finished a first tick and `slice` (the last few seconds) saw fewer than the entry share of
+ * its due polls late, or STARTUP_MAX_MS passed.
+ */
+export function startupOver(ledger: Pick<TickLedger, 'started' | 'routers'>, slice: LoadFigures, elapsedMs: number): boolean {
+  if (elapsedMs >= STARTUP_MAX_MS) return true;
+  return ledger.routers > 0 && ledger.started >= ledger.routers && slice.lateShare < ENTER_LATE_SHARE;
 }
 
 export interface LoadState {

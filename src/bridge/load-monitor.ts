@@ -2,14 +2,14 @@
  * The bridge's load, as `/status` ("load"), `/metrics` and two log lines show it: every
  * router loop reports its finished ticks here; every 5 s (on a tick's end, so no timer of
  * its own) the counters are sampled, the last minute's figures computed (load-estimate.ts)
- * and the overloaded state moved with hysteresis. One warning when overload starts, with
- * the figures and what to do; one line when it ends.
+ * and the overloaded state moved with hysteresis, once the fleet's start is over. One warning
+ * when overload starts, with the figures and what to do; one line when it ends.
  */
 import type { Logger } from '../log.js';
 import type { MetricFamily } from '../metric-family.js';
 import type { StatusSection } from '../status-section.js';
 import type { SlotFigures } from '../time/request-slots.js';
-import { LATENESS_BOUNDS, type LoadFigures, type LoadSample, type LoadState, loadFigures, nextLoadState, sampleOf, TickLedger } from './load-estimate.js';
+import { LATENESS_BOUNDS, type LoadFigures, type LoadSample, type LoadState, loadFigures, nextLoadState, sampleOf, startupOver, TickLedger } from './load-estimate.js';
 
 const SAMPLE_EVERY_MS = 5000;
 const WINDOW_MS = 60_000;
@@ -29,20 +29,25 @@ export class LoadMonitor implements StatusSection {
   private samples: LoadSample[] = [];
   private state: LoadState;
   private figures: LoadFigures | undefined;
+  /** The fleet's first polls and their catch-up: not judged (load-estimate.ts, startupOver). */
+  private starting = true;
+  private readonly createdAt: number;
 
   constructor(private readonly deps: LoadMonitorDeps) {
-    this.state = { overloaded: false, since: deps.now() };
-    this.samples.push(this.take(deps.now()));
+    this.createdAt = deps.now();
+    this.state = { overloaded: false, since: this.createdAt };
+    this.samples.push(this.take(this.createdAt));
   }
 
   get overloaded(): boolean {
     return this.state.overloaded;
   }
 
-  /** One router loop finished a tick (see TickLedger.record). */
-  tickEnded(intervalMs: number, slotAt: number, startedAt: number, waitedMs: number, delivered: boolean): void {
+  /** One router loop finished a tick (see TickLedger.record); `first`: the router's first. */
+  tickEnded(intervalMs: number, slotAt: number, startedAt: number, waitedMs: number, delivered: boolean, first = false): void {
     const now = this.deps.now();
     this.ledger.record(intervalMs, slotAt, startedAt, now, waitedMs, delivered);
+    if (first) this.ledger.started += 1;
     if (now - this.samples[this.samples.length - 1]!.at >= SAMPLE_EVERY_MS) this.sample(now);
   }
 
@@ -52,6 +57,7 @@ export class LoadMonitor implements StatusSection {
     return {
       overloaded: this.state.overloaded,
       since: new Date(this.state.since).toISOString(),
+      starting: this.starting,
       routers: this.ledger.routers,
       windowS: f === undefined ? 0 : Math.round(f.windowMs / 1000),
       lateShare: round(f?.lateShare ?? 0),
@@ -103,10 +109,22 @@ export class LoadMonitor implements StatusSection {
   }
 
   private sample(now: number): void {
-    this.samples.push(this.take(now));
+    const newest = this.take(now);
+    if (this.starting) {
+      const slice = loadFigures(this.samples[this.samples.length - 1]!, newest);
+      if (startupOver(this.ledger, slice, now - this.createdAt)) {
+        // The judgement starts afresh: its first window and its first hold begin now.
+        this.starting = false;
+        this.samples = [newest];
+        this.state = { overloaded: false, since: now };
+        return;
+      }
+    }
+    this.samples.push(newest);
     while (this.samples.length > 2 && now - this.samples[1]!.at >= WINDOW_MS) this.samples.shift();
-    const figures = loadFigures(this.samples[0]!, this.samples[this.samples.length - 1]!);
+    const figures = loadFigures(this.samples[0]!, newest);
     this.figures = figures;
+    if (this.starting) return;
     const next = nextLoadState(this.state, figures, now, WINDOW_MS);
     if (next === this.state) return;
     this.state = next;

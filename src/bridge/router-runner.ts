@@ -62,6 +62,8 @@ export class RouterRunner {
   private lastPollMs: number | undefined;
   private waitedAtStart = 0;
   private joined = false;
+  /** A tick has ended (the load monitor counts a router's first once). */
+  private tickedOnce = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.loop = new Loop(new RouterRunner.LoopHooks(this));
@@ -99,7 +101,9 @@ export class RouterRunner {
     onTickEnd(slotAt: number, startedAt: number, result: TickResult): void {
       const { deps } = this.runner;
       const waitedMs = (deps.progress?.()?.waitedMs ?? 0) - this.runner.waitedAtStart;
-      deps.load?.tickEnded(deps.intervalMs, slotAt, startedAt, waitedMs, result.ok && result.skipped !== true);
+      const first = !this.runner.tickedOnce;
+      this.runner.tickedOnce = true;
+      deps.load?.tickEnded(deps.intervalMs, slotAt, startedAt, waitedMs, result.ok && result.skipped !== true, first);
     }
   };
 

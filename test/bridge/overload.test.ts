@@ -20,6 +20,7 @@ const NO_EXTENDED = '  collectors: { health: { enabled: false }, updates: { enab
 
 interface LoadStatus {
   overloaded: boolean;
+  starting: boolean;
   lateShare: number;
   needed: { cpu: number | null; requests: number | null };
   limitedBy: string | null;
@@ -68,6 +69,24 @@ async function settle(f: Fleet, running: RunningBridge): Promise<void> {
   );
   await f.delivered();
 }
+
+describe('a fleet that keeps up', () => {
+  it('ends its start once every router has polled, well before the minute that bounds it, and is not overloaded', async () => {
+    answerMs = 0;
+    parked = [];
+    fleet = await createFleet({ routers: ROUTERS, concurrency: 2, timeout: '29s', intervals: INTERVALS, defaults: NO_EXTENDED, answerAfter: (clock) => answerAfter(clock), cpuBusyMs: () => 0 });
+    const f = fleet;
+    const running = await f.start();
+    expect(loadOf(running)).toMatchObject({ starting: true, overloaded: false });
+    // First polls fall within the first 30 s interval; the next 5 s sample after them ends the start.
+    for (let t = 0; t < 45_000; t += STEP_MS) {
+      f.clock.advance(STEP_MS);
+      await settle(f, running);
+    }
+    expect(f.routers.every((r) => r.fake.count('GET', 'system/resource') >= 1)).toBe(true);
+    expect(loadOf(running)).toMatchObject({ starting: false, overloaded: false });
+  }, 30_000);
+});
 
 describe('an overloaded fleet', () => {
   it('stays bounded and fair, says so, recovers, and stays healthy exactly while polls finish', async () => {
