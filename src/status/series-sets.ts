@@ -12,7 +12,7 @@ import type { HistogramSeries, Labels, Sample } from './prom-text.js';
  * value holds a NUL (router names are `[A-Za-z0-9._-]`, the rest are the code's own words and
  * numbers). A third of the cost of JSON.stringify on every event.
  */
-export function seriesKey(labels: Labels): string {
+function seriesKey(labels: Labels): string {
   let key = '';
   for (const name in labels) key += `${labels[name]}\u0000`;
   return key;
