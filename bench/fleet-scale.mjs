@@ -254,7 +254,7 @@ function fleetTargets(runs, floor) {
     }
     if (t) out.push({ target: `${label}: peak RSS ≤ ${mb(t.rssBytes)}`, value: mb(r.bridge.peakRssBytes), pass: r.bridge.peakRssBytes <= t.rssBytes });
     const p = r.perRouter;
-    const floorText = floor ? ` (floor: one request ${floor.cpuUsPerRequest} µs)` : '';
+    const floorText = floor ? ` (floor: one request ${floor.cpuUsPerRequest} µs; ${(p.cpuUsPerRouterCycle / floor.cpuUsPerRequest).toFixed(1)} × it)` : '';
     out.push({ target: `${label}: (information) CPU per router-cycle`, value: `${p.cpuUsPerRouterCycle} µs${floorText}`, pass: true });
     if (p.heapBytes !== undefined) {
       out.push({ target: `${label}: (information) memory per router, heap / outside`, value: `${(p.heapBytes / 1024).toFixed(0)} KB / ${(p.outsideHeapBytes / 1024).toFixed(0)} KB`, pass: true });
