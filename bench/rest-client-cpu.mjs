@@ -100,13 +100,18 @@ async function measure(createRouterClient, { label, url, tls, path, proplist, re
   const after = rest.stats();
   await rest.close();
   const n = after.requests - before.requests;
+  return row(label, n, cpu, wallMs, Math.round((after.bytes - before.bytes) / n));
+}
+
+/** One printed row: CPU and wall time per unit (a request, or a connection) over `n` of them. */
+function row(label, n, cpu, wallMs, replyBytes) {
   return {
     label,
     requests: n,
     cpuUsPerRequest: Math.round((cpu.user + cpu.system) / n),
     userUs: Math.round(cpu.user / n),
     systemUs: Math.round(cpu.system / n),
-    replyBytes: Math.round((after.bytes - before.bytes) / n),
+    replyBytes,
     wallUsPerRequest: Math.round((wallMs * 1000) / n),
   };
 }
@@ -127,15 +132,7 @@ async function measureConnect(createRouterClient, contexts, { label, url, tls, p
   for (let i = 0; i < connections; i++) await once();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return {
-    label,
-    requests: connections,
-    cpuUsPerRequest: Math.round((cpu.user + cpu.system) / connections),
-    userUs: Math.round(cpu.user / connections),
-    systemUs: Math.round(cpu.system / connections),
-    replyBytes: undefined,
-    wallUsPerRequest: Math.round((wallMs * 1000) / connections),
-  };
+  return row(label, connections, cpu, wallMs, undefined);
 }
 
 async function main(requests) {

@@ -31,12 +31,11 @@ export class LoadMonitor implements StatusSection {
   private figures: LoadFigures | undefined;
   /** The fleet's first polls and their catch-up: not judged (load-estimate.ts, startupOver). */
   private starting = true;
-  private readonly createdAt: number;
 
   constructor(private readonly deps: LoadMonitorDeps) {
-    this.createdAt = deps.now();
-    this.state = { overloaded: false, since: this.createdAt };
-    this.samples.push(this.take(this.createdAt));
+    // While the fleet starts, the state never changes: its `since` is when the monitor began.
+    this.state = { overloaded: false, since: deps.now() };
+    this.samples.push(this.take(this.state.since));
   }
 
   get overloaded(): boolean {
@@ -112,7 +111,7 @@ export class LoadMonitor implements StatusSection {
     const newest = this.take(now);
     if (this.starting) {
       const slice = loadFigures(this.samples[this.samples.length - 1]!, newest);
-      if (startupOver(this.ledger, slice, now - this.createdAt)) {
+      if (startupOver(this.ledger, slice, now - this.state.since)) {
         // The judgement starts afresh: its first window and its first hold begin now.
         this.starting = false;
         this.samples = [newest];

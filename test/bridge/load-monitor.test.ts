@@ -42,7 +42,7 @@ function fleetOn() {
   };
   const status = () => monitor.status() as LoadStatus;
   const warnings = () => log.lines().filter((l) => /bridge overloaded/.test(String(l.msg)));
-  return { play, status, warnings, monitor };
+  return { play, status, warnings };
 }
 
 describe('the load monitor over a fleet’s start', () => {
@@ -62,10 +62,9 @@ describe('the load monitor over a fleet’s start', () => {
 
   it('still says an overload that outlasts the start: at most a minute of start, then a window', () => {
     const f = fleetOn();
-    let at = 0;
     let saidAt: number | undefined;
     f.play(30, (t) => Math.min(ROUTERS, Math.ceil(((t + 1) * ROUTERS) / 30)), () => 2000);
-    for (at = 30; at < 300 && saidAt === undefined; at++) {
+    for (let at = 30; at < 300 && saidAt === undefined; at++) {
       f.play(1, () => ROUTERS, () => 2000);
       if (f.warnings().length > 0) saidAt = at + 1; // seconds since the start
     }

@@ -70,19 +70,30 @@ async function settle(f: Fleet, running: RunningBridge): Promise<void> {
   await f.delivered();
 }
 
-describe('a fleet that keeps up', () => {
-  it('ends its start once every router has polled, well before the minute that bounds it, and is not overloaded', async () => {
-    answerMs = 0;
-    parked = [];
-    fleet = await createFleet({ routers: ROUTERS, concurrency: 2, timeout: '29s', intervals: INTERVALS, defaults: NO_EXTENDED, answerAfter: (clock) => answerAfter(clock), cpuBusyMs: () => 0 });
-    const f = fleet;
-    const running = await f.start();
-    expect(loadOf(running)).toMatchObject({ starting: true, overloaded: false });
-    // First polls fall within the first 30 s interval; the next 5 s sample after them ends the start.
-    for (let t = 0; t < 45_000; t += STEP_MS) {
+/** The fleet of this file (12 routers, 2 request slots, 30 s interval) whose routers answer after `ms` of test time, started. */
+async function startFleet(ms: number): Promise<{ f: Fleet; running: RunningBridge; run: (ms: number, each?: () => void) => Promise<void> }> {
+  answerMs = ms;
+  parked = [];
+  fleet = await createFleet({ routers: ROUTERS, concurrency: 2, timeout: '29s', intervals: INTERVALS, defaults: NO_EXTENDED, answerAfter: (clock) => answerAfter(clock), cpuBusyMs: () => 0 });
+  const f = fleet;
+  const running = await f.start();
+  /** Steps the clock by STEP_MS for `ms`, settling the traffic (and calling `each`) after each step. */
+  const run = async (ms: number, each?: () => void) => {
+    for (let t = 0; t < ms; t += STEP_MS) {
       f.clock.advance(STEP_MS);
       await settle(f, running);
+      each?.();
     }
+  };
+  return { f, running, run };
+}
+
+describe('a fleet that keeps up', () => {
+  it('ends its start once every router has polled, well before the minute that bounds it, and is not overloaded', async () => {
+    const { f, running, run } = await startFleet(0);
+    expect(loadOf(running)).toMatchObject({ starting: true, overloaded: false });
+    // First polls fall within the first 30 s interval; the next 5 s sample after them ends the start.
+    await run(45_000);
     expect(f.routers.every((r) => r.fake.count('GET', 'system/resource') >= 1)).toBe(true);
     expect(loadOf(running)).toMatchObject({ starting: false, overloaded: false });
   }, 30_000);
@@ -90,20 +101,9 @@ describe('a fleet that keeps up', () => {
 
 describe('an overloaded fleet', () => {
   it('stays bounded and fair, says so, recovers, and stays healthy exactly while polls finish', async () => {
-    answerMs = 1500;
-    parked = [];
-    fleet = await createFleet({ routers: ROUTERS, concurrency: 2, timeout: '29s', intervals: INTERVALS, defaults: NO_EXTENDED, answerAfter: (clock) => answerAfter(clock), cpuBusyMs: () => 0 });
-    const f = fleet;
-    const running = await f.start();
+    const { f, running, run } = await startFleet(1500);
     const healthy = () => running.bridge.healthy(f.clock.now(), running.startedAt);
     const polls = () => f.routers.map((r) => r.fake.count('GET', 'system/resource'));
-    const run = async (ms: number, each?: () => void) => {
-      for (let t = 0; t < ms; t += STEP_MS) {
-        f.clock.advance(STEP_MS);
-        await settle(f, running);
-        each?.();
-      }
-    };
 
     // Overloaded for ten minutes: memory bounded, every router polled, always healthy.
     let maxWaiting = 0;
